@@ -1,0 +1,40 @@
+# Otiose — every target creates .venv and installs on first use.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test check lint schema bench load clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: $(STAMP)  ## serve the app on the embedded dev server, reloading on code and content edits
+	$(BIN)/flask --app app --debug run --host $(HOST) --port $(PORT)
+
+test: $(STAMP) node_modules/.installed  ## lint, check the content, run every test (browser ones included)
+	$(BIN)/ruff check .
+	$(BIN)/flask --app app check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP)  ## validate every specimen and posting
+	$(BIN)/flask --app app check
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+schema: $(STAMP)  ## regenerate the JSON Schemas in schema/
+	$(BIN)/flask --app app schema
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

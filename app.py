@@ -1,0 +1,21 @@
+"""Entry point: ``flask --app app run`` and ``gunicorn app:app`` both find the app here.
+
+The app is built on first access, so ``flask --app app check`` can report broken content
+instead of failing to import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otiose.web import create_app
+
+__all__ = ["app", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("app", "application"):
+        value = create_app()
+        globals()[name] = value
+        return value
+    raise AttributeError(name)

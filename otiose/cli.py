@@ -1,0 +1,161 @@
+"""Contributor commands: ``flask --app app check | new | schema``.
+
+They are registered as Flask CLI plugins, so they work without building the app (and so
+``check`` can report content that would stop the app from starting).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+from .content import ContentError, load_library
+from .content import vocab
+from .content.schema import era_schema, posting_schema, specimen_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def content_root() -> Path:
+    """The content folder: ``OTIOSE_CONTENT`` or the project root."""
+    return Path(os.environ.get("OTIOSE_CONTENT", str(ROOT)))
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    help="github prints GitHub Actions annotations.",
+)
+def check(paths: tuple[Path, ...], fmt: str) -> None:
+    """Validate every specimen and posting (or only PATHS); exit 1 on any problem."""
+    root = content_root()
+    for path in paths:
+        if not path.exists():
+            raise click.UsageError(f"{path}: no such file")
+    try:
+        library = load_library(root, only=list(paths) or None)
+    except ContentError as exc:
+        for problem in exc.problems:
+            if fmt == "github":
+                click.echo(
+                    f"::{problem.severity} file={problem.path},line={problem.line},"
+                    f"title={problem.code}::{problem.message}"
+                )
+            else:
+                click.echo(f"{problem} [{problem.code}]")
+        n = len(exc.problems)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found.", err=True)
+        sys.exit(1)
+    scope = f"{len(paths)} file(s)" if paths else (
+        f"{len(library.specimens)} specimens, {len(library.eras)} eras, "
+        f"{len(library.postings)} postings"
+    )
+    click.echo(f"ok: {scope} checked, no problems.")
+
+
+def slugify(title: str) -> str:
+    """``"Head of Vibes (EMEA)"`` -> ``head-of-vibes-emea``."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80].strip("-")
+
+
+SCAFFOLD = """\
+# yaml-language-server: $schema=../schema/specimen.schema.json
+# A new specimen. Replace every TODO with your own prose; `flask --app app check {path}`
+# lists what is still missing. CONTRIBUTING.md has the field reference and the style guide.
+id: {id}
+title: {title}
+family: {family}   # one of: {families}
+graeber: duct-taper   # optional: flunky | goon | duct-taper | box-ticker | taskmaster
+summary: "TODO: one deadpan sentence, 12-28 words, shown on cards."
+aliases: ["TODO: an alias"]
+org_chart:
+  - "TODO: the title above this role"
+  - {title}
+habitat:
+  - "TODO: where this role is found in the wild"
+salary:
+  market_average: 100000
+  currency: USD
+  region: United States
+  note: "TODO: where the figure comes from and what it hides."
+  verdict: "TODO: the one-line verdict on the pay."
+flight_risk:
+  percent: 50
+  diagnosis: "TODO: why they leave, or are removed."
+bullshit_metrics:
+  - name: "TODO: a metric"
+    description: "TODO: what it measures and what it does not."
+signature_weaponry:
+  - name: "TODO: a tool or artefact"
+    description: "TODO: how it is wielded."
+encounter_guide: "TODO: survival advice for meeting one."
+jd_autopsy:
+  - illusion: "TODO: a sentence from the job ad, in corporate dialect."
+    source: "[SOURCE REDACTED]"
+    translation: "TODO: what it actually means."
+day_in_the_life:
+  - start: "09:00"
+    end: "10:00"
+    title: "TODO: a ritual"
+    description: "TODO: what happens."
+burn_ward:
+  - quote: "TODO: an invented complaint, attributed to a platform, never a person."
+    source: r/antiwork
+related: []
+"""
+
+
+@click.command("new")
+@click.argument("title")
+@click.option("--family", default="TODO", help="Family id (see otiose/data/families.yaml).")
+def new(title: str, family: str) -> None:
+    """Scaffold specimens/<id>.yaml for TITLE from the template."""
+    spec_id = slugify(title)
+    if len(spec_id) < 2:
+        raise click.UsageError("the title needs at least two letters or digits")
+    if '"' in title or "\n" in title or ":" in title or "#" in title:
+        raise click.UsageError('keep the title to letters, digits, spaces and simple punctuation')
+    path = content_root() / "specimens" / f"{spec_id}.yaml"
+    if path.exists():
+        raise click.UsageError(f"{path} already exists; edit it instead")
+    ids = [f.id for f in vocab.families()]
+    if family != "TODO" and family not in ids:
+        raise click.UsageError(f"unknown family '{family}'; use one of {', '.join(ids)}")
+    rel = f"specimens/{spec_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        SCAFFOLD.format(id=spec_id, title=title, family=family, families=" | ".join(ids), path=rel),
+        encoding="utf-8",
+    )
+    click.echo(f"wrote {rel}; fill in every TODO, then run: flask --app app check {rel}")
+
+
+@click.command("schema")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder to write to.")
+def schema(out: Path | None) -> None:
+    """Write the JSON Schemas for specimens, postings and eras (for editors)."""
+    folder = out or (ROOT / "schema")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in schemas().items():
+        (folder / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        click.echo(f"wrote {folder / name}")
+
+
+def schemas() -> dict[str, dict]:
+    """File name -> JSON Schema, for every content format."""
+    return {
+        "specimen.schema.json": specimen_schema(),
+        "posting.schema.json": posting_schema(),
+        "era.schema.json": era_schema(),
+    }

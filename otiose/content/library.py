@@ -1,0 +1,148 @@
+"""The loaded, validated content, indexed for the pages: specimens, families, eras, postings."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from . import vocab
+from .models import Era, Posting, Specimen
+
+SORTS = ("family", "title", "salary", "flight-risk")
+PAGE_SIZE = 48
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of taxonomy results."""
+
+    items: list[Specimen]
+    total: int
+    page: int
+    pages: int
+    query: str
+    family: str
+    sort: str
+
+
+@dataclass
+class Library:
+    """Everything the web layer reads. Built once; never changed after start-up."""
+
+    specimens: dict[str, Specimen]
+    eras: list[Era]
+    postings: dict[str, Posting]
+    postings_by_era: dict[str, list[Posting]] = field(default_factory=dict)
+    postings_by_specimen: dict[str, list[Posting]] = field(default_factory=dict)
+    by_title: dict[str, str] = field(default_factory=dict)
+    _haystacks: list[tuple[Specimen, str, str, str]] = field(default_factory=list)
+    _orders: dict[str, list[Specimen]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, specimens: list[Specimen], eras: list[Era], postings: list[Posting]) -> Library:
+        """Index validated content."""
+        ordered = sorted(specimens, key=lambda s: (s.title.casefold(), s.id))
+        lib = cls(
+            specimens={s.id: s for s in ordered},
+            eras=sorted(eras, key=lambda e: (e.order, e.years.start, e.id)),
+            postings={},
+        )
+        era_ids = [e.id for e in lib.eras]
+        for p in sorted(postings, key=lambda p: (p.posted or p.postedDate, p.id)):  # type: ignore[operator]
+            if p.era in era_ids:
+                lib.postings[p.id] = p
+                lib.postings_by_era.setdefault(p.era, []).append(p)
+                if p.specimen:
+                    lib.postings_by_specimen.setdefault(p.specimen, []).append(p)
+        for s in ordered:
+            lib.by_title.setdefault(s.title.casefold(), s.id)
+        for s in ordered:
+            for alias in s.aliases:
+                lib.by_title.setdefault(alias.casefold(), s.id)
+            lib._haystacks.append(
+                (s, s.title.casefold(), " | ".join(a.casefold() for a in s.aliases), s.summary.casefold())
+            )
+        fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
+        rates = vocab.currencies()
+        lib._orders = {
+            "title": ordered,
+            "family": sorted(ordered, key=lambda s: fam_rank[s.family]),
+            "salary": sorted(
+                ordered, key=lambda s: -s.salary.market_average * rates[s.salary.currency].usd
+            ),
+            "flight-risk": sorted(ordered, key=lambda s: -s.flight_risk.percent),
+        }
+        return lib
+
+    # ------------------------------------------------------------ reading
+
+    def family_counts(self) -> dict[str, int]:
+        """How many specimens each family has (families with none included, as 0)."""
+        counts = {f.id: 0 for f in vocab.families()}
+        for s in self.specimens.values():
+            counts[s.family] += 1
+        return counts
+
+    def era(self, era_id: str) -> Era | None:
+        """The era with this id, if any."""
+        return next((e for e in self.eras if e.id == era_id), None)
+
+    def random_id(self, rng: random.Random | None = None) -> str:
+        """A specimen id picked at random."""
+        return (rng or random).choice(list(self.specimens))
+
+    def featured(self, day_number: int) -> Specimen:
+        """A specimen that changes once a day, the same for everyone that day."""
+        ids = list(self.specimens)
+        return self.specimens[ids[day_number % len(ids)]]
+
+    def link_for(self, title: str) -> str | None:
+        """The specimen id whose title (or alias) is ``title``, if there is one."""
+        return self.by_title.get(title.casefold())
+
+    def search(
+        self, query: str = "", family: str = "", sort: str = "family", page: int = 1
+    ) -> Page:
+        """Specimens matching every word of ``query`` in title, aliases or summary.
+
+        With a query, results are ranked (title hits first) unless a sort other than the default
+        is asked for. Pages hold ``PAGE_SIZE`` results.
+        """
+        words = query.casefold().split()
+        sort = sort if sort in SORTS else "family"
+        if words:
+            scored = []
+            for s, title, aliases, summary in self._haystacks:
+                if family and s.family != family:
+                    continue
+                score = 0
+                for w in words:
+                    if w in title:
+                        score += 3 if title.startswith(w) else 2
+                    elif w in aliases:
+                        score += 1
+                    elif w not in summary:
+                        break
+                else:
+                    scored.append((s, score))
+            if sort == "family":
+                scored.sort(key=lambda pair: -pair[1])
+                hits = [s for s, _ in scored]
+            else:
+                keep = {s.id for s, _ in scored}
+                hits = [s for s in self._orders[sort] if s.id in keep]
+        else:
+            hits = [s for s in self._orders[sort] if not family or s.family == family]
+        pages = max(1, math.ceil(len(hits) / PAGE_SIZE))
+        page = min(max(1, page), pages)
+        items = hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        return Page(items, len(hits), page, pages, query, family, sort)
+
+    def grouped(self, items: list[Specimen]) -> list[tuple[vocab.Family, list[Specimen]]]:
+        """Group specimens by family, in the families' display order."""
+        groups: dict[str, list[Specimen]] = defaultdict(list)
+        for s in items:
+            groups[s.family].append(s)
+        return [(f, groups[f.id]) for f in vocab.families() if groups.get(f.id)]

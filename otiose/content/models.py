@@ -1,0 +1,277 @@
+"""The content models: what a specimen, an era and a posting may contain.
+
+These pydantic models are the contributor contract. The JSON Schemas that editors use, and the
+field reference in CONTRIBUTING.md, are generated from them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from . import vocab
+
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Id = Annotated[str, StringConstraints(pattern=KEBAB, min_length=2, max_length=80)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8000)]
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+FamilyId = Literal[tuple(f.id for f in vocab.families())]  # type: ignore[valid-type]
+CurrencyCode = Literal[tuple(vocab.currencies())]  # type: ignore[valid-type]
+Graeber = Literal[vocab.GRAEBER]  # type: ignore[valid-type]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors and values are never coerced (``"85"`` is not 85)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- specimens
+
+
+class Salary(Strict):
+    """[03] Salary delusion."""
+
+    market_average: int = Field(ge=0, le=10_000_000, description="Yearly pay, a whole number.")
+    currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD.")  # type: ignore[valid-type]
+    region: Line = Field(description="Where the figure applies, e.g. United States.")
+    note: Text | None = Field(None, description="Where the number comes from, what it hides.")
+    verdict: Text | None = Field(None, description="The quoted one-liner that judges the pay.")
+
+
+class FlightRisk(Strict):
+    """[04] The flight risk; the label is derived from the percentage."""
+
+    percent: int = Field(ge=0, le=100, description="0-100. Label: <40 LOW, <70 MODERATE, else HIGH.")
+    diagnosis: Text | None = Field(None, description="Why they leave, or are removed.")
+
+    @property
+    def label(self) -> str:
+        """LOW, MODERATE or HIGH."""
+        if self.percent < 40:
+            return "LOW"
+        return "MODERATE" if self.percent < 70 else "HIGH"
+
+
+class Named(Strict):
+    """A named thing with a description (a metric, a weapon)."""
+
+    name: Line
+    description: Text
+
+
+class Autopsy(Strict):
+    """[08] What the posting says, and what it means."""
+
+    illusion: Text = Field(description="The job ad's sentence, in corporate dialect.")
+    source: Line = Field("[SOURCE REDACTED]", description="Where the ad ran, usually redacted.")
+    translation: Text = Field(description="What it actually means.")
+
+
+class Slot(Strict):
+    """[09] One entry of the day-in-the-life log."""
+
+    start: Clock = Field(description='24-hour "HH:MM", quoted.')
+    end: Clock = Field(description='24-hour "HH:MM", quoted; after start.')
+    title: Line
+    description: Text
+
+
+class Complaint(Strict):
+    """[10] An unfiltered complaint, attributed to a platform, never to a person."""
+
+    quote: Text
+    source: Line = Field(description="A platform, e.g. r/cscareerquestions or teamblind.com.")
+
+
+class Related(Strict):
+    """[11] A link to another specimen with a system-match percentage."""
+
+    id: Id = Field(description="Another specimen's id; it must exist.")
+    match: int = Field(ge=0, le=100, description="System match, 0-100.")
+
+
+class Specimen(Strict):
+    """A file record on one job role: ``specimens/<id>.yaml``."""
+
+    model_config = ConfigDict(title="Otiose specimen", json_schema_extra={"additionalProperties": False})
+
+    id: Id = Field(description="Equals the file name without .yaml; lowercase-kebab.")
+    title: Line = Field(description="The role's usual title.")
+    family: FamilyId = Field(description="Taxonomy family (see otiose/data/families.yaml).")  # type: ignore[valid-type]
+    graeber: Graeber | None = Field(None, description="Graeber's bullshit-job type.")  # type: ignore[valid-type]
+    summary: Text = Field(description="One deadpan sentence for cards and taglines.")
+    aliases: list[Line] = Field([], max_length=12, description="Known aliases / disguises.")
+    org_chart: list[Line] = Field(
+        [], max_length=12, description="[01] Pressure flow, top to bottom, the role included."
+    )
+    habitat: list[Text] = Field(min_length=1, max_length=12, description="[02] Natural range.")
+    salary: Salary = Field(description="[03] Salary delusion.")
+    flight_risk: FlightRisk = Field(description="[04] Flight risk.")
+    bullshit_metrics: list[Named] = Field(min_length=1, max_length=12, description="[05]")
+    signature_weaponry: list[Named] = Field([], max_length=12, description="[06]")
+    encounter_guide: Text | None = Field(None, description="[07] Survival / encounter guide.")
+    jd_autopsy: list[Autopsy] = Field(min_length=1, max_length=12, description="[08]")
+    day_in_the_life: list[Slot] = Field([], max_length=16, description="[09] Timeline.")
+    burn_ward: list[Complaint] = Field([], max_length=12, description="[10] Complaints.")
+    related: list[Related] = Field([], max_length=8, description="[11] Related specimens.")
+
+    _source: str = PrivateAttr("")
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _choice(label: str, values: tuple[str, ...], ordered: bool) -> Any:
+    """A filter that takes "any", one value, or a non-empty list of values."""
+    listed = ", ".join(values)
+    single = "that level or higher" if ordered else "only that value"
+
+    def check(v: Any) -> str | tuple[str, ...]:
+        if v == "any":
+            return "any"
+        if isinstance(v, str):
+            if v in values:
+                return v
+            raise _err(f"'{v}' is not a {label}; use \"any\", one of {listed}, or a list of them")
+        if isinstance(v, list) and v:
+            for item in v:
+                if not isinstance(item, str) or item not in values:
+                    raise _err(f"'{item}' is not a {label}; the list may hold {listed}")
+            if len(set(v)) != len(v):
+                raise _err(f"the {label} list repeats a value")
+            return tuple(v)
+        raise _err(f"expected \"any\", one {label} ({listed}) or a non-empty list of them")
+
+    schema = {
+        "description": f'"any", one value ({single}), or a list of exactly the allowed values.',
+        "anyOf": [
+            {"const": "any"},
+            {"enum": list(values)},
+            {"type": "array", "items": {"enum": list(values)}, "minItems": 1, "uniqueItems": True},
+        ],
+    }
+    return Annotated[Any, PlainValidator(check), WithJsonSchema(schema)]
+
+
+def _err(msg: str) -> PydanticCustomError:
+    return PydanticCustomError("filter_value", "{msg}", {"msg": msg})
+
+
+Age = Annotated[int, Field(ge=vocab.MIN_AGE, le=vocab.MAX_AGE)]
+
+
+class Filters(Strict):
+    """A posting's hidden filters. A missing key means "any"."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    gender: _choice("gender", vocab.GENDERS, False) = "any"  # type: ignore[valid-type]
+    race: _choice("race", vocab.RACES, False) = "any"  # type: ignore[valid-type]
+    minAge: Age = vocab.MIN_AGE  # noqa: N815 - the seed format's camelCase
+    maxAge: Age = vocab.MAX_AGE  # noqa: N815
+    education: _choice("education level", vocab.EDUCATION, True) = "any"  # type: ignore[valid-type]
+    experience: _choice("experience level", vocab.EXPERIENCE, True) = "any"  # type: ignore[valid-type]
+    union: Literal["any"] | bool = Field(
+        "any", description='"any"; false = non-members only; true = members only.'
+    )
+    maritalStatus: _choice("marital status", vocab.MARITAL, False) = "any"  # type: ignore[valid-type]  # noqa: N815
+
+
+# ---------------------------------------------------------------- eras and postings
+
+
+class Years(Strict):
+    start: int = Field(ge=1700, le=2200)
+    end: int = Field(ge=1700, le=2200)
+
+
+class Rejections(Strict):
+    """One euphemistic rejection letter per filter key; may use {name}, {title}, {company}."""
+
+    gender: Text
+    race: Text
+    minAge: Text  # noqa: N815
+    maxAge: Text  # noqa: N815
+    education: Text
+    experience: Text
+    union: Text
+    maritalStatus: Text  # noqa: N815
+
+
+class Era(Strict):
+    """An era of hiring: ``eras/<era>/era.yaml``."""
+
+    model_config = ConfigDict(title="Otiose era")
+
+    name: Line
+    years: Years
+    order: int = Field(ge=0, le=1000, description="Position on the board, earliest first.")
+    summary: Text = Field(description="One sentence for the game board.")
+    history: LongText = Field(description="Markdown: how hiring discriminated then. True facts.")
+    hired: Text = Field(description="The offer letter; may use {name}, {title}, {company}.")
+    rejections: Rejections
+
+    _id: str = PrivateAttr("")
+    _source: str = PrivateAttr("")
+
+    @property
+    def id(self) -> str:
+        """The era's id: its folder name."""
+        return self._id
+
+
+MONTH_DATE = "%B %d, %Y"
+
+
+class Posting(Strict):
+    """A job posting's front matter: ``eras/<era>/<id>.md`` (the seed format, camelCase keys)."""
+
+    model_config = ConfigDict(title="Otiose posting front matter")
+
+    id: Id = Field(description="Equals the file name without .md; unique across eras.")
+    title: Line
+    company: Line
+    location: Line
+    type: Line = Field(description="e.g. Full-time.")
+    postedDate: Line = Field(description='Like "January 15, 2020".')  # noqa: N815
+    era: Id = Field(description="Equals the folder name.")
+    salary: Line = Field(description="Free text, e.g. $180,000 - $250,000.")
+    requirements: list[Text] = Field(min_length=1, max_length=20)
+    filters: Filters = Field(description="Hidden until the player applies.")
+    specimen: Id | None = Field(None, description="Optional id of a specimen for this role.")
+
+    _body_html: str = PrivateAttr("")
+    _source: str = PrivateAttr("")
+
+    @property
+    def posted(self) -> date | None:
+        """The posted date, or None if it does not parse (the checker reports that)."""
+        try:
+            return datetime.strptime(self.postedDate, MONTH_DATE).date()
+        except ValueError:
+            return None
+
+    @property
+    def body_html(self) -> str:
+        """The Markdown body, rendered once at load (raw HTML disabled)."""
+        return self._body_html
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -1,0 +1,42 @@
+"""The checker's rule codes: one code per kind of problem, each with a one-line explanation.
+
+CONTRIBUTING.md lists this table; ``tests/test_docs.py`` fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Rule(NamedTuple):
+    code: str
+    severity: str
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule("OT001", "error", "The file cannot be read, or is larger than the size limit."),
+        Rule("OT002", "error", "The file is not valid UTF-8 text."),
+        Rule("OT003", "error", "The YAML (or the posting's front matter) does not parse."),
+        Rule("OT004", "error", "A YAML tag such as `!!python/object` is not allowed."),
+        Rule("OT005", "error", "YAML anchors (`&name`) and aliases (`*name`) are not allowed."),
+        Rule("OT006", "error", "The same key appears twice in one mapping."),
+        Rule("OT007", "error", "The file is empty or is not a mapping of keys to values."),
+        Rule("OT010", "error", "A required key is missing."),
+        Rule("OT011", "error", "A key is not part of the format (a close match is suggested)."),
+        Rule("OT012", "error", "A value has the wrong type (text, number, list, mapping)."),
+        Rule("OT013", "error", "A value is outside what is allowed (range, length, choice, pattern)."),
+        Rule("OT014", "error", "The `id` does not equal the file name (or `era` its folder)."),
+        Rule("OT015", "error", "Two files declare the same id."),
+        Rule("OT016", "error", "A reference names a specimen or posting that does not exist."),
+        Rule("OT017", "error", "A posting's `minAge` is greater than its `maxAge`."),
+        Rule("OT018", "error", "An era is missing its `era.yaml`, or a letter uses an unknown placeholder."),
+        Rule("OT019", "error", "A file sits where no content is expected."),
+        Rule("OT020", "error", "Scaffold text (`TODO:`) is still in the file."),
+        Rule("OT101", "warning", "The summary is longer than a card can show well."),
+        Rule("OT102", "warning", "A section is present but empty."),
+        Rule("OT103", "warning", "The title or summary is nearly the same as another specimen's."),
+    ]
+}

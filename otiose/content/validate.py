@@ -1,0 +1,128 @@
+"""Turn pydantic's validation errors into ``path:line: message`` problems a contributor can act on."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .yamlsafe import Loc, Located
+
+_TYPE_NAMES = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+}
+
+
+def dotted(loc: Loc) -> str:
+    """``("jd_autopsy", 2, "illusion")`` -> ``jd_autopsy[2].illusion``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def describe(value: Any) -> str:
+    """A short, quoted description of a YAML value for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def problems_from(
+    exc: ValidationError, model: type[BaseModel], located: Located, display: str
+) -> list[Problem]:
+    """One problem per pydantic error, each with the line of the offending key."""
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        kind = err["type"]
+        name = dotted(loc)
+        line = located.line(loc)
+        if kind == "missing":
+            out.append(Problem(display, line, f"missing required key '{name}'", "OT010"))
+        elif kind == "extra_forbidden":
+            key = str(loc[-1])
+            allowed = fields_at(model, loc[:-1])
+            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            msg = f"unknown key '{name}'"
+            msg += f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}"
+            out.append(Problem(display, line, msg, "OT011"))
+        elif kind in _TYPE_NAMES:
+            got = describe(err.get("input"))
+            msg = f"'{name}' should be {_TYPE_NAMES[kind]}, not {got}"
+            if kind == "int_type" and isinstance(err.get("input"), str):
+                msg += " (write the number without quotes)"
+            if kind == "string_type" and err.get("input") is None:
+                msg = f"'{name}' is empty; write some text or remove the key"
+            out.append(Problem(display, line, msg, "OT012"))
+        else:
+            out.append(Problem(display, line, f"'{name}': {_message(err)}", "OT013"))
+    return out
+
+
+def _message(err: dict[str, Any]) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "string_pattern_mismatch":
+        if "[a-z0-9]" in str(ctx.get("pattern", "")):
+            return f"{describe(err['input'])} must be lowercase-kebab, like 'scrum-master'"
+        return f"{describe(err['input'])} must look like \"09:30\" (24-hour, quoted)"
+    if kind == "literal_error":
+        return f"{describe(err['input'])} is not allowed; expected {ctx.get('expected')}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("string_too_long", "too_long"):
+        return err["msg"].replace("String should", "must").replace("List should", "must")
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    return err["msg"].replace("Input should be", "must be")
+
+
+def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The keys allowed at ``loc`` inside ``model`` (for did-you-mean hints)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        sub = _model_of(current.model_fields[part].annotation) if part in _fields(current) else None
+        if sub is None:
+            return []
+        current = sub
+    return _fields(current)
+
+
+def _fields(model: Any) -> list[str]:
+    return list(getattr(model, "model_fields", {}))
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """Find the BaseModel inside ``X``, ``list[X]``, ``X | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _model_of(arg)
+            if found is not None:
+                return found
+    return None

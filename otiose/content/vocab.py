@@ -1,0 +1,64 @@
+"""Fixed vocabularies that content may use, read from the YAML data files in ``otiose/data``.
+
+The families and currencies are data, not code: adding one is a pull request to a YAML file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    name: str
+    blurb: str
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    symbol: str
+    usd: float
+
+
+@cache
+def families() -> tuple[Family, ...]:
+    """The taxonomy's families, in display order."""
+    raw = yaml.safe_load((DATA / "families.yaml").read_text(encoding="utf-8"))
+    return tuple(Family(**item) for item in raw)
+
+
+@cache
+def currencies() -> dict[str, Currency]:
+    """Allowed salary currencies by ISO code."""
+    raw = yaml.safe_load((DATA / "currencies.yaml").read_text(encoding="utf-8"))
+    return {item["code"]: Currency(**item) for item in raw}
+
+
+GRAEBER = ("flunky", "goon", "duct-taper", "box-ticker", "taskmaster")
+
+GENDERS = ("male", "female", "nonbinary")
+RACES = ("white", "black", "hispanic", "asian", "indigenous", "multiracial")
+EDUCATION = ("none", "high_school", "bachelor", "graduate")
+EXPERIENCE = ("none", "junior", "experienced", "senior")
+MARITAL = ("single", "married", "divorced", "widowed")
+MIN_AGE, MAX_AGE = 18, 70
+
+FILTER_KEYS = (
+    "gender",
+    "race",
+    "minAge",
+    "maxAge",
+    "education",
+    "experience",
+    "union",
+    "maritalStatus",
+)
+PLACEHOLDERS = ("name", "title", "company")

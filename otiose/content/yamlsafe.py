@@ -1,0 +1,192 @@
+"""Strict, safe YAML: plain data only, with the line of every key and item.
+
+PyYAML's safe loader already refuses to build Python objects; this module goes further and
+refuses every tag, anchor and alias, duplicate keys, non-text keys, oversize files and bad UTF-8,
+and it remembers where each value came from so a problem can name its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, Problem
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+Loc = tuple[str | int, ...]
+
+_T = "tag:yaml.org,2002:"
+_SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
+_constructor = SafeConstructor()
+
+
+@dataclass
+class Located:
+    """Parsed data plus the 1-based line of every mapping key and sequence item."""
+
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Loc) -> int:
+        """The line of ``loc``, or of its nearest recorded parent."""
+        loc = tuple(loc)
+        while loc not in self.lines and loc:
+            loc = loc[:-1]
+        return self.lines.get(loc, 1)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a content file as UTF-8 text, refusing oversize files and invalid bytes."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ContentError([Problem(display, 1, f"cannot read file: {exc.strerror}", "OT001")])
+    if len(raw) > MAX_BYTES:
+        raise ContentError(
+            [Problem(display, 1, f"file is larger than {MAX_BYTES // 1024} KiB", "OT001")]
+        )
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> str:
+    """Decode UTF-8 (a leading BOM is allowed), naming the line of the first bad byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise ContentError([Problem(display, line, msg, "OT002")]) from None
+
+
+def parse(text: str, display: str, line_offset: int = 0) -> Located:
+    """Parse one YAML document into plain dicts, lists and scalars, with line numbers.
+
+    ``line_offset`` is added to every line (front matter starts below its ``---``).
+    """
+    problems: list[Problem] = []
+    if "\t" in text:
+        _check_tabs(text, display, line_offset, problems)
+    try:
+        if "&" in text or "*" in text:
+            _check_anchors(text, display, line_offset, problems)
+        if problems:
+            raise ContentError(problems)
+        loader = Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = exc.problem or "cannot parse"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        raise ContentError([Problem(display, line, f"YAML syntax error: {what}", "OT003")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
+        raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
+    if node is None:
+        raise ContentError([Problem(display, 1 + line_offset, "the file is empty", "OT007")])
+    located = Located(None)
+    located.data = _build(node, (), located, display, line_offset, problems, set(), 0)
+    if problems:
+        raise ContentError(problems)
+    return located
+
+
+def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            problems.append(
+                Problem(display, n + offset, "indent with spaces, not tabs", "OT003")
+            )
+            return
+
+
+def _check_anchors(text: str, display: str, offset: int, problems: list[Problem]) -> None:
+    for event in yaml.parse(text, Loader=Loader):
+        line = event.start_mark.line + 1 + offset
+        if isinstance(event, yaml.AliasEvent):
+            msg = f"YAML alias '*{event.anchor}' is not allowed; write the value out in full"
+            problems.append(Problem(display, line, msg, "OT005"))
+        elif getattr(event, "anchor", None):
+            msg = f"YAML anchor '&{event.anchor}' is not allowed; write the value out in full"
+            problems.append(Problem(display, line, msg, "OT005"))
+
+
+def _build(
+    node: Node,
+    loc: Loc,
+    located: Located,
+    display: str,
+    offset: int,
+    problems: list[Problem],
+    seen: set[int],
+    depth: int,
+) -> Any:
+    line = node.start_mark.line + 1 + offset
+    located.lines.setdefault(loc, line)
+    if id(node) in seen:  # only reachable through an alias; refused earlier, kept as a guard
+        problems.append(Problem(display, line, "YAML aliases are not allowed", "OT005"))
+        return None
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        problems.append(Problem(display, line, "nested too deeply", "OT013"))
+        return None
+    if isinstance(node, ScalarNode):
+        return _scalar(node, display, line, problems)
+    if isinstance(node, SequenceNode):
+        if node.tag != _T + "seq":
+            problems.append(_tag_problem(node, display, line))
+            return None
+        items = []
+        for i, child in enumerate(node.value):
+            items.append(
+                _build(child, (*loc, i), located, display, offset, problems, seen, depth + 1)
+            )
+        return items
+    if isinstance(node, MappingNode):
+        if node.tag != _T + "map":
+            problems.append(_tag_problem(node, display, line))
+            return None
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALARS:
+                problems.append(Problem(display, key_line, "keys must be plain text", "OT012"))
+                continue
+            key = key_node.value
+            if key in out:
+                problems.append(Problem(display, key_line, f"duplicate key '{key}'", "OT006"))
+                continue
+            located.lines[(*loc, key)] = key_line
+            out[key] = _build(
+                value_node, (*loc, key), located, display, offset, problems, seen, depth + 1
+            )
+        return out
+    return None  # pragma: no cover - PyYAML has no other node kinds
+
+
+def _scalar(node: ScalarNode, display: str, line: int, problems: list[Problem]) -> Any:
+    if node.tag == _T + "timestamp":
+        return node.value  # dates stay text, exactly as written
+    if node.tag not in _SCALARS:
+        problems.append(_tag_problem(node, display, line))
+        return None
+    return _constructor.yaml_constructors[node.tag](_constructor, node)
+
+
+def _tag_problem(node: Node, display: str, line: int) -> Problem:
+    tag = node.tag.replace(_T, "!!")
+    return Problem(display, line, f"YAML tag '{tag}' is not allowed; use plain values", "OT004")

@@ -1,0 +1,1 @@
+"""The application game: characters, hiring rules and exact odds. No Flask here."""

@@ -1,0 +1,125 @@
+"""Everything the game reads, precomputed once from the library: odds, verdicts, run reports."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..content import Library, Posting
+from ..content.models import Era
+from . import rules
+from .character import Character
+from .odds import Fix, exclusion_by_filter, pass_probability, smallest_fix
+
+
+@dataclass(frozen=True)
+class PostingOdds:
+    """A posting's exact pass probability and what each of its filters excludes on its own."""
+
+    posting: Posting
+    odds: Fraction
+    exclusion: dict[str, Fraction]
+
+    @property
+    def worst_filter(self) -> str | None:
+        """The filter that alone turns away the largest share of people."""
+        if not self.exclusion:
+            return None
+        return max(self.exclusion, key=lambda k: self.exclusion[k])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one application, always recomputed from the character and the posting."""
+
+    posting: Posting
+    era: Era
+    character: Character
+    hired: bool
+    checks: list[rules.Check]
+    failed: str | None
+    letter: str
+    odds: Fraction
+    fix: Fix | None
+
+    @property
+    def failures(self) -> list[str]:
+        """Every filter the character failed, in key order."""
+        return [c.key for c in self.checks if not c.passed]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The summary of a run: applications, offers, the costliest filter, the comparison."""
+
+    character: Character
+    verdicts: list[Verdict]
+    offers: int
+    costliest: str | None
+    costliest_count: int
+    passable: int
+    total_postings: int
+    population_rate: Fraction
+
+    @property
+    def character_rate(self) -> Fraction:
+        """Share of all postings this character would pass."""
+        return Fraction(self.passable, self.total_postings) if self.total_postings else Fraction(0)
+
+
+class Board:
+    """The game over one library: exact odds per posting, verdicts and reports."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.odds = {
+            pid: PostingOdds(p, pass_probability(p.filters), exclusion_by_filter(p.filters))
+            for pid, p in library.postings.items()
+        }
+        n = len(self.odds)
+        self.population_rate = sum((o.odds for o in self.odds.values()), Fraction(0)) / n if n else Fraction(0)
+
+    def ranking(self) -> list[PostingOdds]:
+        """Postings from the most to the least exclusive."""
+        return sorted(self.odds.values(), key=lambda o: (o.odds, o.posting.id))
+
+    def verdict(self, posting_id: str, c: Character) -> Verdict:
+        """Apply ``c`` to the posting and explain the outcome."""
+        posting = self.library.postings[posting_id]
+        era = self.library.era(posting.era)
+        assert era is not None  # the loader only keeps postings whose era loaded
+        checks = rules.check_all(posting.filters, c)
+        failed = next((ch.key for ch in checks if not ch.passed), None)
+        template = era.hired if failed is None else getattr(era.rejections, failed)
+        letter = rules.fill_letter(template, name=c.name, title=posting.title, company=posting.company)
+        fix = smallest_fix(posting.filters, c) if failed else None
+        return Verdict(
+            posting, era, c, failed is None, checks, failed, letter, self.odds[posting_id].odds, fix
+        )
+
+    def report(self, c: Character, applied: list[str]) -> Report:
+        """Sum up the run of applications ``applied`` (posting ids, in order)."""
+        verdicts = [self.verdict(pid, c) for pid in applied if pid in self.library.postings]
+        cost: Counter[str] = Counter()
+        for v in verdicts:
+            cost.update(v.failures)
+        costliest, count = (None, 0)
+        if cost:
+            top = max(cost.values())
+            tied = [k for k, v in cost.items() if v == top]
+            costliest = max(tied, key=lambda k: sum(
+                (self.odds[v.posting.id].exclusion.get(k, Fraction(0)) for v in verdicts), Fraction(0)
+            ))
+            count = top
+        passable = sum(1 for p in self.library.postings.values() if rules.passes(p.filters, c))
+        return Report(
+            c,
+            verdicts,
+            sum(v.hired for v in verdicts),
+            costliest,
+            count,
+            passable,
+            len(self.library.postings),
+            self.population_rate,
+        )

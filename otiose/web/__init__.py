@@ -1,0 +1,114 @@
+"""The web layer: an app factory and thin blueprints that only read the domain."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_htmx import HTMX
+
+from ..content import ContentError
+from . import assets, caching, security
+from .site import Site
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(RuntimeError):
+    """The app is misconfigured (for example, no SECRET_KEY in production)."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: load and validate all content once, then register the blueprints.
+
+    In production (not debug, not testing) invalid content or a missing ``SECRET_KEY`` stops
+    the app from starting, with every problem in the message. Under the debug server, content
+    problems are shown as a page and content is reloaded when files change.
+    """
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(
+        CONTENT_ROOT=os.environ.get("OTIOSE_CONTENT", str(ROOT)),
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        REPO_URL=os.environ.get("OTIOSE_REPO_URL", ""),
+        HSTS=os.environ.get("OTIOSE_HSTS", "") == "1",
+        TRUSTED_PROXIES=int(os.environ.get("OTIOSE_TRUSTED_PROXIES", "0") or 0),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=os.environ.get("OTIOSE_HSTS", "") == "1",
+        MAX_CONTENT_LENGTH=16 * 1024,
+        MAX_FORM_MEMORY_SIZE=16 * 1024,
+        MAX_FORM_PARTS=50,
+        PAGE_CACHE_SIZE=4096,
+    )
+    if config:
+        app.config.update(config)
+    dev = app.debug or app.testing
+    if not app.config["SECRET_KEY"]:
+        if not dev:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it in the environment to a long random string "
+                "(e.g. python -c 'import secrets; print(secrets.token_hex(32))'); every server "
+                "behind one load balancer needs the same value."
+            )
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    if not dev:
+        _log_requests_to_stderr(app)
+
+    site = Site(Path(app.config["CONTENT_ROOT"]), reload=app.debug and not app.testing)
+    try:
+        site.load()
+    except ContentError:
+        if not app.debug:
+            raise
+    app.extensions["otiose"] = site
+
+    HTMX(app)
+    security.init_app(app)
+    caching.init_app(app)
+    assets.init_app(app)
+
+    from . import errors, game, pages, specimens, timeline
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(specimens.bp)
+    app.register_blueprint(timeline.bp)
+    app.register_blueprint(game.bp)
+    errors.init_app(app)
+    return app
+
+
+def _log_requests_to_stderr(app: Flask) -> None:
+    """One line per request on stderr (gunicorn also logs its own access lines when asked)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    app.logger.handlers[:] = [handler]
+    app.logger.setLevel(logging.INFO)
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        app.logger.info(
+            '%s "%s %s" %s %d %.1fms',
+            request.remote_addr,
+            request.method,
+            request.full_path.rstrip("?")[:300],
+            response.status_code,
+            response.calculate_content_length() or 0,
+            ms,
+        )
+        return response

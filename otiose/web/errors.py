@@ -1,0 +1,55 @@
+"""One error template for every error; content problems shown as a page under the debug server."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, render_template, request
+from flask_htmx import HTMX
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+STAMPS = {
+    400: "Malformed",
+    403: "Refused",
+    404: "Not on file",
+    405: "Wrong channel",
+    413: "Over limit",
+    500: "Misfiled",
+}
+
+
+def render_error(code: int, title: str, message: str) -> tuple[str, int]:
+    """The error page (or, for htmx, its fragment) with the right status."""
+    htmx: HTMX = current_app.extensions["htmx"]
+    template = "_error.html" if htmx else "error.html"
+    return (
+        render_template(template, code=code, title=title, message=message, stamp=STAMPS.get(code, "Error")),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Route every HTTP error through the one template."""
+
+    @app.before_request
+    def _content_problems() -> tuple[str, int] | None:
+        site = app.extensions["otiose"]
+        site.refresh()
+        if site.error is not None and request.endpoint != "static":
+            return render_template("content_errors.html", error=site.error), 500
+        return None
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> tuple[str, int] | Response:
+        if exc.code is None or exc.code < 400:
+            return exc.get_response()
+        titles = {404: "No such file", 405: "Method not allowed", 500: "Something broke"}
+        title = titles.get(exc.code, exc.name)
+        message = exc.description or ""
+        if exc.code == 404 and message.startswith("The requested URL was not found"):
+            message = "The records office has no file at this address. It may have been shredded, or never existed."
+        return render_error(exc.code, title, message)
+
+    @app.errorhandler(Exception)
+    def _crash(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error on %s", request.path)
+        err = InternalServerError()
+        return render_error(500, "Something broke", err.description or "")

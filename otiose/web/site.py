@@ -1,0 +1,55 @@
+"""The loaded site: library plus game board, with hot reload under the debug server."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..content import ContentError, Library, load_library
+from ..game.board import Board
+
+
+class Site:
+    """Holds the content the requests read. Loaded once; reloaded only by the debug server."""
+
+    def __init__(self, root: Path, reload: bool = False) -> None:
+        self.root = root
+        self.reload = reload
+        self.library: Library | None = None
+        self.board: Board | None = None
+        self.error: ContentError | None = None
+        self._stamp: float = 0.0
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load and validate everything; on failure keep the error and re-raise it."""
+        self._stamp = self._newest()
+        try:
+            library = load_library(self.root)
+        except ContentError as exc:
+            self.error, self.library, self.board = exc, None, None
+            raise
+        self.library, self.board, self.error = library, Board(library), None
+
+    def refresh(self) -> None:
+        """Under the debug server: reload if any content file changed since the last load."""
+        if not self.reload or self._newest() == self._stamp:
+            return
+        with self._lock:
+            if self._newest() != self._stamp:
+                try:
+                    self.load()
+                except ContentError:
+                    pass  # shown as a page by the errors module
+
+    def _newest(self) -> float:
+        newest = 0.0
+        for folder in (self.root / "specimens", self.root / "eras"):
+            if folder.is_dir():
+                for path in folder.rglob("*"):
+                    try:
+                        newest = max(newest, path.stat().st_mtime)
+                    except OSError:
+                        continue
+                newest = max(newest, folder.stat().st_mtime)
+        return newest

@@ -1,0 +1,103 @@
+"""The taxonomy: search and browse specimens, read a file record, get its JSON."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+
+from ..content import vocab
+from ..content.library import SORTS
+from ..content.models import Specimen
+from ..content.schema import specimen_schema
+from .caching import cached
+
+bp = Blueprint("specimens", __name__)
+
+SORT_LABELS = {"family": "Family", "title": "Title (A–Z)", "salary": "Salary (highest)", "flight-risk": "Flight risk (highest)"}
+
+
+def _library():
+    return current_app.extensions["otiose"].library
+
+
+@bp.get("/specimens/")
+@cached
+def index() -> Response:
+    """All specimens, grouped by family; live search, family filter, sort and pages.
+
+    The same URL serves the full page, or (for htmx) just the results fragment.
+    """
+    library = _library()
+    args = request.args
+    query = args.get("q", "")[:100].strip()
+    family = args.get("family", "")
+    family_ids = [f.id for f in vocab.families()]
+    if family and family not in family_ids:
+        abort(400, f"There is no family called '{family[:40]}'.")
+    sort = args.get("sort", "family")
+    if sort not in SORTS:
+        abort(400, f"Unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}.")
+    page_text = args.get("page", "1")
+    if not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
+        abort(400, "The page must be a positive whole number.")
+    page = library.search(query, family, sort, int(page_text))
+    htmx = current_app.extensions["htmx"]
+    context = dict(
+        page=page,
+        groups=library.grouped(page.items) if sort == "family" and not query else None,
+        families=vocab.families(),
+        counts=library.family_counts(),
+        sort_labels=SORT_LABELS,
+        nav="specimens",
+    )
+    template = "_results.html" if htmx and htmx.target == "results" else "specimens.html"
+    response = current_app.make_response(render_template(template, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/specimens/<id>")
+@cached
+def record(id: str) -> str:
+    """One file record with every section numbered [01]-[11]."""
+    library = _library()
+    specimen = library.specimens.get(id)
+    if specimen is None:
+        abort(404, f"No specimen is filed under '{id[:80]}'.")
+    return render_template(
+        "specimen.html",
+        s=specimen,
+        family=next(f for f in vocab.families() if f.id == specimen.family),
+        related=[(r, library.specimens[r.id]) for r in specimen.related],
+        postings=library.postings_by_specimen.get(specimen.id, []),
+        link_for=library.link_for,
+        currency=vocab.currencies()[specimen.salary.currency],
+        nav="specimens",
+    )
+
+
+@bp.get("/specimens/<id>.json")
+@cached
+def record_json(id: str) -> Response:
+    """The specimen as JSON, exactly the validated fields, plus the derived label and links."""
+    library = _library()
+    specimen: Specimen | None = library.specimens.get(id)
+    if specimen is None:
+        abort(404, f"No specimen is filed under '{id[:80]}'.")
+    data = specimen.model_dump(mode="json")
+    data["flight_risk"]["label"] = specimen.flight_risk.label
+    data["url"] = url_for("specimens.record", id=id, _external=True)
+    data["postings"] = [p.id for p in library.postings_by_specimen.get(id, [])]
+    return jsonify(data)
+
+
+@bp.get("/specimens/schema.json")
+@cached
+def schema() -> Response:
+    """The JSON Schema of a specimen file, generated from the model."""
+    return jsonify(specimen_schema())
+
+
+@bp.get("/random")
+def random_record() -> Response:
+    """A random file record."""
+    return redirect(url_for("specimens.record", id=_library().random_id()), code=302)
