@@ -10,7 +10,7 @@ from typing import Any
 
 from otiose.web import create_app
 
-__all__ = ["app", "create_app"]
+__all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:

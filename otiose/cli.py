@@ -15,8 +15,7 @@ from pathlib import Path
 
 import click
 
-from .content import ContentError, load_library
-from .content import vocab
+from .content import ContentError, load_library, vocab
 from .content.schema import era_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,9 +55,13 @@ def check(paths: tuple[Path, ...], fmt: str) -> None:
         n = len(exc.problems)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found.", err=True)
         sys.exit(1)
-    scope = f"{len(paths)} file(s)" if paths else (
-        f"{len(library.specimens)} specimens, {len(library.eras)} eras, "
-        f"{len(library.postings)} postings"
+    scope = (
+        f"{len(paths)} file(s)"
+        if paths
+        else (
+            f"{len(library.specimens)} specimens, {len(library.eras)} eras, "
+            f"{len(library.postings)} postings"
+        )
     )
     click.echo(f"ok: {scope} checked, no problems.")
 
@@ -125,7 +128,7 @@ def new(title: str, family: str) -> None:
     if len(spec_id) < 2:
         raise click.UsageError("the title needs at least two letters or digits")
     if '"' in title or "\n" in title or ":" in title or "#" in title:
-        raise click.UsageError('keep the title to letters, digits, spaces and simple punctuation')
+        raise click.UsageError("keep the title to letters, digits, spaces and simple punctuation")
     path = content_root() / "specimens" / f"{spec_id}.yaml"
     if path.exists():
         raise click.UsageError(f"{path} already exists; edit it instead")
@@ -148,7 +151,9 @@ def schema(out: Path | None) -> None:
     folder = out or (ROOT / "schema")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in schemas().items():
-        (folder / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (folder / name).write_text(
+            json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         click.echo(f"wrote {folder / name}")
 
 

@@ -62,7 +62,12 @@ class Library:
             for alias in s.aliases:
                 lib.by_title.setdefault(alias.casefold(), s.id)
             lib._haystacks.append(
-                (s, s.title.casefold(), " | ".join(a.casefold() for a in s.aliases), s.summary.casefold())
+                (
+                    s,
+                    s.title.casefold(),
+                    " | ".join(a.casefold() for a in s.aliases),
+                    s.summary.casefold(),
+                )
             )
         fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
         rates = vocab.currencies()

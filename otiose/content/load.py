@@ -54,7 +54,9 @@ def _todos(located: Located, display: str) -> list[Problem]:
 def _validate(model: type[M], located: Located, display: str) -> M:
     if not isinstance(located.data, dict):
         what = "a list" if isinstance(located.data, list) else "a single value"
-        raise ContentError([Problem(display, 1, f"expected a mapping of keys, got {what}", "OT007")])
+        raise ContentError(
+            [Problem(display, 1, f"expected a mapping of keys, got {what}", "OT007")]
+        )
     todos = _todos(located, display)
     try:
         result = model.model_validate(located.data)
@@ -94,7 +96,7 @@ def load_specimen(path: Path, display: str) -> Specimen:
     if problems:
         raise ContentError(problems)
     specimen._source = display
-    specimen._lines = located  # type: ignore[attr-defined]
+    specimen._lines = located
     return specimen
 
 
@@ -121,7 +123,7 @@ def load_era(path: Path, display: str) -> Era:
         raise ContentError(problems)
     era._id = path.parent.name
     era._source = display
-    era._history_html = render_markdown(era.history)  # type: ignore[attr-defined]
+    era._history_html = render_markdown(era.history)
     return era
 
 
@@ -165,7 +167,7 @@ def load_posting(path: Path, display: str) -> Posting:
         raise ContentError(problems)
     posting._source = display
     posting._body_html = render_markdown(body.strip())
-    posting._lines = located  # type: ignore[attr-defined]
+    posting._lines = located
     return posting
 
 
@@ -258,12 +260,14 @@ def _cross_check(
     for s in specimens:
         for i, rel in enumerate(s.related):
             if rel.id not in seen and rel.id not in stems:
-                line = s._lines.line(("related", i, "id"))  # type: ignore[attr-defined]
-                problems.append(Problem(s._source, line, _dangling("related", rel.id, ids), "OT016"))
+                line = s._lines.line(("related", i, "id"))
+                problems.append(
+                    Problem(s._source, line, _dangling("related", rel.id, ids), "OT016")
+                )
     era_ids = {e.id for e in eras}
     posting_seen: dict[str, Posting] = {}
     for p in postings:
-        lines = p._lines  # type: ignore[attr-defined]
+        lines = p._lines
         if p.id in posting_seen:
             other = posting_seen[p.id]._source
             msg = f"duplicate posting id '{p.id}' (also in {other})"
@@ -271,7 +275,9 @@ def _cross_check(
         posting_seen.setdefault(p.id, p)
         if p.specimen and p.specimen not in seen and p.specimen not in stems:
             line = lines.line(("specimen",))
-            problems.append(Problem(p._source, line, _dangling("specimen", p.specimen, ids), "OT016"))
+            problems.append(
+                Problem(p._source, line, _dangling("specimen", p.specimen, ids), "OT016")
+            )
         if p.era not in era_ids:
             continue  # the missing era.yaml is reported on the folder
     return problems

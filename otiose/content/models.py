@@ -58,7 +58,9 @@ class Salary(Strict):
 class FlightRisk(Strict):
     """[04] The flight risk; the label is derived from the percentage."""
 
-    percent: int = Field(ge=0, le=100, description="0-100. Label: <40 LOW, <70 MODERATE, else HIGH.")
+    percent: int = Field(
+        ge=0, le=100, description="0-100. Label: <40 LOW, <70 MODERATE, else HIGH."
+    )
     diagnosis: Text | None = Field(None, description="Why they leave, or are removed.")
 
     @property
@@ -110,7 +112,9 @@ class Related(Strict):
 class Specimen(Strict):
     """A file record on one job role: ``specimens/<id>.yaml``."""
 
-    model_config = ConfigDict(title="Otiose specimen", json_schema_extra={"additionalProperties": False})
+    model_config = ConfigDict(
+        title="Otiose specimen", json_schema_extra={"additionalProperties": False}
+    )
 
     id: Id = Field(description="Equals the file name without .yaml; lowercase-kebab.")
     title: Line = Field(description="The role's usual title.")
@@ -133,6 +137,7 @@ class Specimen(Strict):
     related: list[Related] = Field([], max_length=8, description="[11] Related specimens.")
 
     _source: str = PrivateAttr("")
+    _lines: Any = PrivateAttr(None)
 
 
 # ---------------------------------------------------------------- filters
@@ -157,7 +162,7 @@ def _choice(label: str, values: tuple[str, ...], ordered: bool) -> Any:
             if len(set(v)) != len(v):
                 raise _err(f"the {label} list repeats a value")
             return tuple(v)
-        raise _err(f"expected \"any\", one {label} ({listed}) or a non-empty list of them")
+        raise _err(f'expected "any", one {label} ({listed}) or a non-empty list of them')
 
     schema = {
         "description": f'"any", one value ({single}), or a list of exactly the allowed values.',
@@ -184,14 +189,14 @@ class Filters(Strict):
 
     gender: _choice("gender", vocab.GENDERS, False) = "any"  # type: ignore[valid-type]
     race: _choice("race", vocab.RACES, False) = "any"  # type: ignore[valid-type]
-    minAge: Age = vocab.MIN_AGE  # noqa: N815 - the seed format's camelCase
-    maxAge: Age = vocab.MAX_AGE  # noqa: N815
+    minAge: Age = vocab.MIN_AGE
+    maxAge: Age = vocab.MAX_AGE
     education: _choice("education level", vocab.EDUCATION, True) = "any"  # type: ignore[valid-type]
     experience: _choice("experience level", vocab.EXPERIENCE, True) = "any"  # type: ignore[valid-type]
     union: Literal["any"] | bool = Field(
         "any", description='"any"; false = non-members only; true = members only.'
     )
-    maritalStatus: _choice("marital status", vocab.MARITAL, False) = "any"  # type: ignore[valid-type]  # noqa: N815
+    maritalStatus: _choice("marital status", vocab.MARITAL, False) = "any"  # type: ignore[valid-type]
 
 
 # ---------------------------------------------------------------- eras and postings
@@ -207,12 +212,12 @@ class Rejections(Strict):
 
     gender: Text
     race: Text
-    minAge: Text  # noqa: N815
-    maxAge: Text  # noqa: N815
+    minAge: Text
+    maxAge: Text
     education: Text
     experience: Text
     union: Text
-    maritalStatus: Text  # noqa: N815
+    maritalStatus: Text
 
 
 class Era(Strict):
@@ -230,11 +235,17 @@ class Era(Strict):
 
     _id: str = PrivateAttr("")
     _source: str = PrivateAttr("")
+    _history_html: str = PrivateAttr("")
 
     @property
     def id(self) -> str:
         """The era's id: its folder name."""
         return self._id
+
+    @property
+    def history_html(self) -> str:
+        """The history, rendered once at load (raw HTML disabled)."""
+        return self._history_html
 
 
 MONTH_DATE = "%B %d, %Y"
@@ -250,7 +261,7 @@ class Posting(Strict):
     company: Line
     location: Line
     type: Line = Field(description="e.g. Full-time.")
-    postedDate: Line = Field(description='Like "January 15, 2020".')  # noqa: N815
+    postedDate: Line = Field(description='Like "January 15, 2020".')
     era: Id = Field(description="Equals the folder name.")
     salary: Line = Field(description="Free text, e.g. $180,000 - $250,000.")
     requirements: list[Text] = Field(min_length=1, max_length=20)
@@ -259,6 +270,7 @@ class Posting(Strict):
 
     _body_html: str = PrivateAttr("")
     _source: str = PrivateAttr("")
+    _lines: Any = PrivateAttr(None)
 
     @property
     def posted(self) -> date | None:

@@ -27,12 +27,18 @@ RULES: dict[str, Rule] = {
         Rule("OT010", "error", "A required key is missing."),
         Rule("OT011", "error", "A key is not part of the format (a close match is suggested)."),
         Rule("OT012", "error", "A value has the wrong type (text, number, list, mapping)."),
-        Rule("OT013", "error", "A value is outside what is allowed (range, length, choice, pattern)."),
+        Rule(
+            "OT013", "error", "A value is outside what is allowed (range, length, choice, pattern)."
+        ),
         Rule("OT014", "error", "The `id` does not equal the file name (or `era` its folder)."),
         Rule("OT015", "error", "Two files declare the same id."),
         Rule("OT016", "error", "A reference names a specimen or posting that does not exist."),
         Rule("OT017", "error", "A posting's `minAge` is greater than its `maxAge`."),
-        Rule("OT018", "error", "An era is missing its `era.yaml`, or a letter uses an unknown placeholder."),
+        Rule(
+            "OT018",
+            "error",
+            "An era is missing its `era.yaml`, or a letter uses an unknown placeholder.",
+        ),
         Rule("OT019", "error", "A file sits where no content is expected."),
         Rule("OT020", "error", "Scaffold text (`TODO:`) is still in the file."),
         Rule("OT101", "warning", "The summary is longer than a card can show well."),

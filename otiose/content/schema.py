@@ -26,4 +26,8 @@ def era_schema() -> dict[str, Any]:
 
 def _schema(model: Any, name: str) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{BASE}{name}.json", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE}{name}.json",
+        **schema,
+    }

@@ -1,4 +1,4 @@
-"""Turn pydantic's validation errors into ``path:line: message`` problems a contributor can act on."""
+"""Turn pydantic's validation errors into ``path:line: message`` problems to act on."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         if "[a-z0-9]" in str(ctx.get("pattern", "")):
             return f"{describe(err['input'])} must be lowercase-kebab, like 'scrum-master'"
-        return f"{describe(err['input'])} must look like \"09:30\" (24-hour, quoted)"
+        return f'{describe(err["input"])} must look like "09:30" (24-hour, quoted)'
     if kind == "literal_error":
         return f"{describe(err['input'])} is not allowed; expected {ctx.get('expected')}"
     if kind == "string_too_short":

@@ -50,7 +50,9 @@ def read_text(path: Path, display: str) -> str:
         with path.open("rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ContentError([Problem(display, 1, f"cannot read file: {exc.strerror}", "OT001")])
+        raise ContentError(
+            [Problem(display, 1, f"cannot read file: {exc.strerror}", "OT001")]
+        ) from None
     if len(raw) > MAX_BYTES:
         raise ContentError(
             [Problem(display, 1, f"file is larger than {MAX_BYTES // 1024} KiB", "OT001")]
@@ -92,7 +94,9 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
         what = exc.problem or "cannot parse"
         if exc.context:
             what = f"{exc.context}, {what}"
-        raise ContentError([Problem(display, line, f"YAML syntax error: {what}", "OT003")]) from None
+        raise ContentError(
+            [Problem(display, line, f"YAML syntax error: {what}", "OT003")]
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
@@ -108,9 +112,7 @@ def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -
     for n, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
-            problems.append(
-                Problem(display, n + offset, "indent with spaces, not tabs", "OT003")
-            )
+            problems.append(Problem(display, n + offset, "indent with spaces, not tabs", "OT003"))
             return
 
 

@@ -78,7 +78,9 @@ class Board:
             for pid, p in library.postings.items()
         }
         n = len(self.odds)
-        self.population_rate = sum((o.odds for o in self.odds.values()), Fraction(0)) / n if n else Fraction(0)
+        self.population_rate = (
+            sum((o.odds for o in self.odds.values()), Fraction(0)) / n if n else Fraction(0)
+        )
 
     def ranking(self) -> list[PostingOdds]:
         """Postings from the most to the least exclusive."""
@@ -92,7 +94,9 @@ class Board:
         checks = rules.check_all(posting.filters, c)
         failed = next((ch.key for ch in checks if not ch.passed), None)
         template = era.hired if failed is None else getattr(era.rejections, failed)
-        letter = rules.fill_letter(template, name=c.name, title=posting.title, company=posting.company)
+        letter = rules.fill_letter(
+            template, name=c.name, title=posting.title, company=posting.company
+        )
         fix = smallest_fix(posting.filters, c) if failed else None
         return Verdict(
             posting, era, c, failed is None, checks, failed, letter, self.odds[posting_id].odds, fix
@@ -108,9 +112,13 @@ class Board:
         if cost:
             top = max(cost.values())
             tied = [k for k, v in cost.items() if v == top]
-            costliest = max(tied, key=lambda k: sum(
-                (self.odds[v.posting.id].exclusion.get(k, Fraction(0)) for v in verdicts), Fraction(0)
-            ))
+            costliest = max(
+                tied,
+                key=lambda k: sum(
+                    (self.odds[v.posting.id].exclusion.get(k, Fraction(0)) for v in verdicts),
+                    Fraction(0),
+                ),
+            )
             count = top
         passable = sum(1 for p in self.library.postings.values() if rules.passes(p.filters, c))
         return Report(

@@ -21,27 +21,103 @@ SEED_RE = re.compile(rf"^[{SEED_ALPHABET}]{{8}}$")
 
 FIRST_NAMES = {
     "female": [
-        "Margaret", "Dolores", "Priya", "Ngozi", "Ingrid", "Lucia", "Mei", "Hannah", "Rosa",
-        "Aisha", "Beatrice", "Yuki", "Carmen", "Eleanor", "Fatima", "Greta", "Imani", "Joanne",
+        "Margaret",
+        "Dolores",
+        "Priya",
+        "Ngozi",
+        "Ingrid",
+        "Lucia",
+        "Mei",
+        "Hannah",
+        "Rosa",
+        "Aisha",
+        "Beatrice",
+        "Yuki",
+        "Carmen",
+        "Eleanor",
+        "Fatima",
+        "Greta",
+        "Imani",
+        "Joanne",
     ],
     "male": [
-        "Harold", "Tomás", "Kwame", "Dmitri", "Raj", "Walter", "Hiro", "Samuel", "Omar",
-        "Bernard", "Chen", "Desmond", "Emil", "Felix", "Gustavo", "Isaac", "Jerome", "Luis",
+        "Harold",
+        "Tomás",
+        "Kwame",
+        "Dmitri",
+        "Raj",
+        "Walter",
+        "Hiro",
+        "Samuel",
+        "Omar",
+        "Bernard",
+        "Chen",
+        "Desmond",
+        "Emil",
+        "Felix",
+        "Gustavo",
+        "Isaac",
+        "Jerome",
+        "Luis",
     ],
     "nonbinary": [
-        "Alex", "Jordan", "Sam", "Robin", "Casey", "Morgan", "Taylor", "Jamie", "Quinn",
-        "Riley", "Avery", "Rowan", "Sasha", "Kai", "Emery", "Ash", "Jules", "Noor",
+        "Alex",
+        "Jordan",
+        "Sam",
+        "Robin",
+        "Casey",
+        "Morgan",
+        "Taylor",
+        "Jamie",
+        "Quinn",
+        "Riley",
+        "Avery",
+        "Rowan",
+        "Sasha",
+        "Kai",
+        "Emery",
+        "Ash",
+        "Jules",
+        "Noor",
     ],
 }
 SURNAMES = [
-    "Okafor", "Lindqvist", "Hernández", "Nakamura", "Brennan", "Kowalski", "Abernathy", "Mbeki",
-    "Castellano", "Novak", "Whitfield", "Achterberg", "Delacroix", "Ferreira", "Goldberg",
-    "Haddad", "Ivanova", "Jaramillo", "Kaur", "Larsen", "Moreau", "Nguyen", "O'Connell",
-    "Petrov", "Quispe", "Rasmussen", "Sato", "Thibodeaux", "Umarov", "Vasquez", "Wojcik", "Yilmaz",
+    "Okafor",
+    "Lindqvist",
+    "Hernández",
+    "Nakamura",
+    "Brennan",
+    "Kowalski",
+    "Abernathy",
+    "Mbeki",
+    "Castellano",
+    "Novak",
+    "Whitfield",
+    "Achterberg",
+    "Delacroix",
+    "Ferreira",
+    "Goldberg",
+    "Haddad",
+    "Ivanova",
+    "Jaramillo",
+    "Kaur",
+    "Larsen",
+    "Moreau",
+    "Nguyen",
+    "O'Connell",
+    "Petrov",
+    "Quispe",
+    "Rasmussen",
+    "Sato",
+    "Thibodeaux",
+    "Umarov",
+    "Vasquez",
+    "Wojcik",
+    "Yilmaz",
 ]
 BACKSTORY = {
     "none": [
-        "Has applied to 212 openings this quarter and keeps the rejections in a color-coded binder.",
+        "Has applied to 212 openings this quarter and files every rejection in a labeled binder.",
         "Was told to get experience, and is still looking for the job that gives it out.",
         "Wrote a cover letter so sincere that an applicant-tracking system flagged it as spam.",
         "Owns one interview suit, dry-cleaned so often it is now mostly lapel.",
@@ -94,7 +170,7 @@ class Character:
     education: str
     experience: str
     union: bool
-    maritalStatus: str  # noqa: N815 - the filter vocabulary's spelling
+    maritalStatus: str
     backstory: str
     portrait: Portrait
     seed: str | None = None
@@ -105,7 +181,10 @@ class Character:
 
     def query(self) -> dict[str, str]:
         """The attributes as query parameters for ``/play/custom``."""
-        return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in self.attributes().items()}
+        return {
+            k: (str(v).lower() if isinstance(v, bool) else str(v))
+            for k, v in self.attributes().items()
+        }
 
 
 def new_seed() -> str:
@@ -137,6 +216,13 @@ def _index(seed: str, label: str, n: int) -> int:
     return int(_u(seed, label) * n)
 
 
+def _name(key: str, gender: str) -> str:
+    first = FIRST_NAMES[gender]
+    return (
+        f"{first[_index(key, 'first', len(first))]} {SURNAMES[_index(key, 'last', len(SURNAMES))]}"
+    )
+
+
 def deal(seed: str) -> Character:
     """The character for ``seed``: always the same one."""
     if not SEED_RE.match(seed):
@@ -147,8 +233,7 @@ def deal(seed: str) -> Character:
     age = lo + _index(seed, "age", hi - lo + 1)
     gender = _pick(seed, "gender", pop.GENDER)
     experience = _pick(seed, "experience", pop.EXPERIENCE_BY_BAND[band])
-    names = FIRST_NAMES[gender]
-    name = f"{names[_index(seed, 'first', len(names))]} {SURNAMES[_index(seed, 'last', len(SURNAMES))]}"
+    name = _name(seed, gender)
     stories = BACKSTORY[experience]
     return Character(
         name=name,
@@ -188,7 +273,9 @@ def build(params: dict[str, str]) -> Character:
         raise BadCharacter(f"unknown parameter '{unknown[0]}'; use {', '.join(ATTRIBUTES)}")
     missing = [a for a in ATTRIBUTES if a not in params]
     if missing:
-        raise BadCharacter(f"missing parameter '{missing[0]}'; all of {', '.join(ATTRIBUTES)} are needed")
+        raise BadCharacter(
+            f"missing parameter '{missing[0]}'; all of {', '.join(ATTRIBUTES)} are needed"
+        )
     choices = {
         "gender": vocab.GENDERS,
         "race": vocab.RACES,
@@ -199,7 +286,9 @@ def build(params: dict[str, str]) -> Character:
     }
     for key, allowed in choices.items():
         if params[key] not in allowed:
-            raise BadCharacter(f"{key} must be one of {', '.join(allowed)}; got '{params[key][:40]}'")
+            raise BadCharacter(
+                f"{key} must be one of {', '.join(allowed)}; got '{params[key][:40]}'"
+            )
     age_text = params["age"]
     if not (age_text.isascii() and age_text.isdigit() and len(age_text) <= 3):
         raise BadCharacter(f"age must be a whole number from {vocab.MIN_AGE} to {vocab.MAX_AGE}")
@@ -208,9 +297,8 @@ def build(params: dict[str, str]) -> Character:
         raise BadCharacter(f"age must be from {vocab.MIN_AGE} to {vocab.MAX_AGE}; got {age}")
     key = "custom:" + ":".join(params[a] for a in ATTRIBUTES)
     gender = params["gender"]
-    names = FIRST_NAMES[gender]
     return Character(
-        name=f"{names[_index(key, 'first', len(names))]} {SURNAMES[_index(key, 'last', len(SURNAMES))]}",
+        name=_name(key, gender),
         gender=gender,
         race=params["race"],
         age=age,
@@ -225,7 +313,7 @@ def build(params: dict[str, str]) -> Character:
 
 
 def plausibility(c: Character) -> Fraction:
-    """The probability weight of this exact attribute combination in the population (0 = impossible)."""
+    """The weight of this exact combination of attributes in the population (0: impossible)."""
     band = pop.band_of(c.age)
     return (
         pop.GENDER[c.gender]

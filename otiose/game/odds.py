@@ -72,7 +72,7 @@ class Fix:
     age_delta: int
 
     def sentence(self) -> str:
-        """"had you been 12 years younger and out of the union"."""
+        """ "had you been 12 years younger and out of the union"."""
         parts = []
         for key, value in self.changes:
             if key == "age":
@@ -81,10 +81,7 @@ class Fix:
                 parts.append(f"{n} year{'s' if n != 1 else ''} {word}")
             else:
                 parts.append(HAD_YOU_BEEN[key][value])
-        if len(parts) == 1:
-            joined = parts[0]
-        else:
-            joined = ", ".join(parts[:-1]) + " and " + parts[-1]
+        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         return f"had you been {joined}"
 
 

@@ -49,9 +49,19 @@ VALUE_TEXT: dict[str, dict[Any, str]] = {
         "bachelor": "bachelor's degree",
         "graduate": "graduate degree",
     },
-    "experience": {"none": "none", "junior": "junior", "experienced": "experienced", "senior": "senior"},
+    "experience": {
+        "none": "none",
+        "junior": "junior",
+        "experienced": "experienced",
+        "senior": "senior",
+    },
     "union": {True: "union member", False: "not in a union"},
-    "maritalStatus": {"single": "single", "married": "married", "divorced": "divorced", "widowed": "widowed"},
+    "maritalStatus": {
+        "single": "single",
+        "married": "married",
+        "divorced": "divorced",
+        "widowed": "widowed",
+    },
 }
 # How "had you been ..." reads for each value the fix may ask for.
 HAD_YOU_BEEN: dict[str, dict[Any, str]] = {
@@ -147,7 +157,9 @@ def check_all(filters: Filters, c: Character) -> list[Check]:
         else:
             ok = value in allowed(filters, key)
         actual = f"{value}" if key in ("minAge", "maxAge") else VALUE_TEXT[key][value]
-        out.append(Check(key, LABELS[key], wanted_text(filters, key), actual, ok, is_active(filters, key)))
+        out.append(
+            Check(key, LABELS[key], wanted_text(filters, key), actual, ok, is_active(filters, key))
+        )
     return out
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
-from flask_htmx import HTMX
 
 from ..content import ContentError
-from . import assets, caching, security
+from . import assets, caching, present, security
+from .hx import htmx
 from .site import Site
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,10 +73,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             raise
     app.extensions["otiose"] = site
 
-    HTMX(app)
+    htmx.init_app(app)
     security.init_app(app)
     caching.init_app(app)
     assets.init_app(app)
+    present.init_app(app)
 
     from . import errors, game, pages, specimens, timeline
 

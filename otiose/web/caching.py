@@ -56,7 +56,9 @@ def cached(view: Callable[..., Any]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         site = current_app.extensions["otiose"]
         cache: PageCache = current_app.extensions["page_cache"]
-        key = (request.full_path, request.headers.get("HX-Request") == "true", id(site.library))
+        htmx = request.headers.get("HX-Request") == "true"
+        target = request.headers.get("HX-Target", "")[:64] if htmx else ""
+        key = (request.full_path, htmx, target, id(site.library))
         hit = cache.get(key)
         if hit is None:
             response = make_response(view(*args, **kwargs))

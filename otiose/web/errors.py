@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, render_template, request
-from flask_htmx import HTMX
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .hx import htmx
 
 STAMPS = {
     400: "Malformed",
@@ -18,10 +19,11 @@ STAMPS = {
 
 def render_error(code: int, title: str, message: str) -> tuple[str, int]:
     """The error page (or, for htmx, its fragment) with the right status."""
-    htmx: HTMX = current_app.extensions["htmx"]
     template = "_error.html" if htmx else "error.html"
     return (
-        render_template(template, code=code, title=title, message=message, stamp=STAMPS.get(code, "Error")),
+        render_template(
+            template, code=code, title=title, message=message, stamp=STAMPS.get(code, "Error")
+        ),
         code,
     )
 
@@ -45,7 +47,10 @@ def init_app(app: Flask) -> None:
         title = titles.get(exc.code, exc.name)
         message = exc.description or ""
         if exc.code == 404 and message.startswith("The requested URL was not found"):
-            message = "The records office has no file at this address. It may have been shredded, or never existed."
+            message = (
+                "The records office has no file at this address. "
+                "It may have been shredded, or never existed."
+            )
         return render_error(exc.code, title, message)
 
     @app.errorhandler(Exception)

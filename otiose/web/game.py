@@ -24,6 +24,7 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
+from .hx import htmx
 
 bp = Blueprint("game", __name__)
 
@@ -194,7 +195,7 @@ def _apply(seed: str | None) -> Response | str:
     if posting_id not in applied:
         applied = [*applied, posting_id]
         _save(key, applied)
-    if current_app.extensions["htmx"]:
+    if htmx:
         verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
         response = current_app.make_response(
             render_template(

@@ -41,5 +41,8 @@ def healthz() -> Response:
     """Liveness and content counts for load balancers."""
     library = current_app.extensions["otiose"].library
     return jsonify(
-        status="ok", specimens=len(library.specimens), postings=len(library.postings), eras=len(library.eras)
+        status="ok",
+        specimens=len(library.specimens),
+        postings=len(library.postings),
+        eras=len(library.eras),
     )

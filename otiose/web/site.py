@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -37,10 +38,8 @@ class Site:
             return
         with self._lock:
             if self._newest() != self._stamp:
-                try:
+                with contextlib.suppress(ContentError):  # shown as a page by errors.py
                     self.load()
-                except ContentError:
-                    pass  # shown as a page by the errors module
 
     def _newest(self) -> float:
         newest = 0.0

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
 from ..content.schema import specimen_schema
 from .caching import cached
+from .hx import htmx
 
 bp = Blueprint("specimens", __name__)
 
-SORT_LABELS = {"family": "Family", "title": "Title (A–Z)", "salary": "Salary (highest)", "flight-risk": "Flight risk (highest)"}
+SORT_LABELS = {
+    "family": "Family",
+    "title": "Title (A–Z)",
+    "salary": "Salary (highest)",
+    "flight-risk": "Flight risk (highest)",
+}
 
 
 def _library():
@@ -40,7 +56,6 @@ def index() -> Response:
     if not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
         abort(400, "The page must be a positive whole number.")
     page = library.search(query, family, sort, int(page_text))
-    htmx = current_app.extensions["htmx"]
     context = dict(
         page=page,
         groups=library.grouped(page.items) if sort == "family" and not query else None,
@@ -51,7 +66,7 @@ def index() -> Response:
     )
     template = "_results.html" if htmx and htmx.target == "results" else "specimens.html"
     response = current_app.make_response(render_template(template, **context))
-    response.vary.add("HX-Request")
+    response.vary.update(("HX-Request", "HX-Target"))
     return response
 
 

@@ -21,7 +21,9 @@ def _site():
 def eras() -> str:
     """Every era in order, with its summary and postings."""
     library = _site().library
-    return render_template("eras.html", eras=library.eras, by_era=library.postings_by_era, nav="eras")
+    return render_template(
+        "eras.html", eras=library.eras, by_era=library.postings_by_era, nav="eras"
+    )
 
 
 @bp.get("/eras/<era_id>")
@@ -56,7 +58,9 @@ def posting(posting_id: str) -> str:
     if p is None:
         abort(404, f"No posting is filed under '{posting_id[:80]}'.")
     specimen = library.specimens.get(p.specimen) if p.specimen else None
-    return render_template("posting.html", p=p, era=library.era(p.era), specimen=specimen, nav="eras")
+    return render_template(
+        "posting.html", p=p, era=library.era(p.era), specimen=specimen, nav="eras"
+    )
 
 
 @bp.get("/declassified")

@@ -1,0 +1,68 @@
+"""Small formatting helpers for templates: money, percentages, the flight-risk gauge."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from flask import Flask
+
+from ..content import vocab
+from ..game.rules import LABELS, VALUE_TEXT
+
+
+def money(amount: int, code: str) -> str:
+    """``146027, "USD"`` -> ``$146,027``."""
+    currency = vocab.currencies().get(code)
+    symbol = currency.symbol if currency else f"{code} "
+    return f"{symbol}{amount:,}"
+
+
+def percent(value: Fraction | float, digits: int = 1) -> str:
+    """A probability as a percentage that never rounds a real chance to zero or one hundred."""
+    v = float(value) * 100
+    if 0 < v < 0.1:
+        return "under 0.1%"
+    if 99.9 < v < 100:
+        return "over 99.9%"
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v)}"
+    return f"{text}%"
+
+
+def one_in(value: Fraction | float) -> str:
+    """``0.0125`` -> ``1 in 80``."""
+    v = float(value)
+    if v <= 0:
+        return "no one"
+    n = round(1 / v)
+    return "everyone" if n <= 1 else f"1 in {n:,}"
+
+
+def gauge(pct: int) -> dict[str, object]:
+    """Geometry for a semicircular gauge (viewBox 0 0 200 112): band arcs and the needle."""
+    cx, cy, r = 100.0, 100.0, 80.0
+
+    def point(p: float, radius: float = r) -> tuple[float, float]:
+        theta = math.pi * (1 - p / 100)
+        return round(cx + radius * math.cos(theta), 2), round(cy - radius * math.sin(theta), 2)
+
+    def arc(a: float, b: float) -> str:
+        (x1, y1), (x2, y2) = point(a), point(b)
+        return f"M {x1} {y1} A {r} {r} 0 0 1 {x2} {y2}"
+
+    nx, ny = point(pct, r - 14)
+    return {
+        "bands": [("low", arc(0, 40)), ("moderate", arc(40, 70)), ("high", arc(70, 100))],
+        "needle": (nx, ny),
+        "ticks": [(p, *point(p, r + 9)) for p in (0, 40, 70, 100)],
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers as Jinja filters and globals."""
+    app.jinja_env.filters.update(money=money, percent=percent, one_in=one_in)
+    app.jinja_env.globals.update(
+        gauge=gauge, filter_labels=LABELS, value_text=VALUE_TEXT, families=vocab.families
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
