@@ -73,6 +73,8 @@ def problems_from(
             msg = f"'{name}' should be {_TYPE_NAMES[kind]}, not {got}"
             if kind == "int_type" and isinstance(err.get("input"), str):
                 msg += " (write the number without quotes)"
+            if kind == "string_type" and type(err.get("input")) in (int, float, bool):
+                msg += " (YAML read it as a number: put it in quotes)"
             if kind == "string_type" and err.get("input") is None:
                 msg = f"'{name}' is empty; write some text or remove the key"
             out.append(Problem(display, line, msg, "OT012"))

@@ -175,4 +175,7 @@ def first_failure(filters: Filters, c: Character) -> str | None:
 
 def fill_letter(template: str, *, name: str, title: str, company: str) -> str:
     """Fill {name}, {title} and {company}; the loader has refused any other placeholder."""
-    return template.replace("{name}", name).replace("{title}", title).replace("{company}", company)
+    text = template.replace("{name}", name).replace("{title}", title)
+    if company.endswith("."):  # "at Acme Inc.." reads as a typo
+        text = text.replace("{company}.", "{company}")
+    return text.replace("{company}", company)

@@ -1,0 +1,51 @@
+"""Screenshot every main page at desktop and phone widths, light and dark, into shots/.
+
+Usage: python scripts/screenshots.py [BASE_URL]   (default http://127.0.0.1:5000)
+Needs Debian's chromium at /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
+PAGES = {
+    "home": "/",
+    "taxonomy": "/specimens/",
+    "record": "/specimens/junior-machine-learning-engineer",
+    "board": "/play/abcdefgh",
+    "report": "/play/abcdefgh/report",
+    "era": "/eras/postwar",
+    "declassified": "/declassified",
+    "posting": "/postings/junior-ml-engineer-new-grad",
+    "404": "/specimens/no-such-role",
+}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main() -> None:
+    out = Path("shots")
+    out.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for scheme in ("light", "dark"):
+            for width, label in ((1280, "desktop"), (390, "phone")):
+                ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                page = ctx.new_page()
+                page.goto(BASE + "/play/abcdefgh")
+                for pid in ("junior-ml-engineer-new-grad", "new-deal-wing-riveter"):
+                    page.click(f"#posting-{pid} button")
+                    page.wait_for_selector(f"#posting-{pid} .verdict")
+                for name, path in PAGES.items():
+                    page.goto(BASE + path)
+                    page.screenshot(path=out / f"{name}-{label}-{scheme}.png", full_page=True)
+                ctx.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Shared fixtures: the app over the real content, a live server, content factories, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from otiose.web import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The real app over the real content (testing mode: a throwaway secret)."""
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the real content in a temporary folder, safe to break."""
+    shutil.copytree(ROOT / "specimens", tmp_path / "specimens")
+    shutil.copytree(ROOT / "eras", tmp_path / "eras")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The real app served on 127.0.0.1 in a thread, for the browser tests."""
+    application = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"})
+    server = make_server("127.0.0.1", 0, application, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+# ---------------------------------------------------------------- Playwright + Debian Chromium
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Chromium: skipped without it locally, but an error in CI."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs {CHROMIUM} for the browser tests (.ci/run installs it)")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

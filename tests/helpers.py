@@ -1,0 +1,107 @@
+"""Builders for small, valid content files that tests then break one way at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SPECIMEN = """\
+id: {id}
+title: {title}
+family: data-and-ai
+summary: "A test specimen that exists to be validated."
+aliases: [Test Alias]
+org_chart:
+  - Boss
+  - {title}
+habitat:
+  - A fixture folder
+salary:
+  market_average: 100000
+  currency: USD
+  region: United States
+  note: "A note."
+  verdict: "A verdict."
+flight_risk:
+  percent: 50
+  diagnosis: "A diagnosis."
+bullshit_metrics:
+  - name: Metric
+    description: "Measures nothing."
+jd_autopsy:
+  - illusion: "We move fast."
+    source: "[SOURCE REDACTED]"
+    translation: "They move."
+related: []
+"""
+
+ERA = """\
+name: Test Era
+years: {{start: 2000, end: 2010}}
+order: 1
+summary: "A test era."
+history: "Things happened."
+hired: "Dear {{name}}, welcome to {{title}} at {{company}}."
+rejections:
+  gender: "Dear {{name}}, no."
+  race: "Dear {{name}}, no."
+  minAge: "Dear {{name}}, too young."
+  maxAge: "Dear {{name}}, too old."
+  education: "Dear {{name}}, no."
+  experience: "Dear {{name}}, no."
+  union: "Dear {{name}}, no."
+  maritalStatus: "Dear {{name}}, no."
+"""
+
+POSTING = """\
+---
+id: {id}
+title: Test Role
+company: Test Co.
+location: Testville
+type: Full-time
+postedDate: January 15, 2005
+era: {era}
+salary: $1
+requirements:
+  - Be a test
+filters: {filters}
+---
+A body in **Markdown**.
+"""
+
+DEFAULT_FILTERS = (
+    '{"gender":"any","race":"any","minAge":18,"maxAge":70,"education":"any",'
+    '"experience":"any","union":"any","maritalStatus":"any"}'
+)
+
+
+def write_specimen(root: Path, id: str = "test-role", title: str = "Test Role", text: str | None = None) -> Path:
+    path = root / "specimens" / f"{id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text is not None else SPECIMEN.format(id=id, title=title), encoding="utf-8")
+    return path
+
+
+def write_era(root: Path, era: str = "test-era", text: str | None = None) -> Path:
+    path = root / "eras" / era / "era.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text is not None else ERA.format(), encoding="utf-8")
+    return path
+
+
+def write_posting(
+    root: Path, id: str = "test-posting", era: str = "test-era", filters: str = DEFAULT_FILTERS,
+    text: str | None = None,
+) -> Path:
+    path = root / "eras" / era / f"{id}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text if text is not None else POSTING.format(id=id, era=era, filters=filters), encoding="utf-8")
+    return path
+
+
+def minimal(root: Path) -> Path:
+    """A tiny valid content tree: one specimen, one era, one posting."""
+    write_specimen(root)
+    write_era(root)
+    write_posting(root)
+    return root

@@ -1,0 +1,147 @@
+"""Every kind of page the app serves is valid HTML, per the W3C Nu Html Checker (vnu.jar).
+
+Pages are fetched through Flask's test client, written to a temporary folder and checked by one
+``java -jar vnu.jar`` run. Without Java the test is skipped locally and fails in CI.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SEED = "abcd2345"
+CUSTOM = {
+    "gender": "female",
+    "race": "black",
+    "age": "34",
+    "education": "bachelor",
+    "experience": "junior",
+    "union": "false",
+    "maritalStatus": "married",
+}
+
+
+def _tools() -> str:
+    """The java executable, or skip (locally) / fail (in CI) when the checker cannot run."""
+    java = shutil.which("java")
+    problem = None
+    if java is None:
+        problem = "java is not on PATH (apt-get install default-jre-headless)"
+    elif not VNU.exists():
+        problem = f"{VNU.relative_to(ROOT)} is missing (npm ci installs it)"
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the Nu Html Checker: {problem}")
+        pytest.skip(problem)
+    return java  # type: ignore[return-value]
+
+
+def _pages(app, client) -> dict[str, tuple[str, int]]:
+    """Every page kind, as name -> (url, expected status)."""
+    library = app.extensions["otiose"].library
+    pages: dict[str, tuple[str, int]] = {
+        "home": ("/", 200),
+        "taxonomy": ("/specimens/", 200),
+        "taxonomy-query": ("/specimens/?q=machine", 200),
+        "taxonomy-empty-query": ("/specimens/?q=zzzzqqqq", 200),
+        "taxonomy-family": ("/specimens/?family=data-and-ai", 200),
+        "taxonomy-sorted": ("/specimens/?sort=salary", 200),
+        "eras": ("/eras/", 200),
+        "custom-builder": ("/play/custom", 200),
+        "custom-board": ("/play/custom?" + "&".join(f"{k}={v}" for k, v in CUSTOM.items()), 200),
+        "declassified": ("/declassified", 200),
+        "about": ("/about", 200),
+        "not-found": ("/no/such/page", 404),
+        "not-found-specimen": ("/specimens/no-such-specimen", 404),
+        "bad-request": ("/specimens/?sort=bogus", 400),
+    }
+    for sid in library.specimens:
+        pages[f"specimen-{sid}"] = (f"/specimens/{sid}", 200)
+    for era in library.eras:
+        pages[f"era-{era.id}"] = (f"/eras/{era.id}", 200)
+    for pid in library.postings:
+        pages[f"posting-{pid}"] = (f"/postings/{pid}", 200)
+    return pages
+
+
+def _play(app, client) -> dict[str, str]:
+    """Apply as a fixed seed to one posting in each of three eras; return board and reports."""
+    library = app.extensions["otiose"].library
+    chosen = [library.postings_by_era[e.id][0].id for e in library.eras[:3]]
+    for pid in chosen:
+        response = client.post(f"/play/{SEED}/apply", data={"posting": pid})
+        assert response.status_code == 303, response.status_code
+    board = client.get(f"/play/{SEED}")
+    assert board.status_code == 200
+    text = board.get_data(as_text=True)
+    assert text.count('class="verdict ') >= 2, "the board should show the verdicts applied for"
+    report = client.get(f"/play/{SEED}/report")
+    assert report.status_code == 200
+    report_text = report.get_data(as_text=True)
+    match = re.search(r'id="share-url"[^>]*value="([^"]+)"', report_text)
+    assert match, "the report has a share link"
+    share = html.unescape(match.group(1)).split("://", 1)[1].split("/", 1)[1]
+    shared = client.get("/" + share)
+    assert shared.status_code == 200
+    # A custom character with a verdict too, through the custom apply route.
+    query = "&".join(f"{k}={v}" for k, v in CUSTOM.items())
+    response = client.post(f"/play/custom/apply?{query}", data={"posting": chosen[0]})
+    assert response.status_code == 303
+    custom_board = client.get(f"/play/custom?{query}")
+    custom_report = client.get(f"/play/custom/report?{query}")
+    return {
+        "board-with-verdicts": text,
+        "report": report_text,
+        "report-shared": shared.get_data(as_text=True),
+        "custom-board-with-verdict": custom_board.get_data(as_text=True),
+        "custom-report": custom_report.get_data(as_text=True),
+    }
+
+
+def test_every_page_kind_is_valid_html(app, client, tmp_path: Path) -> None:
+    java = _tools()
+    documents: dict[str, str] = {}
+    for name, (url, status) in _pages(app, client).items():
+        response = client.get(url)
+        assert response.status_code == status, f"{url}: {response.status_code}, wanted {status}"
+        assert response.mimetype == "text/html", url
+        documents[name] = response.get_data(as_text=True)
+    documents.update(_play(app, client))
+
+    files = []
+    for name, text in documents.items():
+        assert text.lstrip().lower().startswith("<!doctype html>"), f"{name} is not a full document"
+        path = tmp_path / f"{name}.html"
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+
+    proc = subprocess.run(
+        [java, "-Xss8m", "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    try:
+        messages = json.loads(proc.stderr or proc.stdout or "{}").get("messages", [])
+    except json.JSONDecodeError:
+        pytest.fail(f"vnu did not answer in JSON (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    if errors:
+        lines = []
+        for m in errors:
+            where = Path(m.get("url", "?")).name
+            lines.append(
+                f"{where}:{m.get('lastLine', '?')}: {m.get('message')}\n"
+                f"    …{(m.get('extract') or '').strip()}…"
+            )
+        pytest.fail(f"{len(errors)} HTML error(s) in {len(files)} pages:\n" + "\n".join(lines))
+    assert proc.returncode == 0, proc.stderr[-4000:]

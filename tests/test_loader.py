@@ -1,0 +1,463 @@
+"""Every kind of content problem is reported with its file, its line and a useful message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import DEFAULT_FILTERS, SPECIMEN, minimal, write_era, write_posting, write_specimen
+
+from otiose.content import ContentError, load_library
+from otiose.content.yamlsafe import MAX_BYTES
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_library(root)
+    return [f"{p}" for p in info.value.problems]
+
+
+def codes(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_library(root)
+    return [p.code for p in info.value.problems]
+
+
+def spec(**changes: str) -> str:
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    for old, new in changes.items():
+        assert old.replace("_", " ") in text or old in text
+        text = text.replace(old.replace("__", " "), new)
+    return text
+
+
+def test_minimal_tree_loads(tmp_path):
+    library = load_library(minimal(tmp_path))
+    assert list(library.specimens) == ["test-role"]
+    assert list(library.postings) == ["test-posting"]
+    assert library.eras[0].id == "test-era"
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "summary: \"A test", "summary: [\"A test"
+    )
+    write_specimen(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:")
+    assert "YAML syntax error" in msg
+    line = int(msg.split(":")[1])
+    assert 4 <= line <= 6
+
+
+def test_missing_required_key(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        'summary: "A test specimen that exists to be validated."\n', ""
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == ["specimens/test-role.yaml:1: missing required key 'summary'"]
+
+
+def test_missing_nested_key_points_at_its_parent(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  percent: 50\n", "")
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:17: missing required key 'flight_risk.percent'"
+    ]
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("salary:", "salery:")
+    write_specimen(tmp_path, text=text)
+    found = problems(tmp_path)
+    assert "specimens/test-role.yaml:11: unknown key 'salery' (did you mean 'salary'?)" in found
+    assert "specimens/test-role.yaml:1: missing required key 'salary'" in found
+
+
+def test_unknown_nested_key_suggests(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  note:", "  notes:")
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)"
+    ]
+
+
+def test_wrong_type(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "market_average: 100000", 'market_average: "a lot"'
+    )
+    write_specimen(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg == (
+        "specimens/test-role.yaml:12: 'salary.market_average' should be a whole number, "
+        "not 'a lot' (write the number without quotes)"
+    )
+
+
+def test_quoted_number_is_not_coerced(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", 'percent: "50"')
+    write_specimen(tmp_path, text=text)
+    assert codes(tmp_path) == ["OT012"]
+
+
+def test_out_of_range_number(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: 140")
+    write_specimen(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:18: 'flight_risk.percent': ")
+    assert "100" in msg
+
+
+def test_unknown_family_lists_the_choices(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("family: data-and-ai", "family: data")
+    write_specimen(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:3: 'family': 'data' is not allowed; expected")
+    assert "'data-and-ai'" in msg
+
+
+def test_id_must_match_file_name(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="test-role", text=SPECIMEN.format(id="other-role", title="T"))
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:1: id 'other-role' must equal the file name 'test-role'"
+    ]
+
+
+def test_id_must_be_kebab(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="Bad_Id", text=SPECIMEN.format(id="Bad_Id", title="T"))
+    found = problems(tmp_path)
+    assert any("must be lowercase-kebab" in m and m.startswith("specimens/Bad_Id.yaml:1:") for m in found)
+
+
+def test_dangling_related_id(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "related: []", "related:\n  - id: test-rol\n    match: 90"
+    )
+    write_specimen(tmp_path, text=text)
+    write_specimen(tmp_path, id="test-rolf", title="Another")
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:28: related 'test-rol' is not a specimen (did you mean 'test-rolf'?)"
+    ]
+
+
+def test_related_to_itself(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "related: []", "related:\n  - id: test-role\n    match: 90"
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == ["specimens/test-role.yaml:28: a specimen cannot relate to itself"]
+
+
+def test_duplicate_posting_ids_across_eras(tmp_path):
+    minimal(tmp_path)
+    write_era(tmp_path, "other-era")
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
+        "era: test-era", "era: other-era"
+    )
+    write_posting(tmp_path, id="test-posting", era="other-era", text=text)
+    found = problems(tmp_path)
+    assert len(found) == 1
+    assert "duplicate posting id 'test-posting' (also in eras/" in found[0]
+    assert found[0].split(":")[1] == "2"
+
+
+def test_python_tag_is_refused(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        'summary: "A test', 'summary: !!python/object/apply:os.system ["echo pwned"]\nx: "'
+    )
+    write_specimen(tmp_path, text=text)
+    found = problems(tmp_path)
+    assert any(
+        m.startswith("specimens/test-role.yaml:4: YAML tag '!!python/object/apply:os.system'")
+        for m in found
+    )
+
+
+def test_custom_tag_is_refused(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: !secret 50")
+    write_specimen(tmp_path, text=text)
+    assert "specimens/test-role.yaml:18: YAML tag '!secret' is not allowed; use plain values" in problems(tmp_path)
+
+
+def test_anchors_and_aliases_are_refused(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "habitat:\n  - A fixture folder", "habitat: &h\n  - A fixture folder\naliases2: *h"
+    )
+    write_specimen(tmp_path, text=text)
+    found = problems(tmp_path)
+    assert found == [
+        "specimens/test-role.yaml:9: YAML anchor '&h' is not allowed; write the value out in full",
+        "specimens/test-role.yaml:11: YAML alias '*h' is not allowed; write the value out in full",
+    ]
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    minimal(tmp_path)
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 9)}]")
+    write_specimen(tmp_path, text="\n".join(lines) + "\n")
+    assert set(codes(tmp_path)) == {"OT005"}
+
+
+def test_duplicate_keys(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "title: Test Role\n", "title: Test Role\ntitle: Again\n", 1
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == ["specimens/test-role.yaml:3: duplicate key 'title'"]
+
+
+def test_huge_file_is_refused(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role") + "# " + "x" * MAX_BYTES + "\n"
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == ["specimens/test-role.yaml:1: file is larger than 256 KiB"]
+
+
+def test_bad_utf8_names_its_line(tmp_path):
+    minimal(tmp_path)
+    path = write_specimen(tmp_path)
+    raw = path.read_bytes().replace(b"A fixture folder", b"A fixture \xff folder")
+    path.write_bytes(raw)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:10: not valid UTF-8 (byte 0xff)")
+
+
+def test_tabs_are_refused_with_their_line(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  percent: 50", "\tpercent: 50")
+    write_specimen(tmp_path, text=text)
+    assert "specimens/test-role.yaml:18: indent with spaces, not tabs" in problems(tmp_path)
+
+
+def test_empty_file_and_non_mapping(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="empty-one", text="")
+    write_specimen(tmp_path, id="list-one", text="- a\n- b\n")
+    assert sorted(problems(tmp_path)) == [
+        "specimens/empty-one.yaml:1: the file is empty",
+        "specimens/list-one.yaml:1: expected a mapping of keys, got a list",
+    ]
+
+
+def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
+    minimal(tmp_path)
+    bad = SPECIMEN.format(id="test-role", title="Test Role")
+    bad = bad.replace("percent: 50", "percent: 500").replace("currency: USD", "currency: DOGE")
+    write_specimen(tmp_path, text=bad)
+    write_posting(tmp_path, id="second", filters=DEFAULT_FILTERS.replace('"gender":"any"', '"gender":"man"'))
+    found = problems(tmp_path)
+    assert len(found) == 3
+    assert {m.split(":")[0] for m in found} == {"specimens/test-role.yaml", "eras/test-era/second.md"}
+
+
+def test_scaffold_todo_is_an_error(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        '"A note."', '"TODO: where the figure comes from."'
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:15: 'salary.note' still holds scaffold text; replace the TODO with your own"
+    ]
+
+
+def test_day_slot_must_end_after_it_starts(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "related: []",
+        'day_in_the_life:\n  - start: "10:00"\n    end: "09:00"\n    title: T\n    description: D\nrelated: []',
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:29: day_in_the_life[0].end (09:00) must be after its start (10:00)"
+    ]
+
+
+def test_unquoted_time_is_explained(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "related: []",
+        'day_in_the_life:\n  - start: "9:00"\n    end: "10:00"\n    title: T\n    description: D\nrelated: []',
+    )
+    write_specimen(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:28: 'day_in_the_life[0].start'")
+    assert 'must look like "09:30"' in msg
+
+
+def test_unquoted_time_becomes_a_number_and_is_explained(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "related: []",
+        'day_in_the_life:\n  - start: 9:30\n    end: "10:00"\n    title: T\n    description: D\nrelated: []',
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:28: 'day_in_the_life[0].start' should be text, not 570 "
+        "(YAML read it as a number: put it in quotes)"
+    ]
+
+
+def test_stray_files_are_reported(tmp_path):
+    minimal(tmp_path)
+    (tmp_path / "specimens" / "notes.txt").write_text("hi")
+    (tmp_path / "eras" / "test-era" / "draft.yml").write_text("hi")
+    assert sorted(codes(tmp_path)) == ["OT019", "OT019"]
+
+
+def test_era_without_era_yaml(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, id="lonely", era="ghost-era")
+    assert problems(tmp_path) == ["eras/ghost-era:1: era folder 'ghost-era' has no era.yaml"]
+
+
+# ---------------------------------------------------------------- postings and eras
+
+
+def test_unknown_filter_key_suggests(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"maritalStatus"', '"maritalstatus"'))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:12: unknown key 'filters.maritalstatus' "
+        "(did you mean 'maritalStatus'?)"
+    ]
+
+
+def test_unknown_filter_value(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"education":"any"', '"education":"phd"'))
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("eras/test-era/test-posting.md:12: 'filters.education': 'phd' is not")
+    assert "graduate" in msg
+
+
+def test_unknown_value_inside_a_filter_list(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"race":"any"', '"race":["white","martian"]'))
+    (msg,) = problems(tmp_path)
+    assert "'martian' is not a race" in msg
+
+
+def test_min_age_above_max_age(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"minAge":18', '"minAge":50').replace('"maxAge":70', '"maxAge":40'))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:12: filters.minAge (50) is greater than filters.maxAge (40)"
+    ]
+
+
+def test_age_outside_the_game(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"maxAge":70', '"maxAge":99'))
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("eras/test-era/test-posting.md:12: 'filters.maxAge'") and "70" in msg
+
+
+def test_era_must_match_folder(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace("era: test-era", "era: digital")
+    write_posting(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'"
+    ]
+
+
+def test_front_matter_must_open_and_close(tmp_path):
+    minimal(tmp_path)
+    write_posting(tmp_path, id="no-open", text="id: no-open\n")
+    write_posting(tmp_path, id="no-close", text="---\nid: no-close\ntitle: x\n")
+    assert sorted(problems(tmp_path)) == [
+        "eras/test-era/no-close.md:3: the front matter is never closed: add a line '---' after it",
+        "eras/test-era/no-open.md:1: a posting must start with '---' on line 1, then its YAML front matter",
+    ]
+
+
+def test_front_matter_syntax_error_line_counts_the_fence(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
+        "company: Test Co.", "company: [Test Co."
+    )
+    write_posting(tmp_path, text=text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("eras/test-era/test-posting.md:") and "YAML syntax error" in msg
+    assert int(msg.split(":")[1]) in (4, 5)
+
+
+def test_bad_posted_date(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
+        "postedDate: January 15, 2005", "postedDate: 2005-01-15"
+    )
+    write_posting(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:7: postedDate '2005-01-15' must look like 'January 15, 2020'"
+    ]
+
+
+def test_posting_with_dangling_specimen(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
+        "requirements:", "specimen: test-roll\nrequirements:"
+    )
+    write_posting(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:10: specimen 'test-roll' is not a specimen (did you mean 'test-role'?)"
+    ]
+
+
+def test_unknown_placeholder_in_a_letter(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/era.yaml").read_text().replace(
+        'gender: "Dear {name}, no."', 'gender: "Dear {applicant}, no."'
+    )
+    write_era(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/era.yaml:8: unknown placeholder '{applicant}' in gender; use {name}, {title}, {company}"
+    ]
+
+
+def test_missing_rejection_letter(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/era.yaml").read_text().replace('  union: "Dear {name}, no."\n', "")
+    write_era(tmp_path, text=text)
+    assert problems(tmp_path) == ["eras/test-era/era.yaml:7: missing required key 'rejections.union'"]
+
+
+def test_markdown_body_has_no_raw_html(tmp_path):
+    minimal(tmp_path)
+    text = (tmp_path / "eras/test-era/test-posting.md").read_text() + '\n<script>alert(1)</script>\n[x](javascript:alert(1))\n'
+    write_posting(tmp_path, text=text)
+    body = load_library(tmp_path).postings["test-posting"].body_html
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert "javascript:" not in body.split("href=")[-1] if "href=" in body else True
+    assert 'href="javascript' not in body
+
+
+def test_check_only_named_files(tmp_path):
+    minimal(tmp_path)
+    bad = write_specimen(tmp_path, id="bad-one", text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 900"))
+    good = tmp_path / "specimens" / "test-role.yaml"
+    load_library(tmp_path, only=[good])  # the broken file is not named, so no error
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path, only=[bad])
+    assert [p.path for p in info.value.problems] == ["specimens/bad-one.yaml"]
