@@ -1,0 +1,219 @@
+"""The hiring rules, the generator and the exact odds."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+from fractions import Fraction
+
+import pytest
+
+from otiose.content.models import Filters
+from otiose.content import vocab
+from otiose.game import population as pop
+from otiose.game.character import BadCharacter, build, deal, new_seed, plausibility, SEED_RE
+from otiose.game.odds import pass_probability, smallest_fix
+from otiose.game.rules import check_all, first_failure, passes
+
+
+def person(**attrs) -> object:
+    base = dict(gender="female", race="black", age=30, education="bachelor", experience="junior",
+                union="false", maritalStatus="single")
+    base.update(attrs)
+    return build({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in base.items()})
+
+
+def f(**kw) -> Filters:
+    return Filters.model_validate(kw)
+
+
+# ---------------------------------------------------------------- filter semantics
+
+
+@pytest.mark.parametrize(
+    ("filters", "who", "ok"),
+    [
+        ({}, {}, True),  # missing keys mean "any"
+        ({"gender": "any"}, {"gender": "male"}, True),
+        ({"gender": "male"}, {"gender": "male"}, True),
+        ({"gender": "male"}, {"gender": "female"}, False),
+        ({"gender": ["male", "nonbinary"]}, {"gender": "nonbinary"}, True),
+        ({"gender": ["male", "nonbinary"]}, {"gender": "female"}, False),
+        ({"race": "white"}, {"race": "asian"}, False),
+        ({"race": ["asian", "white"]}, {"race": "asian"}, True),
+        ({"maxAge": 45}, {"age": 45}, True),
+        ({"maxAge": 45}, {"age": 46}, False),
+        ({"minAge": 25}, {"age": 25}, True),
+        ({"minAge": 25}, {"age": 24}, False),
+        ({"education": "bachelor"}, {"education": "graduate"}, True),  # or higher
+        ({"education": "bachelor"}, {"education": "bachelor"}, True),
+        ({"education": "bachelor"}, {"education": "high_school"}, False),
+        ({"education": ["high_school"]}, {"education": "graduate"}, False),  # a list is exact
+        ({"education": ["none", "high_school"]}, {"education": "none"}, True),
+        ({"experience": "experienced"}, {"experience": "senior"}, True),
+        ({"experience": "experienced"}, {"experience": "junior"}, False),
+        ({"experience": ["junior"]}, {"experience": "senior"}, False),
+        ({"union": "any"}, {"union": True}, True),
+        ({"union": False}, {"union": False}, True),
+        ({"union": False}, {"union": True}, False),  # non-members only
+        ({"union": True}, {"union": True}, True),  # closed shop
+        ({"union": True}, {"union": False}, False),
+        ({"maritalStatus": "single"}, {"maritalStatus": "married"}, False),
+        ({"maritalStatus": ["single", "widowed"]}, {"maritalStatus": "widowed"}, True),
+    ],
+)
+def test_filter_semantics(filters, who, ok):
+    assert passes(f(**filters), person(**who)) is ok
+
+
+def test_first_failure_follows_key_order():
+    c = person(gender="female", age=60, union=True)
+    assert first_failure(f(gender="male", maxAge=40, union=False), c) == "gender"
+    assert first_failure(f(maxAge=40, union=False), c) == "maxAge"
+    assert first_failure(f(union=False), c) == "union"
+    assert first_failure(f(), c) is None
+
+
+def test_checks_mark_inactive_filters():
+    checks = {c.key: c for c in check_all(f(maxAge=45), person(age=50))}
+    assert not checks["maxAge"].passed and checks["maxAge"].active
+    assert checks["maxAge"].wanted == "45 or younger"
+    assert checks["gender"].passed and not checks["gender"].active
+
+
+# ---------------------------------------------------------------- characters
+
+
+def test_same_seed_same_character():
+    assert deal("k7q2m9xd") == deal("k7q2m9xd")
+    assert deal("k7q2m9xd") != deal("k7q2m9xe")
+
+
+def test_known_seed_is_stable_across_versions():
+    c = deal("abcdefgh")  # pins the generator: a change here changes every shared link
+    assert (c.name, c.age, c.gender, c.race, c.education, c.experience, c.union, c.maritalStatus) == (
+        "Samuel O'Connell", 44, "male", "multiracial", "none", "senior", False, "married"
+    )
+
+
+def test_new_seeds_are_valid_and_varied():
+    seeds = {new_seed() for _ in range(200)}
+    assert len(seeds) == 200 and all(SEED_RE.match(s) for s in seeds)
+
+
+def test_dealt_characters_are_always_possible():
+    for i in range(2000):
+        c = deal(f"{i:08d}".translate(str.maketrans("01", "ab")))
+        assert plausibility(c) > 0, c
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"gender": "robot"}, "gender must be one of"),
+        ({"age": "17"}, "age must be from 18 to 70"),
+        ({"age": "71"}, "age must be from 18 to 70"),
+        ({"age": "3e1"}, "age must be a whole number"),
+        ({"age": "٣٠"}, "age must be a whole number"),
+        ({"union": "yes"}, "union must be one of true, false"),
+        ({"maritalStatus": "complicated"}, "maritalStatus must be one of"),
+        ({"extra": "x"}, "unknown parameter 'extra'"),
+    ],
+)
+def test_custom_characters_refuse_bad_values(params, message):
+    base = dict(gender="female", race="black", age="30", education="bachelor", experience="junior",
+                union="false", maritalStatus="single")
+    with pytest.raises(BadCharacter, match=message):
+        build({**base, **params})
+    with pytest.raises(BadCharacter, match="missing parameter 'race'"):
+        build({k: v for k, v in base.items() if k != "race"})
+
+
+# ---------------------------------------------------------------- exact odds
+
+
+def test_population_tables_sum_to_one():
+    pop._check()
+
+
+def test_odds_of_no_filter_is_one_and_impossible_is_zero():
+    assert pass_probability(f()) == 1
+    # nobody aged 18-21 holds a graduate degree in the population
+    assert pass_probability(f(maxAge=21, education="graduate")) == 0
+
+
+def test_odds_factorise_for_independent_filters():
+    assert pass_probability(f(gender="female")) == Fraction(49, 100)
+    assert pass_probability(f(gender="female", race="white")) == Fraction(49, 100) * Fraction(58, 100)
+
+
+def test_odds_match_exhaustive_enumeration():
+    """Sum the joint distribution over every combination: the factorised sum must agree."""
+    filters = f(gender=["male", "nonbinary"], minAge=25, maxAge=52, education="bachelor",
+                experience=["experienced", "senior"], union=False, maritalStatus=["married", "single"])
+    total = Fraction(0)
+    base = person()
+    for age in range(vocab.MIN_AGE, vocab.MAX_AGE + 1):
+        band = pop.band_of(age)
+        for g, pg in pop.GENDER.items():
+            for e, pe in pop.EDUCATION_BY_BAND[band].items():
+                for x, px in pop.EXPERIENCE_BY_BAND[band].items():
+                    for u, pu in pop.union_by_band(band).items():
+                        for m, pm in pop.MARITAL_BY_BAND[band].items():
+                            for r, pr in pop.RACE.items():
+                                c = replace(base, gender=g, race=r, age=age, education=e,
+                                            experience=x, union=u, maritalStatus=m)
+                                if passes(filters, c):
+                                    total += pop.age_probability(age) * pg * pe * px * pu * pm * pr
+    assert total == pass_probability(filters)
+
+
+def test_odds_match_a_large_seeded_sample():
+    """Deal 20,000 characters from fixed seeds: the pass rate lands within 4 standard errors."""
+    rng = random.Random(1234)
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    dealt = [deal("".join(rng.choice(alphabet) for _ in range(8))) for _ in range(20_000)]
+    for filters in (f(maxAge=45, education="graduate", experience="experienced", union=False),
+                    f(gender="male", race="white", maritalStatus="married"),
+                    f(minAge=40)):
+        p = float(pass_probability(filters))
+        rate = sum(passes(filters, c) for c in dealt) / len(dealt)
+        se = (p * (1 - p) / len(dealt)) ** 0.5
+        assert abs(rate - p) <= 4 * se + 1e-9, (filters, rate, p)
+
+
+def test_dealt_distribution_follows_the_tables():
+    rng = random.Random(99)
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    genders = Counter(deal("".join(rng.choice(alphabet) for _ in range(8))).gender for _ in range(5000))
+    assert abs(genders["female"] / 5000 - 0.49) < 0.03
+    assert 0 < genders["nonbinary"] < 250
+
+
+# ---------------------------------------------------------------- the smallest change
+
+
+def test_fix_for_age_and_union():
+    c = person(age=57, union=True, education="graduate", experience="senior", maritalStatus="married")
+    fix = smallest_fix(f(maxAge=45, union=False), c)
+    assert fix is not None
+    assert fix.sentence() == "had you been 12 years younger and out of the union"
+
+
+def test_fix_prefers_fewest_changes_then_smallest_shift():
+    c = person(age=30, education="high_school")
+    assert smallest_fix(f(education="bachelor"), c).sentence() == "had you been a college graduate"
+    assert smallest_fix(f(minAge=31), c).sentence() == "had you been 1 year older"
+
+
+def test_fix_moves_age_when_the_filter_combination_needs_it():
+    # a 19-year-old cannot hold a graduate degree in this population, so the fix ages them too
+    c = person(age=19, education="high_school", experience="none", maritalStatus="single")
+    fix = smallest_fix(f(education="graduate"), c)
+    assert fix is not None and "older" in fix.sentence() and "graduate degree" in fix.sentence()
+    assert passes(f(education="graduate"), replace(c, age=19 + fix.age_delta, education="graduate"))
+
+
+def test_no_possible_character_passes():
+    assert smallest_fix(f(maxAge=21, education="graduate"), person()) is None

@@ -1,0 +1,181 @@
+"""The game over HTTP: dealing, applying with and without htmx, reports, share links, forgery."""
+
+from __future__ import annotations
+
+import pytest
+from htmldoc import parse
+from itsdangerous import URLSafeSerializer
+
+from otiose.game.character import deal
+
+SEED = "abcdefgh"
+CUSTOM = "gender=female&race=black&age=30&education=bachelor&experience=junior&union=false&maritalStatus=single"
+
+
+def apply(client, posting, seed=SEED, htmx=False, query=""):
+    url = f"/play/{seed}/apply" if seed else f"/play/custom/apply?{query}"
+    headers = {"HX-Request": "true", "HX-Target": f"posting-{posting}"} if htmx else {}
+    return client.post(url, data={"posting": posting}, headers=headers)
+
+
+def test_play_deals_a_fresh_shareable_seed(client):
+    first = client.get("/play")
+    second = client.get("/play")
+    assert first.status_code == 303
+    assert first.headers["Location"].startswith("/play/")
+    assert first.headers["Location"] != second.headers["Location"]
+    board = client.get(first.headers["Location"])
+    assert board.status_code == 200
+
+
+def test_board_shows_character_and_eras_in_order(client, app):
+    library = app.extensions["otiose"].library
+    doc = parse(client.get(f"/play/{SEED}").data)
+    c = deal(SEED)
+    assert doc.find(id="applicant-name").text == c.name
+    assert [h.text for h in doc.find_all("h2", cls="era-block__name")] == [e.name for e in library.eras]
+    assert len(doc.find_all("article", cls="posting")) == len(library.postings)
+    # filters are hidden until applied
+    assert not doc.find_all(cls="declass")
+
+
+def test_apply_without_js_redirects_to_the_card_with_its_verdict(client, app):
+    pid = "new-deal-wing-riveter"
+    r = apply(client, pid)
+    assert r.status_code == 303 and r.headers["Location"] == f"/play/{SEED}#posting-{pid}"
+    doc = parse(client.get(f"/play/{SEED}").data)
+    card = doc.find(id=f"posting-{pid}")
+    verdict = app.extensions["otiose"].board.verdict(pid, deal(SEED))
+    assert card.find(cls="verdict__stamp").text == ("Hired" if verdict.hired else "Rejected")
+    assert "These filters pass" in card.find(cls="declass__odds").text
+    assert doc.find(id="tally").text.startswith("1 application")
+
+
+def test_apply_with_htmx_returns_the_card_and_an_oob_tally(client):
+    apply(client, "new-deal-wing-riveter", htmx=True)
+    r = apply(client, "junior-ml-engineer-new-grad", htmx=True)
+    doc = parse(r.data)
+    assert r.status_code == 200 and b"<html" not in r.data
+    card = doc.find("article")
+    assert card.attrs["id"] == "posting-junior-ml-engineer-new-grad"
+    assert card.find(cls="verdict__stamp").text == "Rejected"
+    tally = doc.find(id="tally")
+    assert tally.attrs.get("data-hx-swap-oob", tally.attrs.get("hx-swap-oob")) == "true" and "2 applications" in tally.text
+    assert "HX-Request" in r.headers["Vary"]
+    # the same markup as the board renders for that card
+    board = parse(client.get(f"/play/{SEED}").data)
+    same = board.find(id="posting-junior-ml-engineer-new-grad")
+    assert same.find(cls="letter__body").text == card.find(cls="letter__body").text
+    assert same.find("table").text == card.find("table").text
+
+
+def test_rejection_explains_itself(client):
+    r = apply(client, "junior-ml-engineer-new-grad", htmx=True)
+    doc = parse(r.data)
+    fails = [row.find("th").text for row in doc.find_all("tr", cls="fail")]
+    assert fails == ["Maximum age", "Education"]
+    assert doc.find(cls="declass__fix").text == "Hired, had you been 15 years younger and the holder of a graduate degree."
+    assert "Samuel O'Connell" in doc.find(cls="letter__body").text
+
+
+def test_applying_twice_counts_once(client):
+    apply(client, "new-deal-wing-riveter")
+    apply(client, "new-deal-wing-riveter")
+    doc = parse(client.get(f"/play/{SEED}").data)
+    assert doc.find(id="tally").text.startswith("1 application")
+
+
+@pytest.mark.parametrize("posting", ["", "nope", "x" * 5000])
+def test_apply_to_a_missing_posting_is_400(client, posting):
+    assert apply(client, posting).status_code == 400
+
+
+def test_report_counts_and_names_the_costliest_filter(client, app):
+    for pid in ("junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"):
+        apply(client, pid)
+    doc = parse(client.get(f"/play/{SEED}/report").data)
+    stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
+    report = app.extensions["otiose"].board.report(deal(SEED), ["junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"])
+    assert stats["Applications"] == "3"
+    assert stats["Offers"] == str(report.offers)
+    assert stats["Costliest filter"].startswith({"maxAge": "Maximum age", "education": "Education"}[report.costliest])
+    assert len(doc.find_all("li", cls="ledger__row")) == 3
+
+
+def test_share_link_reproduces_the_run_without_cookies(client, app):
+    apply(client, "new-deal-wing-riveter")
+    apply(client, "junior-ml-engineer-new-grad")
+    doc = parse(client.get(f"/play/{SEED}/report").data)
+    share = doc.find(id="share-url").attrs["value"]
+    assert "run=" in share
+    fresh = app.test_client()
+    shared = parse(fresh.get(share.replace("http://localhost", "")).data)
+    assert [r.text for r in shared.find_all("li", cls="ledger__row")] == [r.text for r in doc.find_all("li", cls="ledger__row")]
+    # replaying loads the run onto the fresh player's board
+    replay = shared.find("a", cls="button").attrs["href"]
+    r = fresh.get(replay)
+    assert r.status_code == 303
+    board = parse(fresh.get(r.headers["Location"]).data)
+    assert board.find(id="tally").text.startswith("2 applications")
+
+
+def test_forged_share_tokens_are_refused(client, app):
+    good = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps([SEED, ["new-deal-wing-riveter"]])
+    assert client.get(f"/play/{SEED}/report?run={good}").status_code == 200
+    tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    assert client.get(f"/play/{SEED}/report?run={tampered}").status_code == 400
+    other_key = URLSafeSerializer("not-our-secret", salt="otiose-run").dumps([SEED, ["new-deal-wing-riveter"]])
+    assert client.get(f"/play/{SEED}/report?run={other_key}").status_code == 400
+    wrong_player = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps(["zzzzzzzz", []])
+    assert client.get(f"/play/{SEED}/report?run={wrong_player}").status_code == 400
+    assert client.get(f"/play/{SEED}/report?run={'x' * 5000}").status_code == 400
+
+
+def test_forged_session_cannot_make_a_hire(client, app):
+    # a session cookie we did not sign is ignored; a signed one only lists postings, never outcomes
+    client.set_cookie("session", "eyJydW5zIjpbWyJhYmNkZWZnaCIsWyJqdW5pb3ItbWwtZW5naW5lZXItbmV3LWdyYWQiXV1dfQ.forged.sig")
+    doc = parse(client.get(f"/play/{SEED}").data)
+    assert doc.find(id="tally").text.startswith("0 applications")
+    with client.session_transaction() as sess:
+        sess["runs"] = [[SEED, ["junior-ml-engineer-new-grad", "nope", 7]], "junk", [1, 2, 3]]
+    doc = parse(client.get(f"/play/{SEED}").data)
+    assert doc.find(id="tally").text.startswith("1 application")
+    card = doc.find(id="posting-junior-ml-engineer-new-grad")
+    assert card.find(cls="verdict__stamp").text == "Rejected"  # recomputed, not remembered
+
+
+def test_custom_character_board_and_apply(client):
+    r = client.get(f"/play/custom?{CUSTOM}")
+    doc = parse(r.data)
+    assert r.status_code == 200 and "hand-built" in doc.find(cls="dossier").text
+    a = apply(client, "postwar-stewardess", seed=None, query=CUSTOM)
+    assert a.status_code == 303 and a.headers["Location"].startswith("/play/custom?")
+    doc = parse(client.get(a.headers["Location"].split("#")[0]).data)
+    assert doc.find(id="tally").text.startswith("1 application")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        CUSTOM.replace("age=30", "age=200"),
+        CUSTOM.replace("gender=female", "gender=robot"),
+        CUSTOM.replace("&union=false", ""),
+        CUSTOM + "&admin=1",
+        CUSTOM.replace("age=30", "age=thirty"),
+    ],
+)
+def test_bad_custom_values_get_a_clear_400(client, query):
+    r = client.get(f"/play/custom?{query}")
+    assert r.status_code == 400
+    assert "This applicant cannot be assembled" in r.data.decode()
+
+
+def test_builder_form_without_parameters(client):
+    doc = parse(client.get("/play/custom").data)
+    names = {s.attrs["name"] for s in doc.find_all("select")} | {i.attrs["name"] for i in doc.find_all("input")}
+    assert names == {"gender", "race", "age", "education", "experience", "union", "maritalStatus"}
+
+
+def test_cross_site_posts_are_refused(client):
+    r = client.post(f"/play/{SEED}/apply", data={"posting": "new-deal-wing-riveter"}, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403

@@ -1,0 +1,251 @@
+"""Every route through the test client: pages, fragments, JSON, errors, caching, headers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from htmldoc import parse
+
+from otiose.web.security import CSP
+
+SEED = "abcdefgh"
+
+
+def test_home(client):
+    r = client.get("/")
+    doc = parse(r.data)
+    assert r.status_code == 200
+    assert "What does everyone at work" in doc.find("h1").text
+    assert doc.find(cls="featured__title").find("a").attrs["href"].startswith("/specimens/")
+    assert doc.find(cls="door--game").attrs["href"] == "/play"
+
+
+def test_taxonomy_groups_every_specimen_by_family(client, app):
+    library = app.extensions["otiose"].library
+    doc = parse(client.get("/specimens/").data)
+    families = [h.attrs["id"] for h in doc.find_all("h2", cls="family__name")]
+    assert len(families) >= 5
+    cards = doc.find_all("article", cls="card")
+    assert len(cards) == len(library.specimens)
+    assert f"{len(library.specimens)} specimens on file" in doc.find(cls="results__count").text
+
+
+def test_search_matches_title_alias_and_summary(client, app):
+    library = app.extensions["otiose"].library
+    s = library.specimens["scrum-master"]
+    for q in ("scrum", s.aliases[0].split()[0], s.summary.split()[3]):
+        doc = parse(client.get("/specimens/", query_string={"q": q}).data)
+        titles = [a.text for a in doc.find_all("h3", cls="card__title")]
+        assert s.title in titles, q
+
+
+def test_search_needs_every_word(client):
+    doc = parse(client.get("/specimens/?q=scrum+zzzzqqq").data)
+    assert doc.find_all("article", cls="card") == []
+    assert "Nothing on file matches" in doc.find(cls="empty").text
+
+
+def test_family_filter_and_sorts(client, app):
+    library = app.extensions["otiose"].library
+    doc = parse(client.get("/specimens/?family=people-and-talent").data)
+    titles = [h.text for h in doc.find_all("h3", cls="card__title")]
+    expected = sorted(s.title for s in library.specimens.values() if s.family == "people-and-talent")
+    assert sorted(titles) == expected
+    by_salary = [h.text for h in parse(client.get("/specimens/?sort=salary").data).find_all("h3", cls="card__title")]
+    salaries = {s.title: s.salary.market_average for s in library.specimens.values()}
+    assert [salaries[t] for t in by_salary] == sorted(salaries.values(), reverse=True)
+    by_risk = [h.text for h in parse(client.get("/specimens/?sort=flight-risk").data).find_all("h3", cls="card__title")]
+    risks = {s.title: s.flight_risk.percent for s in library.specimens.values()}
+    assert [risks[t] for t in by_risk] == sorted(risks.values(), reverse=True)
+
+
+def test_htmx_gets_the_fragment_and_the_browser_the_page(client):
+    page = client.get("/specimens/?q=architect")
+    frag = client.get("/specimens/?q=architect", headers={"HX-Request": "true", "HX-Target": "results"})
+    assert b"<!doctype html>" in page.data and b"<!doctype html>" not in frag.data
+    assert b"<html" not in frag.data and b'class="card' in frag.data
+    for r in (page, frag):
+        assert "HX-Request" in r.headers["Vary"]
+    # the fragment is exactly the page's #results content
+    assert frag.data.decode().strip() in page.data.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/specimens/?family=nope", "/specimens/?sort=salaryx", "/specimens/?page=0", "/specimens/?page=abc"],
+)
+def test_bad_taxonomy_parameters_are_400(client, url):
+    r = client.get(url)
+    assert r.status_code == 400
+    assert "Malformed" in r.data.decode()
+
+
+def test_every_file_record_has_all_eleven_sections(client, app):
+    library = app.extensions["otiose"].library
+    for sid, s in library.specimens.items():
+        doc = parse(client.get(f"/specimens/{sid}").data)
+        nums = [n.text for n in doc.find_all("span", cls="section__num")]
+        assert nums[:11] == [f"[{i:02d}]" for i in range(1, 12)], sid
+        assert doc.find("h1").text == s.title
+        # related: match % and the target's summary as tagline
+        for rel, item in zip(s.related, doc.find_all("li", cls="related__item"), strict=True):
+            assert f"{rel.match}%" in item.text
+            assert library.specimens[rel.id].summary in item.find(cls="related__tagline").text
+
+
+def test_file_record_details(client, app):
+    doc = parse(client.get("/specimens/junior-machine-learning-engineer").data)
+    chain = doc.find("ol", cls="chain")
+    assert chain.find(cls="chain__link--self").text.startswith("Junior Machine Learning Engineer")
+    linked = [a.attrs["href"] for a in chain.find_all("a")]
+    assert linked and all(h.startswith("/specimens/") for h in linked)
+    assert "$146,027" in doc.find(cls="salary__figure").text
+    assert "85%" in doc.find(cls="gauge__caption").text and "HIGH" in doc.find(cls="gauge__caption").text
+    assert len(doc.find_all("li", cls="autopsy__pair")) >= 1
+    starts = [t.find_all("time")[0].text for t in doc.find_all("p", cls="timeline__time")]
+    assert len(starts) >= 3 and starts == sorted(starts)
+    assert doc.find("meta").attrs  # head is there
+    og = [m for m in doc.find_all("meta") if m.attrs.get("property") == "og:title"]
+    assert og and "Junior Machine Learning Engineer" in og[0].attrs["content"]
+
+
+def test_specimen_links_back_to_its_postings(client, app):
+    library = app.extensions["otiose"].library
+    sid, postings = next(iter(library.postings_by_specimen.items()))
+    doc = parse(client.get(f"/specimens/{sid}").data)
+    hrefs = [a.attrs.get("href") for a in doc.find_all("a")]
+    for p in postings:
+        assert f"/postings/{p.id}" in hrefs
+        page = parse(client.get(f"/postings/{p.id}").data)
+        assert f"/specimens/{sid}" in [a.attrs.get("href") for a in page.find_all("a")]
+
+
+def test_specimen_json(client, app):
+    r = client.get("/specimens/junior-machine-learning-engineer.json")
+    data = r.get_json()
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert data["id"] == "junior-machine-learning-engineer"
+    assert data["flight_risk"] == {**data["flight_risk"], "percent": 85, "label": "HIGH"}
+    assert [x["id"] for x in data["related"]] == ["lead-backend-data-procurement-analyst", "enterprise-architect", "sdet"]
+
+
+def test_schema_json(client):
+    schema = client.get("/specimens/schema.json").get_json()
+    assert schema["additionalProperties"] is False
+    assert {"id", "title", "family", "summary", "salary"} <= set(schema["required"])
+    assert client.get("/postings/schema.json").get_json()["title"] == "Otiose posting front matter"
+
+
+def test_random_redirects_to_a_record(client, app):
+    ids = set(app.extensions["otiose"].library.specimens)
+    seen = set()
+    for _ in range(10):
+        r = client.get("/random")
+        assert r.status_code == 302
+        seen.add(r.headers["Location"].rsplit("/", 1)[1])
+    assert seen <= ids and len(seen) > 1
+
+
+@pytest.mark.parametrize("url", ["/specimens/no-such-role", "/specimens/no-such-role.json", "/nowhere", "/eras/no-era", "/postings/nope", "/play/not-a-seed!"])
+def test_unknown_ids_get_the_in_theme_404(client, url):
+    r = client.get(url)
+    assert r.status_code == 404
+    assert "Not on file" in r.data.decode()
+    assert r.mimetype == "text/html"
+
+
+def test_htmx_error_is_a_fragment(client):
+    r = client.get("/specimens/?family=zz", headers={"HX-Request": "true", "HX-Target": "results"})
+    assert r.status_code == 400 and b"<html" not in r.data and b"error-sheet" in r.data
+
+
+def test_eras_and_postings(client, app):
+    library = app.extensions["otiose"].library
+    doc = parse(client.get("/eras/").data)
+    names = [h.text for h in doc.find_all("h2", cls="era-list__name")]
+    assert names == [e.name for e in library.eras]
+    for era in library.eras:
+        page = parse(client.get(f"/eras/{era.id}").data)
+        assert page.find("h1").text == era.name
+        listed = [a.attrs["href"] for a in page.find(cls="era-page__postings").find_all("a") if a.attrs["href"].startswith("/postings/")]
+        assert listed == [f"/postings/{p.id}" for p in library.postings_by_era[era.id]]
+
+
+def test_posting_page_keeps_the_filters_sealed(client, app):
+    p = next(iter(app.extensions["otiose"].library.postings.values()))
+    html = client.get(f"/postings/{p.id}").data.decode()
+    assert p.title in html and "sealed until you apply" in html
+    assert "maxAge" not in html
+
+
+def test_posting_api(client, app):
+    board = app.extensions["otiose"].board
+    pid = "junior-ml-engineer-new-grad"
+    data = client.get(f"/api/postings/{pid}").get_json()
+    assert data["id"] == pid and data["era"]["id"] == "digital"
+    assert 0 <= data["odds"] <= 1 and data["odds"] == pytest.approx(float(board.odds[pid].odds))
+    assert set(data["filters"]) == {"gender", "race", "minAge", "maxAge", "education", "experience", "union", "maritalStatus"}
+    missing = client.get("/api/postings/nope")
+    assert missing.status_code == 404 and missing.get_json() == {"error": "no posting 'nope'"}
+
+
+def test_declassified_ranks_by_exclusion(client, app):
+    board = app.extensions["otiose"].board
+    doc = parse(client.get("/declassified").data)
+    rows = doc.find_all("li", cls="ranking__row")
+    assert len(rows) == len(board.odds)
+    widths = [float(r.find_all("rect")[1].attrs["width"]) for r in rows]
+    assert widths == sorted(widths, reverse=True)
+
+
+def test_healthz(client):
+    data = client.get("/healthz").get_json()
+    assert data["status"] == "ok" and data["specimens"] >= 24
+
+
+# ---------------------------------------------------------------- caching and headers
+
+
+def test_etag_and_conditional_get(client):
+    first = client.get("/specimens/sdet")
+    etag = first.headers["ETag"]
+    again = client.get("/specimens/sdet", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert client.get("/specimens/sdet").data == first.data
+
+
+def test_static_assets_are_fingerprinted_and_long_lived(client):
+    html = client.get("/").data.decode()
+    css = html.split('href="/static/css/site.css?v=')[1].split('"')[0]
+    r = client.get(f"/static/css/site.css?v={css}")
+    assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
+    stale = client.get("/static/css/site.css?v=old")
+    assert "immutable" not in stale.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/", "/specimens/", "/specimens/sdet", "/nowhere", "/api/postings/nope", "/play/abcdefgh", "/static/css/site.css"])
+def test_security_headers_on_every_kind_of_response(client, url):
+    r = client.get(url)
+    assert r.headers["Content-Security-Policy"] == CSP
+    assert "script-src 'self'" in CSP and "frame-ancestors 'none'" in CSP and "unsafe" not in CSP
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Referrer-Policy"]
+    assert r.headers["Permissions-Policy"]
+
+
+def test_no_inline_script_or_style_anywhere(client):
+    for url in ("/", "/specimens/", "/specimens/sdet", f"/play/{SEED}", "/declassified"):
+        doc = parse(client.get(url).data)
+        for script in doc.find_all("script"):
+            assert script.attrs.get("src", "").startswith("/static/") and not script.text
+        assert not doc.find_all("style")
+        assert not [n for n in doc.iter() if "style" in n.attrs or any(a.startswith("on") for a in n.attrs)]
+
+
+def test_htmx_config_is_locked_down(client):
+    doc = parse(client.get("/").data)
+    meta = [m for m in doc.find_all("meta") if m.attrs.get("name") == "htmx-config"][0]
+    config = json.loads(meta.attrs["content"])
+    assert config["allowEval"] is False and config["selfRequestsOnly"] is True
+    assert config["includeIndicatorStyles"] is False
