@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from .content import ContentError, load_library, vocab
+from .content.docs import fill
 from .content.schema import era_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,6 +156,16 @@ def schema(out: Path | None) -> None:
             json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         click.echo(f"wrote {folder / name}")
+
+
+@click.command("docs")
+def docs() -> None:
+    """Regenerate the field reference and rules table inside CONTRIBUTING.md."""
+    path = ROOT / "CONTRIBUTING.md"
+    before = path.read_text(encoding="utf-8")
+    after = fill(before)
+    path.write_text(after, encoding="utf-8")
+    click.echo("CONTRIBUTING.md " + ("updated" if after != before else "already up to date"))
 
 
 def schemas() -> dict[str, dict]:

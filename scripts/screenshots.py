@@ -23,8 +23,16 @@ PAGES = {
     "posting": "/postings/junior-ml-engineer-new-grad",
     "404": "/specimens/no-such-role",
 }
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main() -> None:
@@ -34,7 +42,9 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for scheme in ("light", "dark"):
             for width, label in ((1280, "desktop"), (390, "phone")):
-                ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+                ctx = browser.new_context(
+                    viewport={"width": width, "height": 900}, color_scheme=scheme
+                )
                 page = ctx.new_page()
                 page.goto(BASE + "/play/abcdefgh")
                 for pid in ("junior-ml-engineer-new-grad", "new-deal-wing-riveter"):

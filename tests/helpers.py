@@ -75,10 +75,14 @@ DEFAULT_FILTERS = (
 )
 
 
-def write_specimen(root: Path, id: str = "test-role", title: str = "Test Role", text: str | None = None) -> Path:
+def write_specimen(
+    root: Path, id: str = "test-role", title: str = "Test Role", text: str | None = None
+) -> Path:
     path = root / "specimens" / f"{id}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text if text is not None else SPECIMEN.format(id=id, title=title), encoding="utf-8")
+    path.write_text(
+        text if text is not None else SPECIMEN.format(id=id, title=title), encoding="utf-8"
+    )
     return path
 
 
@@ -90,12 +94,18 @@ def write_era(root: Path, era: str = "test-era", text: str | None = None) -> Pat
 
 
 def write_posting(
-    root: Path, id: str = "test-posting", era: str = "test-era", filters: str = DEFAULT_FILTERS,
+    root: Path,
+    id: str = "test-posting",
+    era: str = "test-era",
+    filters: str = DEFAULT_FILTERS,
     text: str | None = None,
 ) -> Path:
     path = root / "eras" / era / f"{id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text if text is not None else POSTING.format(id=id, era=era, filters=filters), encoding="utf-8")
+    path.write_text(
+        text if text is not None else POSTING.format(id=id, era=era, filters=filters),
+        encoding="utf-8",
+    )
     return path
 
 

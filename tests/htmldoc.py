@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -26,7 +40,9 @@ class Node:
             if isinstance(c, Node):
                 yield from c.iter()
 
-    def find_all(self, tag: str | None = None, cls: str | None = None, id: str | None = None) -> list[Node]:
+    def find_all(
+        self, tag: str | None = None, cls: str | None = None, id: str | None = None
+    ) -> list[Node]:
         out = []
         for n in self.iter():
             if tag and n.tag != tag:

@@ -257,7 +257,9 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
         n = len(outcomes)
         expect(page.locator("#tally")).to_contain_text(f"{n} application{'s' if n > 1 else ''}")
         offers = sum(o == "Hired" for o in outcomes.values())
-        expect(page.locator("#tally")).to_contain_text(f"{offers} offer{'' if offers == 1 else 's'}")
+        expect(page.locator("#tally")).to_contain_text(
+            f"{offers} offer{'' if offers == 1 else 's'}"
+        )
     assert page.locator("#tally").count() == 1
     assert no_full_reload(page), "applying reloaded the board instead of swapping the card"
     assert BOARD_RE.search(page.url)
@@ -282,9 +284,10 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     other.goto(share_url)
     expect(other.locator(".kicker").first).to_contain_text("shared")
     assert outcomes_on_report(other) == outcomes
-    assert other.locator("#applicant-name").inner_text() == page.locator(
-        "#applicant-name"
-    ).inner_text()
+    assert (
+        other.locator("#applicant-name").inner_text()
+        == page.locator("#applicant-name").inner_text()
+    )
 
     # "Play this applicant" loads the run onto the stranger's own board.
     other.get_by_role("link", name="Play this applicant").click()
@@ -404,9 +407,7 @@ def test_no_csp_violations_or_console_errors(page: Page, live_server: str, fixed
     # The 404 page's own status is reported by Chromium as a failed resource load; that is the
     # page working as intended, not an error on it.
     watch.problems = [
-        p
-        for p in watch.problems
-        if not ("/specimens/no-such-file" in p and "status of 404" in p)
+        p for p in watch.problems if not ("/specimens/no-such-file" in p and "status of 404" in p)
     ]
     watch.assert_clean()
 

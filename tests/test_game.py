@@ -9,17 +9,24 @@ from fractions import Fraction
 
 import pytest
 
-from otiose.content.models import Filters
 from otiose.content import vocab
+from otiose.content.models import Filters
 from otiose.game import population as pop
-from otiose.game.character import BadCharacter, build, deal, new_seed, plausibility, SEED_RE
+from otiose.game.character import SEED_RE, BadCharacter, build, deal, new_seed, plausibility
 from otiose.game.odds import pass_probability, smallest_fix
 from otiose.game.rules import check_all, first_failure, passes
 
 
 def person(**attrs) -> object:
-    base = dict(gender="female", race="black", age=30, education="bachelor", experience="junior",
-                union="false", maritalStatus="single")
+    base = dict(
+        gender="female",
+        race="black",
+        age=30,
+        education="bachelor",
+        experience="junior",
+        union="false",
+        maritalStatus="single",
+    )
     base.update(attrs)
     return build({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in base.items()})
 
@@ -92,9 +99,16 @@ def test_same_seed_same_character():
 
 def test_known_seed_is_stable_across_versions():
     c = deal("abcdefgh")  # pins the generator: a change here changes every shared link
-    assert (c.name, c.age, c.gender, c.race, c.education, c.experience, c.union, c.maritalStatus) == (
-        "Samuel O'Connell", 44, "male", "multiracial", "none", "senior", False, "married"
-    )
+    assert (
+        c.name,
+        c.age,
+        c.gender,
+        c.race,
+        c.education,
+        c.experience,
+        c.union,
+        c.maritalStatus,
+    ) == ("Samuel O'Connell", 44, "male", "multiracial", "none", "senior", False, "married")
 
 
 def test_new_seeds_are_valid_and_varied():
@@ -122,8 +136,15 @@ def test_dealt_characters_are_always_possible():
     ],
 )
 def test_custom_characters_refuse_bad_values(params, message):
-    base = dict(gender="female", race="black", age="30", education="bachelor", experience="junior",
-                union="false", maritalStatus="single")
+    base = dict(
+        gender="female",
+        race="black",
+        age="30",
+        education="bachelor",
+        experience="junior",
+        union="false",
+        maritalStatus="single",
+    )
     with pytest.raises(BadCharacter, match=message):
         build({**base, **params})
     with pytest.raises(BadCharacter, match="missing parameter 'race'"):
@@ -145,13 +166,22 @@ def test_odds_of_no_filter_is_one_and_impossible_is_zero():
 
 def test_odds_factorise_for_independent_filters():
     assert pass_probability(f(gender="female")) == Fraction(49, 100)
-    assert pass_probability(f(gender="female", race="white")) == Fraction(49, 100) * Fraction(58, 100)
+    assert pass_probability(f(gender="female", race="white")) == Fraction(49, 100) * Fraction(
+        58, 100
+    )
 
 
 def test_odds_match_exhaustive_enumeration():
     """Sum the joint distribution over every combination: the factorised sum must agree."""
-    filters = f(gender=["male", "nonbinary"], minAge=25, maxAge=52, education="bachelor",
-                experience=["experienced", "senior"], union=False, maritalStatus=["married", "single"])
+    filters = f(
+        gender=["male", "nonbinary"],
+        minAge=25,
+        maxAge=52,
+        education="bachelor",
+        experience=["experienced", "senior"],
+        union=False,
+        maritalStatus=["married", "single"],
+    )
     total = Fraction(0)
     base = person()
     for age in range(vocab.MIN_AGE, vocab.MAX_AGE + 1):
@@ -162,8 +192,16 @@ def test_odds_match_exhaustive_enumeration():
                     for u, pu in pop.union_by_band(band).items():
                         for m, pm in pop.MARITAL_BY_BAND[band].items():
                             for r, pr in pop.RACE.items():
-                                c = replace(base, gender=g, race=r, age=age, education=e,
-                                            experience=x, union=u, maritalStatus=m)
+                                c = replace(
+                                    base,
+                                    gender=g,
+                                    race=r,
+                                    age=age,
+                                    education=e,
+                                    experience=x,
+                                    union=u,
+                                    maritalStatus=m,
+                                )
                                 if passes(filters, c):
                                     total += pop.age_probability(age) * pg * pe * px * pu * pm * pr
     assert total == pass_probability(filters)
@@ -174,9 +212,11 @@ def test_odds_match_a_large_seeded_sample():
     rng = random.Random(1234)
     alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
     dealt = [deal("".join(rng.choice(alphabet) for _ in range(8))) for _ in range(20_000)]
-    for filters in (f(maxAge=45, education="graduate", experience="experienced", union=False),
-                    f(gender="male", race="white", maritalStatus="married"),
-                    f(minAge=40)):
+    for filters in (
+        f(maxAge=45, education="graduate", experience="experienced", union=False),
+        f(gender="male", race="white", maritalStatus="married"),
+        f(minAge=40),
+    ):
         p = float(pass_probability(filters))
         rate = sum(passes(filters, c) for c in dealt) / len(dealt)
         se = (p * (1 - p) / len(dealt)) ** 0.5
@@ -186,7 +226,9 @@ def test_odds_match_a_large_seeded_sample():
 def test_dealt_distribution_follows_the_tables():
     rng = random.Random(99)
     alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
-    genders = Counter(deal("".join(rng.choice(alphabet) for _ in range(8))).gender for _ in range(5000))
+    genders = Counter(
+        deal("".join(rng.choice(alphabet) for _ in range(8))).gender for _ in range(5000)
+    )
     assert abs(genders["female"] / 5000 - 0.49) < 0.03
     assert 0 < genders["nonbinary"] < 250
 
@@ -195,7 +237,9 @@ def test_dealt_distribution_follows_the_tables():
 
 
 def test_fix_for_age_and_union():
-    c = person(age=57, union=True, education="graduate", experience="senior", maritalStatus="married")
+    c = person(
+        age=57, union=True, education="graduate", experience="senior", maritalStatus="married"
+    )
     fix = smallest_fix(f(maxAge=45, union=False), c)
     assert fix is not None
     assert fix.sentence() == "had you been 12 years younger and out of the union"

@@ -41,7 +41,7 @@ def test_minimal_tree_loads(tmp_path):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(
-        "summary: \"A test", "summary: [\"A test"
+        'summary: "A test', 'summary: ["A test'
     )
     write_specimen(tmp_path, text=text)
     (msg,) = problems(tmp_path)
@@ -102,7 +102,9 @@ def test_wrong_type(tmp_path):
 
 def test_quoted_number_is_not_coerced(tmp_path):
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", 'percent: "50"')
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "percent: 50", 'percent: "50"'
+    )
     write_specimen(tmp_path, text=text)
     assert codes(tmp_path) == ["OT012"]
 
@@ -118,7 +120,9 @@ def test_out_of_range_number(tmp_path):
 
 def test_unknown_family_lists_the_choices(tmp_path):
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace("family: data-and-ai", "family: data")
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "family: data-and-ai", "family: data"
+    )
     write_specimen(tmp_path, text=text)
     (msg,) = problems(tmp_path)
     assert msg.startswith("specimens/test-role.yaml:3: 'family': 'data' is not allowed; expected")
@@ -137,7 +141,9 @@ def test_id_must_be_kebab(tmp_path):
     minimal(tmp_path)
     write_specimen(tmp_path, id="Bad_Id", text=SPECIMEN.format(id="Bad_Id", title="T"))
     found = problems(tmp_path)
-    assert any("must be lowercase-kebab" in m and m.startswith("specimens/Bad_Id.yaml:1:") for m in found)
+    assert any(
+        "must be lowercase-kebab" in m and m.startswith("specimens/Bad_Id.yaml:1:") for m in found
+    )
 
 
 def test_dangling_related_id(tmp_path):
@@ -164,8 +170,10 @@ def test_related_to_itself(tmp_path):
 def test_duplicate_posting_ids_across_eras(tmp_path):
     minimal(tmp_path)
     write_era(tmp_path, "other-era")
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
-        "era: test-era", "era: other-era"
+    text = (
+        (tmp_path / "eras/test-era/test-posting.md")
+        .read_text()
+        .replace("era: test-era", "era: other-era")
     )
     write_posting(tmp_path, id="test-posting", era="other-era", text=text)
     found = problems(tmp_path)
@@ -189,9 +197,14 @@ def test_python_tag_is_refused(tmp_path):
 
 def test_custom_tag_is_refused(tmp_path):
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: !secret 50")
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "percent: 50", "percent: !secret 50"
+    )
     write_specimen(tmp_path, text=text)
-    assert "specimens/test-role.yaml:18: YAML tag '!secret' is not allowed; use plain values" in problems(tmp_path)
+    assert (
+        "specimens/test-role.yaml:18: YAML tag '!secret' is not allowed; use plain values"
+        in problems(tmp_path)
+    )
 
 
 def test_anchors_and_aliases_are_refused(tmp_path):
@@ -244,7 +257,9 @@ def test_bad_utf8_names_its_line(tmp_path):
 
 def test_tabs_are_refused_with_their_line(tmp_path):
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  percent: 50", "\tpercent: 50")
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "  percent: 50", "\tpercent: 50"
+    )
     write_specimen(tmp_path, text=text)
     assert "specimens/test-role.yaml:18: indent with spaces, not tabs" in problems(tmp_path)
 
@@ -264,10 +279,15 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
     bad = SPECIMEN.format(id="test-role", title="Test Role")
     bad = bad.replace("percent: 50", "percent: 500").replace("currency: USD", "currency: DOGE")
     write_specimen(tmp_path, text=bad)
-    write_posting(tmp_path, id="second", filters=DEFAULT_FILTERS.replace('"gender":"any"', '"gender":"man"'))
+    write_posting(
+        tmp_path, id="second", filters=DEFAULT_FILTERS.replace('"gender":"any"', '"gender":"man"')
+    )
     found = problems(tmp_path)
     assert len(found) == 3
-    assert {m.split(":")[0] for m in found} == {"specimens/test-role.yaml", "eras/test-era/second.md"}
+    assert {m.split(":")[0] for m in found} == {
+        "specimens/test-role.yaml",
+        "eras/test-era/second.md",
+    }
 
 
 def test_scaffold_todo_is_an_error(tmp_path):
@@ -345,7 +365,9 @@ def test_unknown_filter_key_suggests(tmp_path):
 
 def test_unknown_filter_value(tmp_path):
     minimal(tmp_path)
-    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"education":"any"', '"education":"phd"'))
+    write_posting(
+        tmp_path, filters=DEFAULT_FILTERS.replace('"education":"any"', '"education":"phd"')
+    )
     (msg,) = problems(tmp_path)
     assert msg.startswith("eras/test-era/test-posting.md:12: 'filters.education': 'phd' is not")
     assert "graduate" in msg
@@ -353,14 +375,21 @@ def test_unknown_filter_value(tmp_path):
 
 def test_unknown_value_inside_a_filter_list(tmp_path):
     minimal(tmp_path)
-    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"race":"any"', '"race":["white","martian"]'))
+    write_posting(
+        tmp_path, filters=DEFAULT_FILTERS.replace('"race":"any"', '"race":["white","martian"]')
+    )
     (msg,) = problems(tmp_path)
     assert "'martian' is not a race" in msg
 
 
 def test_min_age_above_max_age(tmp_path):
     minimal(tmp_path)
-    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"minAge":18', '"minAge":50').replace('"maxAge":70', '"maxAge":40'))
+    write_posting(
+        tmp_path,
+        filters=DEFAULT_FILTERS.replace('"minAge":18', '"minAge":50').replace(
+            '"maxAge":70', '"maxAge":40'
+        ),
+    )
     assert problems(tmp_path) == [
         "eras/test-era/test-posting.md:12: filters.minAge (50) is greater than filters.maxAge (40)"
     ]
@@ -375,7 +404,11 @@ def test_age_outside_the_game(tmp_path):
 
 def test_era_must_match_folder(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace("era: test-era", "era: digital")
+    text = (
+        (tmp_path / "eras/test-era/test-posting.md")
+        .read_text()
+        .replace("era: test-era", "era: digital")
+    )
     write_posting(tmp_path, text=text)
     assert problems(tmp_path) == [
         "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'"
@@ -394,8 +427,10 @@ def test_front_matter_must_open_and_close(tmp_path):
 
 def test_front_matter_syntax_error_line_counts_the_fence(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
-        "company: Test Co.", "company: [Test Co."
+    text = (
+        (tmp_path / "eras/test-era/test-posting.md")
+        .read_text()
+        .replace("company: Test Co.", "company: [Test Co.")
     )
     write_posting(tmp_path, text=text)
     (msg,) = problems(tmp_path)
@@ -405,8 +440,10 @@ def test_front_matter_syntax_error_line_counts_the_fence(tmp_path):
 
 def test_bad_posted_date(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
-        "postedDate: January 15, 2005", "postedDate: 2005-01-15"
+    text = (
+        (tmp_path / "eras/test-era/test-posting.md")
+        .read_text()
+        .replace("postedDate: January 15, 2005", "postedDate: 2005-01-15")
     )
     write_posting(tmp_path, text=text)
     assert problems(tmp_path) == [
@@ -416,8 +453,10 @@ def test_bad_posted_date(tmp_path):
 
 def test_posting_with_dangling_specimen(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text().replace(
-        "requirements:", "specimen: test-roll\nrequirements:"
+    text = (
+        (tmp_path / "eras/test-era/test-posting.md")
+        .read_text()
+        .replace("requirements:", "specimen: test-roll\nrequirements:")
     )
     write_posting(tmp_path, text=text)
     assert problems(tmp_path) == [
@@ -427,8 +466,10 @@ def test_posting_with_dangling_specimen(tmp_path):
 
 def test_unknown_placeholder_in_a_letter(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/era.yaml").read_text().replace(
-        'gender: "Dear {name}, no."', 'gender: "Dear {applicant}, no."'
+    text = (
+        (tmp_path / "eras/test-era/era.yaml")
+        .read_text()
+        .replace('gender: "Dear {name}, no."', 'gender: "Dear {applicant}, no."')
     )
     write_era(tmp_path, text=text)
     assert problems(tmp_path) == [
@@ -438,14 +479,22 @@ def test_unknown_placeholder_in_a_letter(tmp_path):
 
 def test_missing_rejection_letter(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/era.yaml").read_text().replace('  union: "Dear {name}, no."\n', "")
+    text = (
+        (tmp_path / "eras/test-era/era.yaml")
+        .read_text()
+        .replace('  union: "Dear {name}, no."\n', "")
+    )
     write_era(tmp_path, text=text)
-    assert problems(tmp_path) == ["eras/test-era/era.yaml:7: missing required key 'rejections.union'"]
+    assert problems(tmp_path) == [
+        "eras/test-era/era.yaml:7: missing required key 'rejections.union'"
+    ]
 
 
 def test_markdown_body_has_no_raw_html(tmp_path):
     minimal(tmp_path)
-    text = (tmp_path / "eras/test-era/test-posting.md").read_text() + '\n<script>alert(1)</script>\n[x](javascript:alert(1))\n'
+    text = (
+        tmp_path / "eras/test-era/test-posting.md"
+    ).read_text() + "\n<script>alert(1)</script>\n[x](javascript:alert(1))\n"
     write_posting(tmp_path, text=text)
     body = load_library(tmp_path).postings["test-posting"].body_html
     assert "<script>" not in body and "&lt;script&gt;" in body
@@ -455,7 +504,11 @@ def test_markdown_body_has_no_raw_html(tmp_path):
 
 def test_check_only_named_files(tmp_path):
     minimal(tmp_path)
-    bad = write_specimen(tmp_path, id="bad-one", text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 900"))
+    bad = write_specimen(
+        tmp_path,
+        id="bad-one",
+        text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 900"),
+    )
     good = tmp_path / "specimens" / "test-role.yaml"
     load_library(tmp_path, only=[good])  # the broken file is not named, so no error
     with pytest.raises(ContentError) as info:

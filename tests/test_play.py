@@ -33,7 +33,9 @@ def test_board_shows_character_and_eras_in_order(client, app):
     doc = parse(client.get(f"/play/{SEED}").data)
     c = deal(SEED)
     assert doc.find(id="applicant-name").text == c.name
-    assert [h.text for h in doc.find_all("h2", cls="era-block__name")] == [e.name for e in library.eras]
+    assert [h.text for h in doc.find_all("h2", cls="era-block__name")] == [
+        e.name for e in library.eras
+    ]
     assert len(doc.find_all("article", cls="posting")) == len(library.postings)
     # filters are hidden until applied
     assert not doc.find_all(cls="declass")
@@ -60,7 +62,10 @@ def test_apply_with_htmx_returns_the_card_and_an_oob_tally(client):
     assert card.attrs["id"] == "posting-junior-ml-engineer-new-grad"
     assert card.find(cls="verdict__stamp").text == "Rejected"
     tally = doc.find(id="tally")
-    assert tally.attrs.get("data-hx-swap-oob", tally.attrs.get("hx-swap-oob")) == "true" and "2 applications" in tally.text
+    assert (
+        tally.attrs.get("data-hx-swap-oob", tally.attrs.get("hx-swap-oob")) == "true"
+        and "2 applications" in tally.text
+    )
     assert "HX-Request" in r.headers["Vary"]
     # the same markup as the board renders for that card
     board = parse(client.get(f"/play/{SEED}").data)
@@ -74,7 +79,10 @@ def test_rejection_explains_itself(client):
     doc = parse(r.data)
     fails = [row.find("th").text for row in doc.find_all("tr", cls="fail")]
     assert fails == ["Maximum age", "Education"]
-    assert doc.find(cls="declass__fix").text == "Hired, had you been 15 years younger and the holder of a graduate degree."
+    assert (
+        doc.find(cls="declass__fix").text
+        == "Hired, had you been 15 years younger and the holder of a graduate degree."
+    )
     assert "Samuel O'Connell" in doc.find(cls="letter__body").text
 
 
@@ -91,14 +99,23 @@ def test_apply_to_a_missing_posting_is_400(client, posting):
 
 
 def test_report_counts_and_names_the_costliest_filter(client, app):
-    for pid in ("junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"):
+    for pid in (
+        "junior-ml-engineer-new-grad",
+        "prompt-engineer-llm-behavior",
+        "new-deal-wing-riveter",
+    ):
         apply(client, pid)
     doc = parse(client.get(f"/play/{SEED}/report").data)
     stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
-    report = app.extensions["otiose"].board.report(deal(SEED), ["junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"])
+    report = app.extensions["otiose"].board.report(
+        deal(SEED),
+        ["junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"],
+    )
     assert stats["Applications"] == "3"
     assert stats["Offers"] == str(report.offers)
-    assert stats["Costliest filter"].startswith({"maxAge": "Maximum age", "education": "Education"}[report.costliest])
+    assert stats["Costliest filter"].startswith(
+        {"maxAge": "Maximum age", "education": "Education"}[report.costliest]
+    )
     assert len(doc.find_all("li", cls="ledger__row")) == 3
 
 
@@ -110,7 +127,9 @@ def test_share_link_reproduces_the_run_without_cookies(client, app):
     assert "run=" in share
     fresh = app.test_client()
     shared = parse(fresh.get(share.replace("http://localhost", "")).data)
-    assert [r.text for r in shared.find_all("li", cls="ledger__row")] == [r.text for r in doc.find_all("li", cls="ledger__row")]
+    assert [r.text for r in shared.find_all("li", cls="ledger__row")] == [
+        r.text for r in doc.find_all("li", cls="ledger__row")
+    ]
     # replaying loads the run onto the fresh player's board
     replay = shared.find("a", cls="button").attrs["href"]
     r = fresh.get(replay)
@@ -120,20 +139,29 @@ def test_share_link_reproduces_the_run_without_cookies(client, app):
 
 
 def test_forged_share_tokens_are_refused(client, app):
-    good = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps([SEED, ["new-deal-wing-riveter"]])
+    good = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps(
+        [SEED, ["new-deal-wing-riveter"]]
+    )
     assert client.get(f"/play/{SEED}/report?run={good}").status_code == 200
     tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
     assert client.get(f"/play/{SEED}/report?run={tampered}").status_code == 400
-    other_key = URLSafeSerializer("not-our-secret", salt="otiose-run").dumps([SEED, ["new-deal-wing-riveter"]])
+    other_key = URLSafeSerializer("not-our-secret", salt="otiose-run").dumps(
+        [SEED, ["new-deal-wing-riveter"]]
+    )
     assert client.get(f"/play/{SEED}/report?run={other_key}").status_code == 400
-    wrong_player = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps(["zzzzzzzz", []])
+    wrong_player = URLSafeSerializer(app.config["SECRET_KEY"], salt="otiose-run").dumps(
+        ["zzzzzzzz", []]
+    )
     assert client.get(f"/play/{SEED}/report?run={wrong_player}").status_code == 400
     assert client.get(f"/play/{SEED}/report?run={'x' * 5000}").status_code == 400
 
 
 def test_forged_session_cannot_make_a_hire(client, app):
     # a session cookie we did not sign is ignored; a signed one only lists postings, never outcomes
-    client.set_cookie("session", "eyJydW5zIjpbWyJhYmNkZWZnaCIsWyJqdW5pb3ItbWwtZW5naW5lZXItbmV3LWdyYWQiXV1dfQ.forged.sig")
+    client.set_cookie(
+        "session",
+        "eyJydW5zIjpbWyJhYmNkZWZnaCIsWyJqdW5pb3ItbWwtZW5naW5lZXItbmV3LWdyYWQiXV1dfQ.forged.sig",
+    )
     doc = parse(client.get(f"/play/{SEED}").data)
     assert doc.find(id="tally").text.startswith("0 applications")
     with client.session_transaction() as sess:
@@ -172,10 +200,16 @@ def test_bad_custom_values_get_a_clear_400(client, query):
 
 def test_builder_form_without_parameters(client):
     doc = parse(client.get("/play/custom").data)
-    names = {s.attrs["name"] for s in doc.find_all("select")} | {i.attrs["name"] for i in doc.find_all("input")}
+    names = {s.attrs["name"] for s in doc.find_all("select")} | {
+        i.attrs["name"] for i in doc.find_all("input")
+    }
     assert names == {"gender", "race", "age", "education", "experience", "union", "maritalStatus"}
 
 
 def test_cross_site_posts_are_refused(client):
-    r = client.post(f"/play/{SEED}/apply", data={"posting": "new-deal-wing-riveter"}, headers={"Origin": "https://evil.example"})
+    r = client.post(
+        f"/play/{SEED}/apply",
+        data={"posting": "new-deal-wing-riveter"},
+        headers={"Origin": "https://evil.example"},
+    )
     assert r.status_code == 403

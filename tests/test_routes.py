@@ -50,19 +50,31 @@ def test_family_filter_and_sorts(client, app):
     library = app.extensions["otiose"].library
     doc = parse(client.get("/specimens/?family=people-and-talent").data)
     titles = [h.text for h in doc.find_all("h3", cls="card__title")]
-    expected = sorted(s.title for s in library.specimens.values() if s.family == "people-and-talent")
+    expected = sorted(
+        s.title for s in library.specimens.values() if s.family == "people-and-talent"
+    )
     assert sorted(titles) == expected
-    by_salary = [h.text for h in parse(client.get("/specimens/?sort=salary").data).find_all("h3", cls="card__title")]
+    by_salary = [
+        h.text
+        for h in parse(client.get("/specimens/?sort=salary").data).find_all("h3", cls="card__title")
+    ]
     salaries = {s.title: s.salary.market_average for s in library.specimens.values()}
     assert [salaries[t] for t in by_salary] == sorted(salaries.values(), reverse=True)
-    by_risk = [h.text for h in parse(client.get("/specimens/?sort=flight-risk").data).find_all("h3", cls="card__title")]
+    by_risk = [
+        h.text
+        for h in parse(client.get("/specimens/?sort=flight-risk").data).find_all(
+            "h3", cls="card__title"
+        )
+    ]
     risks = {s.title: s.flight_risk.percent for s in library.specimens.values()}
     assert [risks[t] for t in by_risk] == sorted(risks.values(), reverse=True)
 
 
 def test_htmx_gets_the_fragment_and_the_browser_the_page(client):
     page = client.get("/specimens/?q=architect")
-    frag = client.get("/specimens/?q=architect", headers={"HX-Request": "true", "HX-Target": "results"})
+    frag = client.get(
+        "/specimens/?q=architect", headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     assert b"<!doctype html>" in page.data and b"<!doctype html>" not in frag.data
     assert b"<html" not in frag.data and b'class="card' in frag.data
     for r in (page, frag):
@@ -73,7 +85,12 @@ def test_htmx_gets_the_fragment_and_the_browser_the_page(client):
 
 @pytest.mark.parametrize(
     "url",
-    ["/specimens/?family=nope", "/specimens/?sort=salaryx", "/specimens/?page=0", "/specimens/?page=abc"],
+    [
+        "/specimens/?family=nope",
+        "/specimens/?sort=salaryx",
+        "/specimens/?page=0",
+        "/specimens/?page=abc",
+    ],
 )
 def test_bad_taxonomy_parameters_are_400(client, url):
     r = client.get(url)
@@ -101,7 +118,10 @@ def test_file_record_details(client, app):
     linked = [a.attrs["href"] for a in chain.find_all("a")]
     assert linked and all(h.startswith("/specimens/") for h in linked)
     assert "$146,027" in doc.find(cls="salary__figure").text
-    assert "85%" in doc.find(cls="gauge__caption").text and "HIGH" in doc.find(cls="gauge__caption").text
+    assert (
+        "85%" in doc.find(cls="gauge__caption").text
+        and "HIGH" in doc.find(cls="gauge__caption").text
+    )
     assert len(doc.find_all("li", cls="autopsy__pair")) >= 1
     starts = [t.find_all("time")[0].text for t in doc.find_all("p", cls="timeline__time")]
     assert len(starts) >= 3 and starts == sorted(starts)
@@ -127,7 +147,11 @@ def test_specimen_json(client, app):
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert data["id"] == "junior-machine-learning-engineer"
     assert data["flight_risk"] == {**data["flight_risk"], "percent": 85, "label": "HIGH"}
-    assert [x["id"] for x in data["related"]] == ["lead-backend-data-procurement-analyst", "enterprise-architect", "sdet"]
+    assert [x["id"] for x in data["related"]] == [
+        "lead-backend-data-procurement-analyst",
+        "enterprise-architect",
+        "sdet",
+    ]
 
 
 def test_schema_json(client):
@@ -147,7 +171,17 @@ def test_random_redirects_to_a_record(client, app):
     assert seen <= ids and len(seen) > 1
 
 
-@pytest.mark.parametrize("url", ["/specimens/no-such-role", "/specimens/no-such-role.json", "/nowhere", "/eras/no-era", "/postings/nope", "/play/not-a-seed!"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/specimens/no-such-role",
+        "/specimens/no-such-role.json",
+        "/nowhere",
+        "/eras/no-era",
+        "/postings/nope",
+        "/play/not-a-seed!",
+    ],
+)
 def test_unknown_ids_get_the_in_theme_404(client, url):
     r = client.get(url)
     assert r.status_code == 404
@@ -168,7 +202,11 @@ def test_eras_and_postings(client, app):
     for era in library.eras:
         page = parse(client.get(f"/eras/{era.id}").data)
         assert page.find("h1").text == era.name
-        listed = [a.attrs["href"] for a in page.find(cls="era-page__postings").find_all("a") if a.attrs["href"].startswith("/postings/")]
+        listed = [
+            a.attrs["href"]
+            for a in page.find(cls="era-page__postings").find_all("a")
+            if a.attrs["href"].startswith("/postings/")
+        ]
         assert listed == [f"/postings/{p.id}" for p in library.postings_by_era[era.id]]
 
 
@@ -185,7 +223,16 @@ def test_posting_api(client, app):
     data = client.get(f"/api/postings/{pid}").get_json()
     assert data["id"] == pid and data["era"]["id"] == "digital"
     assert 0 <= data["odds"] <= 1 and data["odds"] == pytest.approx(float(board.odds[pid].odds))
-    assert set(data["filters"]) == {"gender", "race", "minAge", "maxAge", "education", "experience", "union", "maritalStatus"}
+    assert set(data["filters"]) == {
+        "gender",
+        "race",
+        "minAge",
+        "maxAge",
+        "education",
+        "experience",
+        "union",
+        "maritalStatus",
+    }
     missing = client.get("/api/postings/nope")
     assert missing.status_code == 404 and missing.get_json() == {"error": "no posting 'nope'"}
 
@@ -224,7 +271,18 @@ def test_static_assets_are_fingerprinted_and_long_lived(client):
     assert "immutable" not in stale.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("url", ["/", "/specimens/", "/specimens/sdet", "/nowhere", "/api/postings/nope", "/play/abcdefgh", "/static/css/site.css"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/specimens/",
+        "/specimens/sdet",
+        "/nowhere",
+        "/api/postings/nope",
+        "/play/abcdefgh",
+        "/static/css/site.css",
+    ],
+)
 def test_security_headers_on_every_kind_of_response(client, url):
     r = client.get(url)
     assert r.headers["Content-Security-Policy"] == CSP
@@ -240,12 +298,14 @@ def test_no_inline_script_or_style_anywhere(client):
         for script in doc.find_all("script"):
             assert script.attrs.get("src", "").startswith("/static/") and not script.text
         assert not doc.find_all("style")
-        assert not [n for n in doc.iter() if "style" in n.attrs or any(a.startswith("on") for a in n.attrs)]
+        assert not [
+            n for n in doc.iter() if "style" in n.attrs or any(a.startswith("on") for a in n.attrs)
+        ]
 
 
 def test_htmx_config_is_locked_down(client):
     doc = parse(client.get("/").data)
-    meta = [m for m in doc.find_all("meta") if m.attrs.get("name") == "htmx-config"][0]
+    meta = next(m for m in doc.find_all("meta") if m.attrs.get("name") == "htmx-config")
     config = json.loads(meta.attrs["content"])
     assert config["allowEval"] is False and config["selfRequestsOnly"] is True
     assert config["includeIndicatorStyles"] is False

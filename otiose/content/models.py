@@ -146,6 +146,7 @@ class Specimen(Strict):
 def _choice(label: str, values: tuple[str, ...], ordered: bool) -> Any:
     """A filter that takes "any", one value, or a non-empty list of values."""
     listed = ", ".join(values)
+    article = "an" if label[0] in "aeiou" else "a"
     single = "that level or higher" if ordered else "only that value"
 
     def check(v: Any) -> str | tuple[str, ...]:
@@ -154,11 +155,13 @@ def _choice(label: str, values: tuple[str, ...], ordered: bool) -> Any:
         if isinstance(v, str):
             if v in values:
                 return v
-            raise _err(f"'{v}' is not a {label}; use \"any\", one of {listed}, or a list of them")
+            raise _err(
+                f"'{v}' is not {article} {label}; use \"any\", one of {listed}, or a list of them"
+            )
         if isinstance(v, list) and v:
             for item in v:
                 if not isinstance(item, str) or item not in values:
-                    raise _err(f"'{item}' is not a {label}; the list may hold {listed}")
+                    raise _err(f"'{item}' is not {article} {label}; the list may hold {listed}")
             if len(set(v)) != len(v):
                 raise _err(f"the {label} list repeats a value")
             return tuple(v)
@@ -171,6 +174,23 @@ def _choice(label: str, values: tuple[str, ...], ordered: bool) -> Any:
             {"enum": list(values)},
             {"type": "array", "items": {"enum": list(values)}, "minItems": 1, "uniqueItems": True},
         ],
+    }
+    return Annotated[Any, PlainValidator(check), WithJsonSchema(schema)]
+
+
+def _union_filter() -> Any:
+    """ "any", false (non-members only) or true (members only)."""
+
+    def check(v: Any) -> str | bool:
+        if v == "any" or isinstance(v, bool):
+            return v
+        raise _err(
+            f'{v!r} is not allowed; use "any", false (non-members only) or true (members only)'
+        )
+
+    schema = {
+        "description": '"any"; false = non-members only; true = members only.',
+        "anyOf": [{"const": "any"}, {"type": "boolean"}],
     }
     return Annotated[Any, PlainValidator(check), WithJsonSchema(schema)]
 
@@ -193,9 +213,7 @@ class Filters(Strict):
     maxAge: Age = vocab.MAX_AGE
     education: _choice("education level", vocab.EDUCATION, True) = "any"  # type: ignore[valid-type]
     experience: _choice("experience level", vocab.EXPERIENCE, True) = "any"  # type: ignore[valid-type]
-    union: Literal["any"] | bool = Field(
-        "any", description='"any"; false = non-members only; true = members only.'
-    )
+    union: _union_filter() = "any"  # type: ignore[valid-type]
     maritalStatus: _choice("marital status", vocab.MARITAL, False) = "any"  # type: ignore[valid-type]
 
 

@@ -1,0 +1,1 @@
+"""Vocabulary data files (YAML) read by otiose.content.vocab."""

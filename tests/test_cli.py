@@ -1,0 +1,94 @@
+"""The contributor commands: check, new, schema, docs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from helpers import SPECIMEN, minimal, write_specimen
+
+from otiose import cli
+from otiose.content.docs import fill
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(command, args, root: Path | None = None):
+    env = {"OTIOSE_CONTENT": str(root)} if root else {}
+    return CliRunner().invoke(command, args, env=env)
+
+
+def test_check_passes_on_the_real_content():
+    result = run(cli.check, [])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ok: ")
+
+
+def test_check_lists_every_problem_and_exits_1(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="T").replace("percent: 50", "percent: 500").replace("salary:", "salery:"))
+    result = run(cli.check, [], tmp_path)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert "specimens/test-role.yaml:11: unknown key 'salery' (did you mean 'salary'?) [OT011]" in lines
+    assert any(line.startswith("specimens/test-role.yaml:18: 'flight_risk.percent'") for line in lines)
+    assert "problems found" in result.output
+
+
+def test_check_named_files_only(tmp_path):
+    minimal(tmp_path)
+    bad = write_specimen(tmp_path, id="bad-one", text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 500"))
+    assert run(cli.check, [str(tmp_path / "specimens/test-role.yaml")], tmp_path).exit_code == 0
+    assert run(cli.check, [str(bad)], tmp_path).exit_code == 1
+    assert run(cli.check, [str(tmp_path / "nope.yaml")], tmp_path).exit_code == 2
+
+
+def test_check_github_annotations(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="T").replace("percent: 50", "percent: 500"))
+    result = run(cli.check, ["--format", "github"], tmp_path)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=specimens/test-role.yaml,line=18,title=OT013::")
+
+
+def test_new_scaffolds_a_file_that_validates_once_filled_in(tmp_path):
+    minimal(tmp_path)
+    result = run(cli.new, ["Head of Vibes (EMEA)", "--family", "people-and-talent"], tmp_path)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "specimens" / "head-of-vibes-emea.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../schema/specimen.schema.json")
+    unfilled = run(cli.check, [str(path)], tmp_path)
+    assert unfilled.exit_code == 1 and "[OT020]" in unfilled.output
+    filled = text
+    while "TODO: " in filled:
+        start = filled.index("TODO: ")
+        end = filled.index('"', start)
+        filled = filled[:start] + "Written by a person, deadpan and specific" + filled[end:]
+    path.write_text(filled)
+    result = run(cli.check, [str(path)], tmp_path)
+    assert result.exit_code == 0, result.output
+    assert run(cli.new, ["Head of Vibes (EMEA)"], tmp_path).exit_code == 2  # never overwrites
+
+
+def test_new_refuses_bad_titles(tmp_path):
+    assert run(cli.new, ["!!"], tmp_path).exit_code == 2
+    assert run(cli.new, ['Bad "quoted" title'], tmp_path).exit_code == 2
+    assert run(cli.new, ["Fine Title", "--family", "nope"], tmp_path).exit_code == 2
+
+
+def test_schema_files_are_generated_and_in_sync(tmp_path):
+    result = run(cli.schema, ["--out", str(tmp_path)])
+    assert result.exit_code == 0
+    for name in ("specimen.schema.json", "posting.schema.json", "era.schema.json"):
+        generated = json.loads((tmp_path / name).read_text())
+        committed = json.loads((ROOT / "schema" / name).read_text())
+        assert generated == committed, f"schema/{name} is stale: run `make schema`"
+
+
+def test_contributing_reference_is_generated_and_in_sync():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert fill(text) == text, "CONTRIBUTING.md is stale: run `flask --app app docs`"
+    for code in ("OT001", "OT011", "OT020"):
+        assert f"`{code}`" in text
