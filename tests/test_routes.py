@@ -309,3 +309,40 @@ def test_htmx_config_is_locked_down(client):
     config = json.loads(meta.attrs["content"])
     assert config["allowEval"] is False and config["selfRequestsOnly"] is True
     assert config["includeIndicatorStyles"] is False
+
+
+@pytest.mark.parametrize("url", ["/", "/specimens/", "/specimens/sdet", f"/play/{SEED}", "/static/css/site.css", "/specimens/sdet.json"])
+def test_text_is_gzipped_when_asked_and_identical_when_unpacked(client, url):
+    import gzip
+
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data)
+    if plain.headers.get("ETag"):
+        assert packed.headers["ETag"] != plain.headers["ETag"]  # one ETag per representation
+
+
+def test_gzip_refused_with_q0(client):
+    r = client.get("/specimens/sdet", headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in r.headers
+
+
+def test_a_new_specimen_appears_with_no_code_change(content):
+    from otiose.web import create_app
+
+    (content / "specimens" / "head-of-vibes.yaml").write_text(
+        (content / "specimens" / "scrum-master.yaml").read_text()
+        .replace("id: scrum-master", "id: head-of-vibes")
+        .replace("title: Scrum Master", "title: Head of Vibes"),
+        encoding="utf-8",
+    )
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_ROOT": str(content)})
+    c = app.test_client()
+    assert "Head of Vibes" in c.get("/specimens/").data.decode()
+    assert "Head of Vibes" in c.get("/specimens/?q=vibes").data.decode()
+    page = parse(c.get("/specimens/head-of-vibes").data)
+    assert page.find("h1").text == "Head of Vibes"

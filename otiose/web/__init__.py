@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from ..content import ContentError
-from . import assets, caching, present, security
+from . import assets, caching, compression, present, security
 from .hx import htmx
 from .site import Site
 
@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     caching.init_app(app)
     assets.init_app(app)
+    compression.init_app(app)
     present.init_app(app)
 
     from . import errors, game, pages, specimens, timeline

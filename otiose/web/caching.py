@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import Flask, Response, current_app, make_response, request
 
+from .compression import MIN_SIZE, TEXT_TYPES, accepts_gzip, compress
+
 
 class PageCache:
     """A small LRU of finished responses: body, status, content type, ETag."""
@@ -44,13 +46,30 @@ class PageCache:
             self._data.clear()
 
 
+def _gzipped(cache: PageCache, key: tuple, body: bytes) -> bytes:
+    """The gzip form of a cached body, compressed once and kept beside it."""
+    gz_key = (*key, "gzip")
+    hit = cache.get(gz_key)
+    if hit is None:
+        hit = (compress(body), 200, "", "", ())
+        cache.put(gz_key, hit)
+    return hit[0]
+
+
 def init_app(app: Flask) -> None:
     """Attach a page cache to the app."""
     app.extensions["page_cache"] = PageCache(app.config.get("PAGE_CACHE_SIZE", 4096))
 
 
-def cached(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a GET view's response from memory after the first render, with ETag/304."""
+def cached(
+    view: Callable[..., Any] | None = None, *, extra: Callable[[], object] | None = None
+) -> Any:
+    """Serve a GET view's response from memory after the first render, with ETag/304.
+
+    ``extra`` adds to the cache key whatever else the page depends on (the date, for example).
+    """
+    if view is None:
+        return lambda v: cached(v, extra=extra)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -58,7 +77,7 @@ def cached(view: Callable[..., Any]) -> Callable[..., Response]:
         cache: PageCache = current_app.extensions["page_cache"]
         htmx = request.headers.get("HX-Request") == "true"
         target = request.headers.get("HX-Target", "")[:64] if htmx else ""
-        key = (request.full_path, htmx, target, id(site.library))
+        key = (request.full_path, htmx, target, id(site.library), extra() if extra else None)
         hit = cache.get(key)
         if hit is None:
             response = make_response(view(*args, **kwargs))
@@ -70,7 +89,13 @@ def cached(view: Callable[..., Any]) -> Callable[..., Response]:
             hit = (body, response.status_code, response.content_type or "", etag, vary)
             cache.put(key, hit)
         body, status, content_type, etag, vary = hit
-        response = Response(body, status=status, content_type=content_type)
+        if accepts_gzip() and content_type.split(";")[0] in TEXT_TYPES and len(body) >= MIN_SIZE:
+            body, etag = _gzipped(cache, key, body), f"{etag}-gz"
+            response = Response(body, status=status, content_type=content_type)
+            response.headers["Content-Encoding"] = "gzip"
+        else:
+            response = Response(body, status=status, content_type=content_type)
+        response.vary.add("Accept-Encoding")
         response.set_etag(etag)
         for v in vary:
             response.vary.add(v)

@@ -12,6 +12,7 @@ bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
+@cached(extra=lambda: date.today().toordinal())
 def home() -> str:
     """What this is, a featured specimen of the day, the way into the game."""
     site = current_app.extensions["otiose"]
