@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test check lint schema bench load clean
+.PHONY: run test check lint schema export bench load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,6 +35,9 @@ lint: $(STAMP)
 
 schema: $(STAMP)  ## regenerate the JSON Schemas in schema/
 	$(BIN)/flask --app app schema
+
+export: $(STAMP)  ## write the wiki as static files to build/site (any static host or CDN)
+	$(BIN)/flask --app app export build/site
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -168,6 +168,24 @@ def docs() -> None:
     click.echo("CONTRIBUTING.md " + ("updated" if after != before else "already up to date"))
 
 
+@click.command("export")
+@click.argument("out", type=click.Path(path_type=Path), default=Path("build/site"))
+@click.option("--base-url", default="http://localhost", help="Where the site will be served.")
+def export(out: Path, base_url: str) -> None:
+    """Write the wiki (home, taxonomy, file records, eras, postings) as static files to OUT."""
+    from .web import create_app
+    from .web.export import export as write_site
+
+    app = create_app({"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())})
+    missing = write_site(app, out, base_url)
+    for line in missing:
+        click.echo(f"not exported: {line}", err=True)
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    click.echo(f"wrote {files} files to {out}")
+    if missing:
+        sys.exit(1)
+
+
 def schemas() -> dict[str, dict]:
     """File name -> JSON Schema, for every content format."""
     return {

@@ -7,12 +7,11 @@ checks in light and dark schemes, CSP and console cleanliness, and phone-width l
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from otiose.game.character import deal
 
@@ -67,20 +66,11 @@ def fixed_run(app) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def new_context(browser: Browser) -> Iterator[Any]:
-    """Open extra browser contexts (each closed at the end of the test)."""
-    opened: list[BrowserContext] = []
-
-    def make(**kwargs: Any) -> BrowserContext:
-        context = browser.new_context(**kwargs)
-        context.set_default_timeout(TIMEOUT_MS)
-        opened.append(context)
-        return context
-
-    yield make
-    for context in opened:
-        context.close()
+def fresh_page(new_context: Any, **context_args: Any) -> Page:
+    """A page in a new browser context (pytest-playwright's ``new_context`` closes it)."""
+    context: BrowserContext = new_context(**context_args)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
 
 
 class Watch:
@@ -196,7 +186,7 @@ def test_reader_journey(page: Page, live_server: str) -> None:
 
 
 def test_search_without_javascript(new_context, live_server: str) -> None:
-    page = new_context(java_script_enabled=False).new_page()
+    page = fresh_page(new_context, java_script_enabled=False)
     page.goto(live_server + "/specimens/")
     total = page.locator("#results .card").count()
     page.locator("#q").fill("architect")
@@ -277,9 +267,8 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     watch.assert_clean()
 
     # A stranger (no cookies) opening the link sees the same run.
-    stranger = new_context()
-    assert stranger.cookies() == []
-    other = stranger.new_page()
+    other = fresh_page(new_context)
+    assert other.context.cookies() == []
     other_watch = Watch(other)
     other.goto(share_url)
     expect(other.locator(".kicker").first).to_contain_text("shared")
@@ -307,7 +296,7 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
 
 
 def test_apply_without_javascript(new_context, live_server: str, fixed_run) -> None:
-    page = new_context(java_script_enabled=False).new_page()
+    page = fresh_page(new_context, java_script_enabled=False)
     page.goto(live_server + f"/play/{SEED}")
     for key in ("hired", "rejected"):
         posting_id = fixed_run[key]
@@ -371,7 +360,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
 def test_axe_finds_no_violations(
     new_context, live_server: str, axe_source: str, fixed_run, scheme: str
 ) -> None:
-    page = new_context(color_scheme=scheme).new_page()
+    page = fresh_page(new_context, color_scheme=scheme)
     failures = []
     for name in PAGES:
         visit(page, name, live_server, fixed_run)
@@ -417,7 +406,7 @@ def test_no_csp_violations_or_console_errors(page: Page, live_server: str, fixed
 def test_phone_width_has_no_horizontal_overflow(
     new_context, live_server: str, fixed_run, name: str
 ) -> None:
-    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page = fresh_page(new_context, viewport={"width": 390, "height": 844})
     if name == "report":  # a report with applications on it
         visit(page, "board", live_server, fixed_run)
     visit(page, name, live_server, fixed_run)

@@ -27,18 +27,32 @@ def test_check_passes_on_the_real_content():
 
 def test_check_lists_every_problem_and_exits_1(tmp_path):
     minimal(tmp_path)
-    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="T").replace("percent: 50", "percent: 500").replace("salary:", "salery:"))
+    write_specimen(
+        tmp_path,
+        text=SPECIMEN.format(id="test-role", title="T")
+        .replace("percent: 50", "percent: 500")
+        .replace("salary:", "salery:"),
+    )
     result = run(cli.check, [], tmp_path)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert "specimens/test-role.yaml:11: unknown key 'salery' (did you mean 'salary'?) [OT011]" in lines
-    assert any(line.startswith("specimens/test-role.yaml:18: 'flight_risk.percent'") for line in lines)
+    assert (
+        "specimens/test-role.yaml:11: unknown key 'salery' (did you mean 'salary'?) [OT011]"
+        in lines
+    )
+    assert any(
+        line.startswith("specimens/test-role.yaml:18: 'flight_risk.percent'") for line in lines
+    )
     assert "problems found" in result.output
 
 
 def test_check_named_files_only(tmp_path):
     minimal(tmp_path)
-    bad = write_specimen(tmp_path, id="bad-one", text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 500"))
+    bad = write_specimen(
+        tmp_path,
+        id="bad-one",
+        text=SPECIMEN.format(id="bad-one", title="B").replace("percent: 50", "percent: 500"),
+    )
     assert run(cli.check, [str(tmp_path / "specimens/test-role.yaml")], tmp_path).exit_code == 0
     assert run(cli.check, [str(bad)], tmp_path).exit_code == 1
     assert run(cli.check, [str(tmp_path / "nope.yaml")], tmp_path).exit_code == 2
@@ -46,7 +60,10 @@ def test_check_named_files_only(tmp_path):
 
 def test_check_github_annotations(tmp_path):
     minimal(tmp_path)
-    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="T").replace("percent: 50", "percent: 500"))
+    write_specimen(
+        tmp_path,
+        text=SPECIMEN.format(id="test-role", title="T").replace("percent: 50", "percent: 500"),
+    )
     result = run(cli.check, ["--format", "github"], tmp_path)
     assert result.exit_code == 1
     assert result.stdout.startswith("::error file=specimens/test-role.yaml,line=18,title=OT013::")

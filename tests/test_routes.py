@@ -311,7 +311,17 @@ def test_htmx_config_is_locked_down(client):
     assert config["includeIndicatorStyles"] is False
 
 
-@pytest.mark.parametrize("url", ["/", "/specimens/", "/specimens/sdet", f"/play/{SEED}", "/static/css/site.css", "/specimens/sdet.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/specimens/",
+        "/specimens/sdet",
+        f"/play/{SEED}",
+        "/static/css/site.css",
+        "/specimens/sdet.json",
+    ],
+)
 def test_text_is_gzipped_when_asked_and_identical_when_unpacked(client, url):
     import gzip
 
@@ -335,7 +345,8 @@ def test_a_new_specimen_appears_with_no_code_change(content):
     from otiose.web import create_app
 
     (content / "specimens" / "head-of-vibes.yaml").write_text(
-        (content / "specimens" / "scrum-master.yaml").read_text()
+        (content / "specimens" / "scrum-master.yaml")
+        .read_text()
         .replace("id: scrum-master", "id: head-of-vibes")
         .replace("title: Scrum Master", "title: Head of Vibes"),
         encoding="utf-8",
