@@ -93,7 +93,7 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
         if response.mimetype == "text/html":
             text = body.decode("utf-8")
 
-            def rewrite(m: re.Match[str]) -> str:
+            def rewrite(m: re.Match[str], url: str = url) -> str:
                 target = m.group(2)
                 local = file_for(target)
                 if local is None:
