@@ -15,8 +15,9 @@ from pathlib import Path
 
 import click
 
-from .content import ContentError, load_library, vocab
+from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
+from .content.lint import warnings
 from .content.schema import era_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,35 +37,64 @@ def content_root() -> Path:
     default="text",
     help="github prints GitHub Actions annotations.",
 )
-def check(paths: tuple[Path, ...], fmt: str) -> None:
-    """Validate every specimen and posting (or only PATHS); exit 1 on any problem."""
+@click.option("--strict", is_flag=True, help="Treat style warnings as errors.")
+def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Validate every specimen and posting (or only PATHS); exit 1 on any error.
+
+    Style warnings (OT1xx) are printed after the errors; they fail the check only with --strict.
+    """
     root = content_root()
     for path in paths:
         if not path.exists():
             raise click.UsageError(f"{path}: no such file")
+    errors: list[Problem] = []
+    found: list[Problem] = []
+    library = None
     try:
         library = load_library(root, only=list(paths) or None)
     except ContentError as exc:
-        for problem in exc.problems:
-            if fmt == "github":
-                click.echo(
-                    f"::{problem.severity} file={problem.path},line={problem.line},"
-                    f"title={problem.code}::{problem.message}"
-                )
-            else:
-                click.echo(f"{problem} [{problem.code}]")
-        n = len(exc.problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''} found.", err=True)
+        errors = exc.problems
+    if library is not None:
+        named = [_display(p, root) for p in paths] if paths else None
+        found = warnings(library, named)
+    for problem in [*errors, *found]:
+        _print(problem, fmt)
+    if errors or found:
+        click.echo(
+            _count(len(errors), "error") + ", " + _count(len(found), "warning") + ".", err=True
+        )
+    if errors or (strict and found):
         sys.exit(1)
-    scope = (
-        f"{len(paths)} file(s)"
-        if paths
-        else (
-            f"{len(library.specimens)} specimens, {len(library.eras)} eras, "
+    if library is not None and not found:
+        scope = (
+            f"{len(paths)} file(s)"
+            if paths
+            else f"{len(library.specimens)} specimens, {len(library.eras)} eras, "
             f"{len(library.postings)} postings"
         )
-    )
-    click.echo(f"ok: {scope} checked, no problems.")
+        click.echo(f"ok: {scope} checked, no problems.")
+
+
+def _print(problem: Problem, fmt: str) -> None:
+    if fmt == "github":
+        click.echo(
+            f"::{problem.severity} file={problem.path},line={problem.line},"
+            f"title={problem.code}::{problem.message}"
+        )
+    else:
+        label = "" if problem.severity == "error" else "warning: "
+        click.echo(f"{problem.path}:{problem.line}: {label}{problem.message} [{problem.code}]")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def slugify(title: str) -> str:

@@ -43,7 +43,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path):
     assert any(
         line.startswith("specimens/test-role.yaml:18: 'flight_risk.percent'") for line in lines
     )
-    assert "problems found" in result.output
+    assert "3 errors, 0 warnings." in result.output
 
 
 def test_check_named_files_only(tmp_path):
@@ -109,3 +109,30 @@ def test_contributing_reference_is_generated_and_in_sync():
     assert fill(text) == text, "CONTRIBUTING.md is stale: run `flask --app app docs`"
     for code in ("OT001", "OT011", "OT020"):
         assert f"`{code}`" in text
+
+
+def test_style_warnings_are_separate_from_errors(tmp_path):
+    minimal(tmp_path)
+    long = "word " * 40
+    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="Test Role").replace(
+        '"A test specimen that exists to be validated."', f'"{long.strip()}"'
+    ).replace("aliases: [Test Alias]", "aliases: []"))
+    write_specimen(tmp_path, id="test-rolle", title="Test Rolle")
+    result = run(cli.check, [], tmp_path)
+    assert result.exit_code == 0, result.output  # warnings alone do not fail
+    lines = result.stdout.splitlines()
+    assert "specimens/test-role.yaml:4: warning: summary has 40 words; cards read best under 32 [OT101]" in lines
+    assert "specimens/test-role.yaml:5: warning: 'aliases' is present but empty; fill it in or remove the key [OT102]" in lines
+    similar = [x for x in lines if "[OT103]" in x]
+    assert similar and "title is" in similar[0] and "similar to test-rol" in similar[0]
+    assert run(cli.check, ["--strict"], tmp_path).exit_code == 1
+    github = run(cli.check, ["--format", "github"], tmp_path).stdout
+    assert "::warning file=specimens/test-role.yaml,line=4,title=OT101::" in github
+
+
+def test_career_ladders_are_not_near_duplicates(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="junior-widget-engineer", title="Junior Widget Engineer")
+    write_specimen(tmp_path, id="senior-widget-engineer", title="Senior Widget Engineer")
+    result = run(cli.check, [], tmp_path)
+    assert "title is" not in result.output
