@@ -216,6 +216,24 @@ def export(out: Path, base_url: str) -> None:
         sys.exit(1)
 
 
+@click.command("preview")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--port", default=5001, show_default=True)
+def preview(path: Path, port: int) -> None:
+    """Serve one specimen or posting on its own and print its local URL."""
+    from .web import create_app
+
+    try:
+        app = create_app({"TESTING": True, "PREVIEW_FILE": str(path)})
+    except ContentError as exc:
+        for problem in exc.problems:
+            _print(problem, "text")
+        sys.exit(1)
+    click.echo(f"Previewing {path} at http://127.0.0.1:{port}{app.config['PREVIEW_URL']}")
+    click.echo("Press Ctrl+C to stop. Run `flask --app app check` before opening a pull request.")
+    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+
+
 def schemas() -> dict[str, dict]:
     """File name -> JSON Schema, for every content format."""
     return {

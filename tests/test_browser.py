@@ -38,6 +38,13 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    """Contexts resolve relative URLs against the live app (and pytest-playwright's own
+    ``base_url`` fallback, which newer pytest warns about, is not needed)."""
+    return live_server
+
+
+@pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
         pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")

@@ -136,3 +136,35 @@ def test_career_ladders_are_not_near_duplicates(tmp_path):
     write_specimen(tmp_path, id="senior-widget-engineer", title="Senior Widget Engineer")
     result = run(cli.check, [], tmp_path)
     assert "title is" not in result.output
+
+
+def test_preview_renders_one_file_alone(tmp_path):
+    from otiose.web import create_app
+
+    # a specimen whose related ids do not exist here still previews
+    text = SPECIMEN.format(id="lonely-role", title="Lonely Role").replace(
+        "related: []", "related:\n  - id: nobody-here\n    match: 70"
+    )
+    path = write_specimen(tmp_path, id="lonely-role", text=text)
+    app = create_app({"TESTING": True, "PREVIEW_FILE": str(path)})
+    assert app.config["PREVIEW_URL"] == "/specimens/lonely-role"
+    page = app.test_client().get("/specimens/lonely-role")
+    assert page.status_code == 200 and b"Not loaded in this preview" in page.data
+
+
+def test_preview_a_posting_with_its_era(tmp_path):
+    from helpers import write_era, write_posting
+
+    from otiose.web import create_app
+
+    write_era(tmp_path)
+    path = write_posting(tmp_path)
+    app = create_app({"TESTING": True, "PREVIEW_FILE": str(path)})
+    assert app.config["PREVIEW_URL"] == "/postings/test-posting"
+    assert b"Test Role" in app.test_client().get("/postings/test-posting").data
+
+
+def test_preview_reports_errors(tmp_path):
+    path = write_specimen(tmp_path, text="title: [broken\n")
+    result = run(cli.preview, [str(path)])
+    assert result.exit_code == 1 and "YAML syntax error" in result.output

@@ -66,11 +66,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _log_requests_to_stderr(app)
 
     site = Site(Path(app.config["CONTENT_ROOT"]), reload=app.debug and not app.testing)
-    try:
-        site.load()
-    except ContentError:
-        if not app.debug:
-            raise
+    if app.config.get("PREVIEW_FILE"):
+        app.config["PREVIEW_URL"] = site.load_preview(Path(app.config["PREVIEW_FILE"]))
+    else:
+        try:
+            site.load()
+        except ContentError:
+            if not app.debug:
+                raise
     app.extensions["otiose"] = site
 
     htmx.init_app(app)

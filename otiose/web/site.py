@@ -6,7 +6,8 @@ import contextlib
 import threading
 from pathlib import Path
 
-from ..content import ContentError, Library, load_library
+from ..content import ContentError, Library, Problem, load_library
+from ..content.load import load_era, load_posting, load_specimen
 from ..game.board import Board
 
 
@@ -31,6 +32,30 @@ class Site:
             self.error, self.library, self.board = exc, None, None
             raise
         self.library, self.board, self.error = library, Board(library), None
+
+    def load_preview(self, path: Path) -> str:
+        """Load one specimen or posting file on its own (its era too, for a posting).
+
+        Cross-references are not checked: the rest of the content need not load. Returns the
+        URL path of the previewed page.
+        """
+        path = path.resolve()
+        display = path.name
+        if path.suffix == ".yaml" and path.name != "era.yaml":
+            specimen = load_specimen(path, display)
+            self.library = Library.build([specimen], [], [])
+            url = f"/specimens/{specimen.id}"
+        elif path.suffix == ".md":
+            era = load_era(path.parent / "era.yaml", f"{path.parent.name}/era.yaml")
+            posting = load_posting(path, display)
+            self.library = Library.build([], [era], [posting])
+            url = f"/postings/{posting.id}"
+        else:
+            raise ContentError(
+                [Problem(display, 1, "preview takes a specimen .yaml or a posting .md", "OT019")]
+            )
+        self.board, self.error, self.reload = Board(self.library), None, False
+        return url
 
     def refresh(self) -> None:
         """Under the debug server: reload if any content file changed since the last load."""

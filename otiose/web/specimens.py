@@ -82,7 +82,7 @@ def record(id: str) -> str:
         "specimen.html",
         s=specimen,
         family=next(f for f in vocab.families() if f.id == specimen.family),
-        related=[(r, library.specimens[r.id]) for r in specimen.related],
+        related=[(r, library.specimens.get(r.id)) for r in specimen.related],
         postings=library.postings_by_specimen.get(specimen.id, []),
         link_for=library.link_for,
         currency=vocab.currencies()[specimen.salary.currency],
