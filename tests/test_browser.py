@@ -93,7 +93,8 @@ class Watch:
     def _console(self, msg: Any) -> None:
         text = msg.text
         if msg.type == "error" or "Content Security Policy" in text:
-            self.problems.append(f"{self.page.url}: console {msg.type}: {text}")
+            where = (msg.location or {}).get("url") or self.page.url
+            self.problems.append(f"{where}: console {msg.type}: {text}")
 
     def collect_csp(self) -> None:
         """Read the CSP violations recorded on the current document."""
@@ -125,13 +126,16 @@ def settle(page: Page) -> None:
 
 
 def outcomes_on_report(page: Page) -> dict[str, str]:
-    """Posting title -> "Hired" / "Rejected", as the run report's ledger lists them."""
+    """Posting id -> "Hired" / "Rejected", as the run report's ledger lists them."""
     rows = page.locator(".ledger__row")
     result = {}
     for i in range(rows.count()):
         row = rows.nth(i)
-        title = row.locator(".ledger__what a").inner_text().strip()
-        result[title] = row.locator(".ledger__mark").text_content().strip()
+        href = row.locator(".ledger__what a").get_attribute("href") or ""
+        result[href.rsplit("/postings/", 1)[-1]] = (
+            row.locator(".ledger__mark").text_content().strip()
+        )
+    assert len(result) == rows.count(), "one ledger row per posting"
     return result
 
 
@@ -236,7 +240,6 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     for i in range(4):
         card = blocks.nth(i).locator("article.posting").first
         posting_id = card.get_attribute("id").removeprefix("posting-")
-        title = card.locator(".posting__title").inner_text().strip()
         card = applied_posting(page, posting_id)
         stamp = card.locator(".verdict__stamp")
         outcome = stamp.text_content().strip()
@@ -250,7 +253,7 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
             re.compile(r"These filters pass .+% of applicants")
         )
         expect(card.locator("form.posting__apply")).to_have_count(0)
-        outcomes[title] = outcome
+        outcomes[posting_id] = outcome
         n = len(outcomes)
         expect(page.locator("#tally")).to_contain_text(f"{n} application{'s' if n > 1 else ''}")
         offers = sum(o == "Hired" for o in outcomes.values())
@@ -292,7 +295,7 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     stamps = other.locator(".posting--applied")
     expect(stamps).to_have_count(len(outcomes))
     board_outcomes = {
-        stamps.nth(i).locator(".posting__title").inner_text().strip(): stamps.nth(i)
+        stamps.nth(i).get_attribute("id").removeprefix("posting-"): stamps.nth(i)
         .locator(".verdict__stamp")
         .text_content()
         .strip()
