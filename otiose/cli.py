@@ -1,4 +1,4 @@
-"""Contributor commands: ``flask --app app check | new | schema``.
+"""Contributor commands: ``flask --app app check | new | preview | schema | docs | export``.
 
 They are registered as Flask CLI plugins, so they work without building the app (and so
 ``check`` can report content that would stop the app from starting).
