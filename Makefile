@@ -39,5 +39,11 @@ schema: $(STAMP)  ## regenerate the JSON Schemas in schema/
 export: $(STAMP)  ## write the wiki as static files to build/site (any static host or CDN)
 	$(BIN)/flask --app app export build/site
 
+bench: $(STAMP)  ## benchmarks against their targets; writes BENCHMARKS.md (needs wrk, npm, chromium)
+	$(BIN)/python scripts/bench.py
+
+load: $(STAMP)  ## 20 s of mixed traffic at 64 connections; writes the results into README.md
+	$(BIN)/python scripts/load.py
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -41,9 +41,15 @@ def machine() -> dict[str, str]:
         "uname": f"{u.system} {u.node} {u.release} {u.version} {u.machine}",
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "cpus": str(os.cpu_count() or "?"),
-        "gunicorn": _version([sys.executable, "-m", "gunicorn", "--version"]),
-        "wrk": _version(["wrk", "-v"]),
+        "gunicorn": "gunicorn "
+        + _number(_version([sys.executable, "-m", "gunicorn", "--version"])),
+        "wrk": "wrk " + _number(_version(["wrk", "-v"])),
     }
+
+
+def _number(text: str) -> str:
+    m = re.search(r"\d+(\.\d+)+", text)
+    return m.group(0) if m else text
 
 
 def _version(cmd: list[str]) -> str:
@@ -91,7 +97,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def gunicorn(log_dir: Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Server]:
+def gunicorn(
+    log_dir: Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[Server]:
     """Start ``gunicorn app:app`` on a free 127.0.0.1 port with a random SECRET_KEY; stop it after.
 
     The app logs one line per request to stderr in production; that goes to a file in
@@ -246,7 +254,9 @@ def parse_wrk(out: str) -> WrkResult:
         r.non_2xx_3xx = int(m.group(1))
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if m:
-        r.socket = dict(zip(("connect", "read", "write", "timeout"), map(int, m.groups())))
+        r.socket = dict(
+            zip(("connect", "read", "write", "timeout"), map(int, m.groups()), strict=True)
+        )
     for key, value in re.findall(r"^@(\w+)\s+(.*)$", out, re.M):
         r.extra[key] = value.strip()
     if not r.requests:
@@ -287,6 +297,21 @@ def wrk(
     if out.returncode != 0:
         raise BenchError(f"wrk failed ({out.returncode}): {out.stderr or out.stdout}")
     return parse_wrk(out.stdout)
+
+
+def combine(a: WrkResult, b: WrkResult) -> WrkResult:
+    """Two runs of the same load as one: summed counts, mean latency percentiles."""
+    r = WrkResult(
+        requests=a.requests + b.requests,
+        seconds=a.seconds + b.seconds,
+        non_2xx_3xx=a.non_2xx_3xx + b.non_2xx_3xx,
+        socket={k: a.socket[k] + b.socket[k] for k in a.socket},
+        raw=a.raw + "\n" + b.raw,
+    )
+    r.rps = r.requests / r.seconds if r.seconds else 0.0
+    for pct in ("p50_ms", "p75_ms", "p90_ms", "p99_ms"):
+        setattr(r, pct, (getattr(a, pct) + getattr(b, pct)) / 2)
+    return r
 
 
 def lua_string(text: str) -> str:

@@ -26,51 +26,87 @@ FAMILIES = [
     "sales-and-marketing",
     "operations-and-compliance",
 ]
+
+
+def _words(text: str, sep: str = "|") -> list[str]:
+    return text.split(sep)
+
+
 GRAEBER = ["flunky", "goon", "duct-taper", "box-ticker", "taskmaster", None]
-CURRENCIES = [("USD", "United States"), ("EUR", "Germany"), ("GBP", "United Kingdom"),
-              ("CAD", "Canada"), ("AUD", "Australia"), ("CHF", "Switzerland"),
-              ("INR", "India"), ("SGD", "Singapore")]  # fmt: skip
-SENIORITY = ["Junior", "Associate", "Senior", "Staff", "Principal", "Lead", "Head of", "Chief",
-             "Global", "Regional", "Interim", "Fractional", "Founding", "Distinguished", ""]  # fmt: skip
-DOMAIN = ["Data", "Cloud", "Platform", "Growth", "Machine Learning", "Revenue", "People",
-          "Compliance", "Brand", "Security", "Product", "Delivery", "Synergy", "Innovation",
-          "Customer", "AI", "Blockchain", "Quantum", "Wellness", "Culture", "Analytics",
-          "Automation", "Experience", "Transformation", "Ecosystem", "Governance", "Vibes",
-          "Prompt", "Reliability", "Procurement", "Sustainability", "Community"]  # fmt: skip
-NOUN = ["Engineer", "Manager", "Analyst", "Architect", "Strategist", "Coordinator",
-        "Evangelist", "Specialist", "Partner", "Scientist", "Officer", "Consultant", "Designer",
-        "Owner", "Lead", "Advocate", "Steward", "Champion", "Operator", "Researcher"]  # fmt: skip
-ALIAS_NOUN = ["Ninja", "Wizard", "Rockstar", "Guru", "Whisperer", "Catalyst", "Sherpa",
-              "Alchemist", "Shepherd", "Navigator", "Custodian", "Enabler"]  # fmt: skip
-SUBJECT = ["The quarterly roadmap", "A steering committee", "The vendor", "Leadership",
-           "The offsite", "A dashboard nobody opens", "The reorg", "A consultant from the parent company",
-           "The all-hands", "A Slack channel with 400 members", "The annual survey", "Procurement",
-           "The pilot programme", "A spreadsheet with eleven tabs", "The VP's direct report"]  # fmt: skip
-VERB = ["renames", "re-baselines", "escalates", "deprecates", "socialises", "aligns",
-        "sunsets", "re-scopes", "pauses", "celebrates", "benchmarks", "migrates", "audits",
-        "operationalises", "reprioritises"]  # fmt: skip
-OBJECT = ["the initiative", "the north-star metric", "the backlog", "the same slide deck",
-          "every open ticket", "the budget for next year", "the pilot nobody asked for",
-          "the hiring freeze", "the data lake", "the org chart", "the governance framework",
-          "the single source of truth", "the proof of concept", "the go-to-market motion"]  # fmt: skip
-TAIL = ["twice a quarter", "before anyone reads it", "in a meeting about meetings",
-        "with a new acronym", "after the deadline has passed", "on a Friday afternoon",
-        "while the previous version is still live", "to general applause",
-        "without changing anything", "in a colour nobody can read", "for the third time"]  # fmt: skip
-HABITAT = ["Fortune 500 companies with an innovation lab on the top floor",
-           "Series B startups with eighteen months of runway and a podcast",
-           "Regional banks three years into a digital transformation",
-           "Consultancies billing by the slide", "Public agencies with a modernisation mandate",
-           "Scale-ups between their second and third reorganisation",
-           "Holding companies that bought a software firm by accident",
-           "Remote-first companies with a mandatory office week"]  # fmt: skip
-PLATFORMS = ["r/cscareerquestions", "teamblind.com", "Glassdoor review", "r/sysadmin",
-             "Hacker News", "r/ExperiencedDevs", "r/recruitinghell", "LinkedIn comment"]  # fmt: skip
-SLOTS = [("09:00", "09:30"), ("09:30", "10:00"), ("10:00", "11:30"), ("11:30", "12:00"),
-         ("13:00", "14:00"), ("14:00", "15:30"), ("15:30", "16:00"), ("16:00", "17:30")]  # fmt: skip
-SLOT_TITLES = ["Standup Recital", "Alignment Sync", "Deck Review", "Ticket Grooming",
-               "Stakeholder Tour", "Metric Reconciliation", "Retro of the Retro",
-               "Calendar Tetris", "Vendor Demo", "Strategy Refresh"]  # fmt: skip
+CURRENCIES = [
+    tuple(x.split(" ", 1))
+    for x in _words(
+        "USD United States;EUR Germany;GBP United Kingdom;CAD Canada;AUD Australia;"
+        "CHF Switzerland;INR India;SGD Singapore",
+        ";",
+    )
+]
+SENIORITY = _words(
+    "Junior|Associate|Senior|Staff|Principal|Lead|Head of|Chief|Global|Regional|Interim|"
+    "Fractional|Founding|Distinguished|"
+)
+DOMAIN = _words(
+    "Data|Cloud|Platform|Growth|Machine Learning|Revenue|People|Compliance|Brand|Security|"
+    "Product|Delivery|Synergy|Innovation|Customer|AI|Blockchain|Quantum|Wellness|Culture|"
+    "Analytics|Automation|Experience|Transformation|Ecosystem|Governance|Vibes|Prompt|"
+    "Reliability|Procurement|Sustainability|Community"
+)
+NOUN = _words(
+    "Engineer|Manager|Analyst|Architect|Strategist|Coordinator|Evangelist|Specialist|Partner|"
+    "Scientist|Officer|Consultant|Designer|Owner|Lead|Advocate|Steward|Champion|Operator|"
+    "Researcher"
+)
+ALIAS_NOUN = _words(
+    "Ninja|Wizard|Rockstar|Guru|Whisperer|Catalyst|Sherpa|Alchemist|Shepherd|Navigator|"
+    "Custodian|Enabler"
+)
+SUBJECT = _words(
+    "The quarterly roadmap|A steering committee|The vendor|Leadership|The offsite|"
+    "A dashboard nobody opens|The reorg|A consultant from the parent company|The all-hands|"
+    "A Slack channel with 400 members|The annual survey|Procurement|The pilot programme|"
+    "A spreadsheet with eleven tabs|The VP's direct report"
+)
+VERB = _words(
+    "renames|re-baselines|escalates|deprecates|socialises|aligns|sunsets|re-scopes|pauses|"
+    "celebrates|benchmarks|migrates|audits|operationalises|reprioritises"
+)
+OBJECT = _words(
+    "the initiative|the north-star metric|the backlog|the same slide deck|every open ticket|"
+    "the budget for next year|the pilot nobody asked for|the hiring freeze|the data lake|"
+    "the org chart|the governance framework|the single source of truth|the proof of concept|"
+    "the go-to-market motion"
+)
+TAIL = _words(
+    "twice a quarter|before anyone reads it|in a meeting about meetings|with a new acronym|"
+    "after the deadline has passed|on a Friday afternoon|"
+    "while the previous version is still live|to general applause|without changing anything|"
+    "in a colour nobody can read|for the third time"
+)
+HABITAT = _words(
+    "Fortune 500 companies with an innovation lab on the top floor|"
+    "Series B startups with eighteen months of runway and a podcast|"
+    "Regional banks three years into a digital transformation|"
+    "Consultancies billing by the slide|Public agencies with a modernisation mandate|"
+    "Scale-ups between their second and third reorganisation|"
+    "Holding companies that bought a software firm by accident|"
+    "Remote-first companies with a mandatory office week"
+)
+PLATFORMS = _words(
+    "r/cscareerquestions|teamblind.com|Glassdoor review|r/sysadmin|Hacker News|"
+    "r/ExperiencedDevs|r/recruitinghell|LinkedIn comment"
+)
+SLOTS = [
+    tuple(x.split(" ", 1))
+    for x in _words(
+        "09:00 09:30;09:30 10:00;10:00 11:30;11:30 12:00;13:00 14:00;14:00 15:30;15:30 16:00;"
+        "16:00 17:30",
+        ";",
+    )
+]
+SLOT_TITLES = _words(
+    "Standup Recital|Alignment Sync|Deck Review|Ticket Grooming|Stakeholder Tour|"
+    "Metric Reconciliation|Retro of the Retro|Calendar Tetris|Vendor Demo|Strategy Refresh"
+)
 
 
 def _q(text: str) -> str:
@@ -116,6 +152,9 @@ def specimen_yaml(
     graeber = rng.choice(GRAEBER)
     currency, region = rng.choice(CURRENCIES)
     noun = title.split()[-1]
+    aliases = [
+        _q(f"{rng.choice(DOMAIN)} {rng.choice(ALIAS_NOUN)}") for _ in range(rng.randint(1, 4))
+    ]
     lines = [
         f"id: {sid}",
         f"title: {_q(title)}",
@@ -125,9 +164,7 @@ def specimen_yaml(
         lines.append(f"graeber: {graeber}")
     lines += [
         f"summary: {_q(_summary(noun, rng))}",
-        "aliases: [" + ", ".join(
-            _q(f"{rng.choice(DOMAIN)} {rng.choice(ALIAS_NOUN)}") for _ in range(rng.randint(1, 4))
-        ) + "]",  # fmt: skip
+        f"aliases: [{', '.join(aliases)}]",
         "org_chart:",
         *(f"  - {_q(f'{s} {noun}')}" for s in ("Chief", "Head of", "Senior")),
         f"  - {_q(title)}",

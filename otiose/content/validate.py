@@ -55,7 +55,7 @@ def problems_from(
     """One problem per pydantic error, each with the line of the offending key."""
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        loc = _clean_loc(err["loc"], located.data)
         kind = err["type"]
         name = dotted(loc)
         line = located.line(loc)
@@ -81,6 +81,20 @@ def problems_from(
         else:
             out.append(Problem(display, line, f"'{name}': {_message(err)}", "OT013"))
     return out
+
+
+def _clean_loc(loc: tuple, data: Any) -> Loc:
+    """Drop pydantic's own steps (like ``function-plain[check()]``) but never a key that is
+    really in the file, even one that holds a ``[``."""
+    out: list[str | int] = []
+    for part in loc:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_dict or in_list) and isinstance(part, str) and "[" in part:
+            continue
+        data = data[part] if in_dict or in_list else None
+        out.append(part)
+    return tuple(out)
 
 
 def _message(err: dict[str, Any]) -> str:

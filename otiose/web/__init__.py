@@ -111,9 +111,14 @@ def _log_requests_to_stderr(app: Flask) -> None:
             '%s "%s %s" %s %d %.1fms',
             request.remote_addr,
             request.method,
-            request.full_path.rstrip("?")[:300],
+            _loggable(request.full_path.rstrip("?")[:300]),
             response.status_code,
             response.calculate_content_length() or 0,
             ms,
         )
         return response
+
+
+def _loggable(text: str) -> str:
+    """Control characters escaped (a decoded %0A would start a forged log line)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from .hx import htmx
 
@@ -17,8 +17,12 @@ STAMPS = {
 }
 
 
-def render_error(code: int, title: str, message: str) -> tuple[str, int]:
-    """The error page (or, for htmx, its fragment) with the right status."""
+def render_error(code: int, title: str, message: str) -> tuple[str, int] | Response:
+    """The error page (or, for htmx, its fragment; under /api/, JSON) with the right status."""
+    if request.path.startswith("/api/"):
+        response = jsonify(error=message or title)
+        response.status_code = code
+        return response
     template = "_error.html" if htmx else "error.html"
     return (
         render_template(
@@ -51,10 +55,13 @@ def init_app(app: Flask) -> None:
                 "The records office has no file at this address. "
                 "It may have been shredded, or never existed."
             )
-        return render_error(exc.code, title, message)
+        response = current_app.make_response(render_error(exc.code, title, message))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:  # a 405 names what is
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # allowed (RFC 9110)
+        return response
 
     @app.errorhandler(Exception)
-    def _crash(exc: Exception) -> tuple[str, int]:
+    def _crash(exc: Exception) -> tuple[str, int] | Response:
         app.logger.exception("unhandled error on %s", request.path)
         err = InternalServerError()
         return render_error(500, "Something broke", err.description or "")

@@ -84,7 +84,8 @@ def _runs() -> list[list[Any]]:
                 and isinstance(entry[1], list)
                 and len(entry[1]) <= len(postings)
             ):
-                ids = [i for i in dict.fromkeys(entry[1]) if isinstance(i, str) and i in postings]
+                names = [i for i in entry[1] if isinstance(i, str)]  # no unhashable junk
+                ids = [i for i in dict.fromkeys(names) if i in postings]
                 clean.append([entry[0], ids])
     return clean
 

@@ -52,10 +52,12 @@ def index() -> Response:
     sort = args.get("sort", "family")
     if sort not in SORTS:
         abort(400, f"Unknown sort '{sort[:40]}'; use one of: {', '.join(SORTS)}.")
-    page_text = args.get("page", "1")
-    if not page_text.isdigit() or not 1 <= int(page_text) <= 100_000:
+    page_text = args.get("page", "1")  # ASCII only: "²".isdigit() but int("²") fails
+    digits = page_text.isascii() and page_text.isdigit() and len(page_text) <= 6
+    page_number = int(page_text) if digits else 0
+    if not 1 <= page_number <= 100_000:
         abort(400, "The page must be a positive whole number.")
-    page = library.search(query, family, sort, int(page_text))
+    page = library.search(query, family, sort, page_number)
     context = dict(
         page=page,
         groups=library.grouped(page.items) if sort == "family" and not query else None,
