@@ -289,14 +289,17 @@ class Posting(Strict):
     _body_html: str = PrivateAttr("")
     _source: str = PrivateAttr("")
     _lines: Any = PrivateAttr(None)
+    _posted: date | None = PrivateAttr(None)
 
     @property
     def posted(self) -> date | None:
         """The posted date, or None if it does not parse (the checker reports that)."""
-        try:
-            return datetime.strptime(self.postedDate, MONTH_DATE).date()
-        except ValueError:
-            return None
+        if self._posted is None:
+            try:
+                self._posted = datetime.strptime(self.postedDate, MONTH_DATE).date()
+            except ValueError:
+                return None
+        return self._posted
 
     @property
     def body_html(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from ..content import Library, Posting
 from ..content.models import Era
@@ -87,7 +88,11 @@ class Board:
         return sorted(self.odds.values(), key=lambda o: (o.odds, o.posting.id))
 
     def verdict(self, posting_id: str, c: Character) -> Verdict:
-        """Apply ``c`` to the posting and explain the outcome."""
+        """Apply ``c`` to the posting and explain the outcome (remembered: it never changes)."""
+        return self._verdict(posting_id, c)
+
+    @lru_cache(maxsize=16384)  # noqa: B019 - one Board per loaded library, kept for its lifetime
+    def _verdict(self, posting_id: str, c: Character) -> Verdict:
         posting = self.library.postings[posting_id]
         era = self.library.era(posting.era)
         assert era is not None  # the loader only keeps postings whose era loaded

@@ -26,7 +26,9 @@ def init_app(app: Flask) -> None:
     def _long_cache(response: Response) -> Response:
         if request.endpoint == "static" and response.status_code in (200, 304):
             name = (request.view_args or {}).get("filename", "")
-            if request.args.get("v") == hashes.get(name):
+            # fonts are referenced from the CSS without ?v=; a font's bytes never change under
+            # its file name (a new cut gets a new name), so it may be cached for good
+            if request.args.get("v") == hashes.get(name) or name.startswith("fonts/"):
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             else:
                 response.headers["Cache-Control"] = "public, max-age=300"

@@ -56,6 +56,37 @@ def _gzipped(cache: PageCache, key: tuple, body: bytes) -> bytes:
     return hit[0]
 
 
+def serve(key: tuple, render: Callable[[], Any], private: bool = False) -> Response:
+    """The response for ``key``: rendered once by ``render``, then served from memory.
+
+    Only 200 responses are kept. ``private`` marks pages that depend on the visitor's cookie.
+    """
+    cache: PageCache = current_app.extensions["page_cache"]
+    hit = cache.get(key)
+    if hit is None:
+        response = make_response(render())
+        if response.status_code != 200 or response.direct_passthrough:
+            return response
+        body = response.get_data()
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        vary = tuple(v for v in response.vary)
+        hit = (body, response.status_code, response.content_type or "", etag, vary)
+        cache.put(key, hit)
+    body, status, content_type, etag, vary = hit
+    if accepts_gzip() and content_type.split(";")[0] in TEXT_TYPES and len(body) >= MIN_SIZE:
+        body, etag = _gzipped(cache, key, body), f"{etag}-gz"
+        response = Response(body, status=status, content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(body, status=status, content_type=content_type)
+    response.vary.add("Accept-Encoding")
+    response.set_etag(etag)
+    for v in vary:
+        response.vary.add(v)
+    response.headers["Cache-Control"] = "private, no-cache" if private else "public, max-age=60"
+    return response.make_conditional(request)
+
+
 def init_app(app: Flask) -> None:
     """Attach a page cache to the app."""
     app.extensions["page_cache"] = PageCache(app.config.get("PAGE_CACHE_SIZE", 4096))
@@ -74,32 +105,9 @@ def cached(
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         site = current_app.extensions["otiose"]
-        cache: PageCache = current_app.extensions["page_cache"]
         htmx = request.headers.get("HX-Request") == "true"
         target = request.headers.get("HX-Target", "")[:64] if htmx else ""
         key = (request.full_path, htmx, target, id(site.library), extra() if extra else None)
-        hit = cache.get(key)
-        if hit is None:
-            response = make_response(view(*args, **kwargs))
-            if response.status_code != 200 or response.direct_passthrough:
-                return response
-            body = response.get_data()
-            etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-            vary = tuple(v for v in response.vary)
-            hit = (body, response.status_code, response.content_type or "", etag, vary)
-            cache.put(key, hit)
-        body, status, content_type, etag, vary = hit
-        if accepts_gzip() and content_type.split(";")[0] in TEXT_TYPES and len(body) >= MIN_SIZE:
-            body, etag = _gzipped(cache, key, body), f"{etag}-gz"
-            response = Response(body, status=status, content_type=content_type)
-            response.headers["Content-Encoding"] = "gzip"
-        else:
-            response = Response(body, status=status, content_type=content_type)
-        response.vary.add("Accept-Encoding")
-        response.set_etag(etag)
-        for v in vary:
-            response.vary.add(v)
-        response.headers["Cache-Control"] = "public, max-age=60"
-        return response.make_conditional(request)
+        return serve(key, lambda: view(*args, **kwargs))
 
     return wrapper

@@ -24,6 +24,8 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
+from .caching import serve
+from .cards import Cards
 from .hx import htmx
 
 bp = Blueprint("game", __name__)
@@ -34,6 +36,15 @@ MAX_TOKEN = 4000
 
 def _site():
     return current_app.extensions["otiose"]
+
+
+def _cards() -> Cards:
+    """The board's pre-rendered markup for the library now loaded."""
+    library = _site().library
+    cards = current_app.extensions.get("cards")
+    if cards is None or cards.library is not library:
+        cards = current_app.extensions["cards"] = Cards(library)
+    return cards
 
 
 def _serializer() -> URLSafeSerializer:
@@ -146,7 +157,7 @@ def custom_board() -> Response | str:
     return _board(None)
 
 
-def _board(seed: str | None) -> Response | str:
+def _board(seed: str | None) -> Response:
     character, key, _ = _character(seed)
     token = request.args.get("run")
     if token is not None:
@@ -155,22 +166,29 @@ def _board(seed: str | None) -> Response | str:
     return _render_board(seed, character, key)
 
 
-def _render_board(seed: str | None, character: Character, key: str) -> str:
+def _render_board(seed: str | None, character: Character, key: str) -> Response:
     site = _site()
     applied = _applied(key)
-    verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
-    return render_template(
-        "play.html",
-        character=character,
-        seed=seed,
-        eras=site.library.eras,
-        by_era=site.library.postings_by_era,
-        verdicts=verdicts,
-        apply_url=_url("apply", seed, character),
-        report_url=_url("report", seed, character),
-        offers=sum(v.hired for v in verdicts.values()),
-        nav="play",
-    )
+
+    def render() -> str:
+        verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
+        return render_template(
+            "play.html",
+            character=character,
+            seed=seed,
+            eras=site.library.eras,
+            board_html=_cards().board(verdicts, _url("apply", seed, character)),
+            verdicts=verdicts,
+            report_url=_url("report", seed, character),
+            offers=sum(v.hired for v in verdicts.values()),
+            nav="play",
+        )
+
+    # A board is a function of the character and the postings applied to; the rendered page is
+    # kept in the bounded page cache under exactly that key.
+    response = serve(("board", key, tuple(applied), id(site.library)), render, private=True)
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.post("/play/<seed>/apply")
@@ -198,18 +216,14 @@ def _apply(seed: str | None) -> Response | str:
         _save(key, applied)
     if htmx:
         verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
-        response = current_app.make_response(
-            render_template(
-                "_posting.html",
-                p=posting,
-                verdict=verdicts[posting_id],
-                apply_url=_url("apply", seed, character),
-                report_url=_url("report", seed, character),
-                applications=len(applied),
-                offers=sum(v.hired for v in verdicts.values()),
-                oob=True,
-            )
+        tally = render_template(
+            "_tally.html",
+            report_url=_url("report", seed, character),
+            applications=len(applied),
+            offers=sum(v.hired for v in verdicts.values()),
+            oob=True,
         )
+        response = current_app.make_response(_cards().applied(verdicts[posting_id]) + tally)
         response.vary.add("HX-Request")
         return response
     response = redirect(_url("board", seed, character, _anchor=f"posting-{posting_id}"), code=303)
