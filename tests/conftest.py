@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from otiose.web import create_app
 
@@ -36,11 +36,18 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
+class _Quiet(WSGIRequestHandler):
+    """No access log: the browser tests make thousands of requests."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real app served on 127.0.0.1 in a thread, for the browser tests."""
     application = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"})
-    server = make_server("127.0.0.1", 0, application, threaded=True)
+    server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -78,3 +85,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Overrides pytest-playwright's own base_url fixture (deprecated form) with the live app."""
+    return live_server

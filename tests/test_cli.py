@@ -114,15 +114,24 @@ def test_contributing_reference_is_generated_and_in_sync():
 def test_style_warnings_are_separate_from_errors(tmp_path):
     minimal(tmp_path)
     long = "word " * 40
-    write_specimen(tmp_path, text=SPECIMEN.format(id="test-role", title="Test Role").replace(
-        '"A test specimen that exists to be validated."', f'"{long.strip()}"'
-    ).replace("aliases: [Test Alias]", "aliases: []"))
+    write_specimen(
+        tmp_path,
+        text=SPECIMEN.format(id="test-role", title="Test Role")
+        .replace('"A test specimen that exists to be validated."', f'"{long.strip()}"')
+        .replace("aliases: [Test Alias]", "aliases: []"),
+    )
     write_specimen(tmp_path, id="test-rolle", title="Test Rolle")
     result = run(cli.check, [], tmp_path)
     assert result.exit_code == 0, result.output  # warnings alone do not fail
     lines = result.stdout.splitlines()
-    assert "specimens/test-role.yaml:4: warning: summary has 40 words; cards read best under 32 [OT101]" in lines
-    assert "specimens/test-role.yaml:5: warning: 'aliases' is present but empty; fill it in or remove the key [OT102]" in lines
+    assert (
+        "specimens/test-role.yaml:4: warning: summary has 40 words; cards read best under 32 [OT101]"
+        in lines
+    )
+    assert (
+        "specimens/test-role.yaml:5: warning: 'aliases' is present but empty; fill it in or remove the key [OT102]"
+        in lines
+    )
     similar = [x for x in lines if "[OT103]" in x]
     assert similar and "title is" in similar[0] and "similar to test-rol" in similar[0]
     assert run(cli.check, ["--strict"], tmp_path).exit_code == 1

@@ -476,6 +476,7 @@ def test_extra_form_fields_cannot_buy_a_hire(client, app):
     max_examples=60,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(

@@ -35,6 +35,7 @@ SETTINGS = settings(
     max_examples=150,
     deadline=None,
     derandomize=True,  # the same examples on every run: a failure is never a fluke
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -436,6 +437,7 @@ def send(app: Any, req: dict[str, Any]) -> Any:
     max_examples=150,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())

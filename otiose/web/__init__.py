@@ -53,6 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if app.config["HSTS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
     dev = app.debug or app.testing
     if not app.config["SECRET_KEY"]:
         if not dev:
