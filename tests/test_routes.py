@@ -357,3 +357,28 @@ def test_a_new_specimen_appears_with_no_code_change(content):
     assert "Head of Vibes" in c.get("/specimens/?q=vibes").data.decode()
     page = parse(c.get("/specimens/head-of-vibes").data)
     assert page.find("h1").text == "Head of Vibes"
+
+
+def test_edit_links_follow_the_configured_repository(client):
+    from otiose.web import create_app
+
+    assert b"Edit this page" not in client.get("/specimens/sdet").data
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x", "REPO_URL": "https://github.com/example/otiose"}
+    )
+    c = app.test_client()
+    record = parse(c.get("/specimens/sdet").data)
+    links = {a.text: a.attrs["href"] for a in record.find_all("a")}
+    assert (
+        links["Edit this page"] == "https://github.com/example/otiose/edit/main/specimens/sdet.yaml"
+    )
+    assert links["Suggest a change"].startswith(
+        "https://github.com/example/otiose/issues/new?title=Suggestion"
+    )
+    posting = parse(c.get("/postings/postwar-stewardess").data)
+    links = {a.text: a.attrs["href"] for a in posting.find_all("a")}
+    assert (
+        links["Edit this page"]
+        == "https://github.com/example/otiose/edit/main/eras/postwar/postwar-stewardess.md"
+    )
+    assert "Suggest a change" in links
