@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from ..content import vocab
@@ -223,8 +224,9 @@ def _name(key: str, gender: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def deal(seed: str) -> Character:
-    """The character for ``seed``: always the same one."""
+    """The character for ``seed``: always the same one (so it is remembered)."""
     if not SEED_RE.match(seed):
         raise ValueError(f"not a seed: {seed!r}")
     bands = {i: share for i, (_, _, share) in enumerate(pop.AGE_BANDS)}
