@@ -51,13 +51,13 @@ def _todos(located: Located, display: str) -> list[Problem]:
     return found
 
 
-def _validate(model: type[M], located: Located, display: str) -> M:
+def _validate(model: type[M], located: Located, display: str, text: str = "TODO:") -> M:
     if not isinstance(located.data, dict):
         what = "a list" if isinstance(located.data, list) else "a single value"
         raise ContentError(
             [Problem(display, 1, f"expected a mapping of keys, got {what}", "OT007")]
         )
-    todos = _todos(located, display)
+    todos = _todos(located, display) if "TODO:" in text else []
     try:
         result = model.model_validate(located.data)
     except ValidationError as exc:
@@ -72,8 +72,9 @@ def _validate(model: type[M], located: Located, display: str) -> M:
 
 def load_specimen(path: Path, display: str) -> Specimen:
     """Read, parse and validate one specimen file (not its cross-references)."""
-    located = parse(read_text(path, display), display)
-    specimen = _validate(Specimen, located, display)
+    text = read_text(path, display)
+    located = parse(text, display)
+    specimen = _validate(Specimen, located, display, text)
     problems: list[Problem] = []
     if specimen.id != path.stem:
         problems.append(
@@ -105,8 +106,9 @@ def load_specimen(path: Path, display: str) -> Specimen:
 
 def load_era(path: Path, display: str) -> Era:
     """Read, parse and validate one ``era.yaml``."""
-    located = parse(read_text(path, display), display)
-    era = _validate(Era, located, display)
+    text = read_text(path, display)
+    located = parse(text, display)
+    era = _validate(Era, located, display, text)
     problems: list[Problem] = []
     if era.years.start > era.years.end:
         line = located.line(("years", "start"))
@@ -144,7 +146,7 @@ def load_posting(path: Path, display: str) -> Posting:
     """Read, parse and validate one posting (front matter + Markdown body)."""
     front, body, _ = split_front_matter(read_text(path, display), display)
     located = parse(front, display, line_offset=1)
-    posting = _validate(Posting, located, display)
+    posting = _validate(Posting, located, display, front)
     problems: list[Problem] = []
     if posting.id != path.stem:
         line = located.line(("id",))

@@ -7,6 +7,7 @@ and it remembers where each value came from so a problem can name its line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ Loc = tuple[str | int, ...]
 _T = "tag:yaml.org,2002:"
 _SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 _constructor = SafeConstructor()
+# An anchor or alias is '&name' or '*name' where a value can start: after a line start, space,
+# '[', '{', ',' or ':'. Prose such as "R&D" never matches; a false alarm only costs a rescan.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
 
 
 @dataclass
@@ -79,7 +83,7 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
     if "\t" in text:
         _check_tabs(text, display, line_offset, problems)
     try:
-        if "&" in text or "*" in text:
+        if _MAYBE_ANCHOR.search(text):  # cheap test first; the event scan is a second parse
             _check_anchors(text, display, line_offset, problems)
         if problems:
             raise ContentError(problems)
