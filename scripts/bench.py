@@ -558,7 +558,7 @@ def bench_lighthouse(report: Report, server: Server, tmp: Path) -> None:
             "--quiet",
         ]
         # Lighthouse sometimes loses its trace on a busy machine (NO_NAVSTART); try up to 3 times
-        for attempt in range(3):
+        for _ in range(3):
             out.unlink(missing_ok=True)
             run = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
             data = json.loads(out.read_text()) if run.returncode == 0 and out.exists() else {}
@@ -566,7 +566,7 @@ def bench_lighthouse(report: Report, server: Server, tmp: Path) -> None:
                 break
         else:
             detail = data.get("runtimeError") or (run.stderr or run.stdout)[-2000:]
-            raise BenchError(f"lighthouse failed on {path} after {attempt + 1} tries: {detail}")
+            raise BenchError(f"lighthouse failed on {path} after 3 tries: {detail}")
         version = data.get("lighthouseVersion", "?")
         scores, failing = [], []
         for cat in CATEGORIES:
