@@ -26,6 +26,7 @@ MAX_DEPTH = 32
 Loc = tuple[str | int, ...]
 
 _T = "tag:yaml.org,2002:"
+_STR = _T + "str"
 _SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 _constructor = SafeConstructor()
 # An anchor or alias is '&name' or '*name' where a value can start: after a line start, space,
@@ -83,7 +84,8 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
     if "\t" in text:
         _check_tabs(text, display, line_offset, problems)
     try:
-        if _MAYBE_ANCHOR.search(text):  # cheap test first; the event scan is a second parse
+        # cheap tests first; the event scan is a second parse
+        if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
             _check_anchors(text, display, line_offset, problems)
         if problems:
             raise ContentError(problems)
@@ -185,6 +187,8 @@ def _build(
 
 
 def _scalar(node: ScalarNode, display: str, line: int, problems: list[Problem]) -> Any:
+    if node.tag == _STR:
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
     if node.tag == _T + "timestamp":
         return node.value  # dates stay text, exactly as written
     if node.tag not in _SCALARS:
