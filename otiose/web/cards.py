@@ -29,6 +29,7 @@ class Cards:
         self._board: str | None = None
         self._blank: dict[str, str] = {}
         self._applied: OrderedDict[tuple[Character, str], str] = OrderedDict()
+        self._tallies: OrderedDict[tuple[str, int, int], str] = OrderedDict()
         self._lock = Lock()
 
     def blank(self, posting_id: str) -> str:
@@ -54,6 +55,24 @@ class Cards:
             while len(self._applied) > self.size:
                 self._applied.popitem(last=False)
         return html
+
+    def tally(self, report_url: str, applications: int, offers: int) -> str:
+        """The run tally sent out of band with an apply; a handful of variants per player."""
+        key = (report_url, applications, offers)
+        hit = self._tallies.get(key)
+        if hit is None:
+            hit = render_template(
+                "_tally.html",
+                report_url=report_url,
+                applications=applications,
+                offers=offers,
+                oob=True,
+            )
+            with self._lock:
+                self._tallies[key] = hit
+                while len(self._tallies) > self.size:
+                    self._tallies.popitem(last=False)
+        return hit
 
     def board(self, verdicts: dict[str, Verdict], apply_url: str) -> Markup:
         """Every era's postings, applied ones showing their verdicts."""

@@ -216,14 +216,10 @@ def _apply(seed: str | None) -> Response | str:
         _save(key, applied)
     if htmx:
         verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
-        tally = render_template(
-            "_tally.html",
-            report_url=_url("report", seed, character),
-            applications=len(applied),
-            offers=sum(v.hired for v in verdicts.values()),
-            oob=True,
-        )
-        response = current_app.make_response(_cards().applied(verdicts[posting_id]) + tally)
+        cards = _cards()
+        offers = sum(v.hired for v in verdicts.values())
+        tally = cards.tally(_url("report", seed, character), len(applied), offers)
+        response = current_app.make_response(cards.applied(verdicts[posting_id]) + tally)
         response.vary.add("HX-Request")
         return response
     response = redirect(_url("board", seed, character, _anchor=f"posting-{posting_id}"), code=303)
