@@ -382,3 +382,13 @@ def test_edit_links_follow_the_configured_repository(client):
         == "https://github.com/example/otiose/edit/main/eras/postwar/postwar-stewardess.md"
     )
     assert "Suggest a change" in links
+
+
+def test_odds_in_words():
+    from otiose.web.present import one_in, percent
+
+    assert one_in(0.0125) == "1 in 80"
+    assert one_in(0.674) == "7 in 10"
+    assert one_in(0.999) == "9 in 10"
+    assert one_in(0) == "no one" and one_in(1) == "everyone"
+    assert percent(0.0004) == "under 0.1%" and percent(0.127) == "12.7%" and percent(1) == "100%"

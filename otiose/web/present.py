@@ -30,12 +30,15 @@ def percent(value: Fraction | float, digits: int = 1) -> str:
 
 
 def one_in(value: Fraction | float) -> str:
-    """``0.0125`` -> ``1 in 80``."""
+    """``0.0125`` -> ``1 in 80``; ``0.674`` -> ``7 in 10``."""
     v = float(value)
     if v <= 0:
         return "no one"
-    n = round(1 / v)
-    return "everyone" if n <= 1 else f"1 in {n:,}"
+    if v >= 1:
+        return "everyone"
+    if v >= 0.5:
+        return f"{max(5, min(9, round(v * 10)))} in 10"
+    return f"1 in {round(1 / v):,}"
 
 
 def gauge(pct: int) -> dict[str, object]:
