@@ -213,7 +213,7 @@ def test_odds_match_a_large_seeded_sample():
     alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
     dealt = [deal("".join(rng.choice(alphabet) for _ in range(8))) for _ in range(20_000)]
     for filters in (
-        f(maxAge=45, education="graduate", experience="experienced", union=False),
+        f(union=False, experience="experienced", education="graduate", maxAge=45),
         f(gender="male", race="white", maritalStatus="married"),
         f(minAge=40),
     ):
