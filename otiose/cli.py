@@ -18,6 +18,7 @@ import click
 from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
 from .content.lint import warnings
+from .content.load import display_path
 from .content.schema import era_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +56,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     except ContentError as exc:
         errors = exc.problems
     if library is not None:
-        named = [_display(p, root) for p in paths] if paths else None
+        named = [display_path(p, root) for p in paths] if paths else None
         found = warnings(library, named)
     for problem in [*errors, *found]:
         _print(problem, fmt)
@@ -88,13 +89,6 @@ def _print(problem: Problem, fmt: str) -> None:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def slugify(title: str) -> str:

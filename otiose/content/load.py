@@ -189,7 +189,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
     postings: list[Posting] = []
 
     def attempt(fn: Any, path: Path) -> Any:
-        display = _display(path, root)
+        display = display_path(path, root)
         try:
             return fn(path, display)
         except ContentError as exc:
@@ -213,7 +213,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
         era_file = folder / "era.yaml"
         if not era_file.is_file():
             msg = f"era folder '{folder.name}' has no era.yaml"
-            problems.append(Problem(_display(folder, root), 1, msg, "OT018"))
+            problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
         elif (e := attempt(load_era, era_file)) is not None:
             eras.append(e)
         for path in sorted(folder.iterdir()):
@@ -226,28 +226,29 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
                 problems.append(_stray(path, root, "an era folder holds era.yaml and <id>.md"))
 
     stems = {p.stem for p in spec_dir.glob("*.yaml")} if spec_dir.is_dir() else set()
-    problems.extend(_cross_check(specimens, eras, postings, stems))
+    problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
-        wanted = {_display(Path(p).resolve(), root) for p in only}
+        wanted = {display_path(Path(p).resolve(), root) for p in only}
         problems = [p for p in problems if p.path in wanted]
     if problems:
         raise ContentError(problems)
     return Library.build(specimens, eras, postings)
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
+    """A content path as problems name it: relative to the content root when inside it."""
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
 
 
 def _stray(path: Path, root: Path, why: str) -> Problem:
-    return Problem(_display(path, root), 1, f"unexpected file here: {why}", "OT019")
+    return Problem(display_path(path, root), 1, f"unexpected file here: {why}", "OT019")
 
 
 def _cross_check(
-    specimens: list[Specimen], eras: list[Era], postings: list[Posting], stems: set[str]
+    specimens: list[Specimen], postings: list[Posting], stems: set[str]
 ) -> list[Problem]:
     """Ids unique, references resolve. A reference to a file that exists but failed to load is
     not reported again: that file's own problems say what is wrong."""
@@ -266,7 +267,6 @@ def _cross_check(
                 problems.append(
                     Problem(s._source, line, _dangling("related", rel.id, ids), "OT016")
                 )
-    era_ids = {e.id for e in eras}
     posting_seen: dict[str, Posting] = {}
     for p in postings:
         lines = p._lines
@@ -280,8 +280,6 @@ def _cross_check(
             problems.append(
                 Problem(p._source, line, _dangling("specimen", p.specimen, ids), "OT016")
             )
-        if p.era not in era_ids:
-            continue  # the missing era.yaml is reported on the folder
     return problems
 
 

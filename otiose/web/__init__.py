@@ -45,7 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=int(os.environ.get("OTIOSE_TRUSTED_PROXIES", "0") or 0),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SECURE=os.environ.get("OTIOSE_HSTS", "") == "1",
         MAX_CONTENT_LENGTH=16 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
         MAX_FORM_PARTS=50,

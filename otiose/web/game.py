@@ -54,18 +54,18 @@ def _serializer() -> URLSafeSerializer:
 # ---------------------------------------------------------------- characters
 
 
-def _character(seed: str | None) -> tuple[Character, str, dict[str, str]]:
-    """The character for this request, its run key and the URL arguments that name it."""
+def _character(seed: str | None) -> tuple[Character, str]:
+    """The character for this request and the key its run is stored under."""
     if seed is not None:
         if not SEED_RE.match(seed):
             abort(404, "That is not a character seed. Seeds are eight letters and digits.")
-        return deal(seed), seed, {"seed": seed}
+        return deal(seed), seed
     params = {k: v for k, v in request.args.items() if k != "run"}
     try:
         character = build(params)
     except BadCharacter as exc:
         abort(400, f"This applicant cannot be assembled: {exc}.")
-    return character, "custom:" + ":".join(character.query().values()), {}
+    return character, "custom:" + ":".join(character.query().values())
 
 
 def _endpoint(name: str, seed: str | None) -> str:
@@ -158,7 +158,7 @@ def custom_board() -> Response | str:
 
 
 def _board(seed: str | None) -> Response:
-    character, key, _ = _character(seed)
+    character, key = _character(seed)
     token = request.args.get("run")
     if token is not None:
         _save(key, _from_token(token, key))
@@ -204,7 +204,7 @@ def custom_apply() -> Response | str:
 
 
 def _apply(seed: str | None) -> Response | str:
-    character, key, _ = _character(seed)
+    character, key = _character(seed)
     site = _site()
     posting_id = request.form.get("posting", "")
     posting = site.library.postings.get(posting_id)
@@ -240,7 +240,7 @@ def custom_report() -> str:
 
 
 def _report(seed: str | None) -> str:
-    character, key, _ = _character(seed)
+    character, key = _character(seed)
     token = request.args.get("run")
     shared = token is not None
     applied = _from_token(token, key) if token is not None else _applied(key)

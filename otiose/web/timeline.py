@@ -84,7 +84,7 @@ def posting_api(posting_id: str) -> Response:
     site = _site()
     p = site.library.postings.get(posting_id)
     if p is None:
-        return _json_404(f"no posting '{posting_id[:80]}'")
+        abort(404, f"no posting '{posting_id[:80]}'")  # JSON under /api/, like every API error
     era = site.library.era(p.era)
     entry = site.board.odds[p.id]
     filters = p.filters.model_dump(mode="json")
@@ -133,9 +133,3 @@ def schema() -> Response:
 def era_schema_json() -> Response:
     """The JSON Schema of an era.yaml."""
     return jsonify(era_schema())
-
-
-def _json_404(message: str) -> Response:
-    response = jsonify(error=message)
-    response.status_code = 404
-    return response
