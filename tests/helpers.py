@@ -69,6 +69,17 @@ filters: {filters}
 A body in **Markdown**.
 """
 
+# The hand-built applicant most game tests start from (query-parameter spelling).
+APPLICANT = {
+    "gender": "female",
+    "race": "black",
+    "age": "30",
+    "education": "bachelor",
+    "experience": "junior",
+    "union": "false",
+    "maritalStatus": "single",
+}
+
 DEFAULT_FILTERS = (
     '{"gender":"any","race":"any","minAge":18,"maxAge":70,"education":"any",'
     '"experience":"any","union":"any","maritalStatus":"any"}'

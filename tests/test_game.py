@@ -8,6 +8,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 import pytest
+from helpers import APPLICANT
 
 from otiose.content import vocab
 from otiose.content.models import Filters
@@ -18,16 +19,7 @@ from otiose.game.rules import check_all, first_failure, passes
 
 
 def person(**attrs) -> object:
-    base = dict(
-        gender="female",
-        race="black",
-        age=30,
-        education="bachelor",
-        experience="junior",
-        union="false",
-        maritalStatus="single",
-    )
-    base.update(attrs)
+    base = {**APPLICANT, **attrs}
     return build({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in base.items()})
 
 
@@ -136,15 +128,7 @@ def test_dealt_characters_are_always_possible():
     ],
 )
 def test_custom_characters_refuse_bad_values(params, message):
-    base = dict(
-        gender="female",
-        race="black",
-        age="30",
-        education="bachelor",
-        experience="junior",
-        union="false",
-        maritalStatus="single",
-    )
+    base = APPLICANT
     with pytest.raises(BadCharacter, match=message):
         build({**base, **params})
     with pytest.raises(BadCharacter, match="missing parameter 'race'"):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from helpers import minimal, write_era, write_posting, write_specimen
+from helpers import APPLICANT, minimal, write_era, write_posting, write_specimen
 from htmldoc import parse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -32,15 +32,7 @@ from otiose.web import ConfigError, create_app
 from otiose.web.game import MAX_RUNS
 
 SEED = "abcdefgh"
-CUSTOM = {
-    "gender": "female",
-    "race": "black",
-    "age": "30",
-    "education": "bachelor",
-    "experience": "junior",
-    "union": "false",
-    "maritalStatus": "single",
-}
+CUSTOM = dict(APPLICANT)
 ENV = (
     "SECRET_KEY",
     "FLASK_DEBUG",

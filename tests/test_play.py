@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
+from helpers import APPLICANT
 from htmldoc import parse
 from itsdangerous import URLSafeSerializer
 
 from otiose.game.character import deal
 
 SEED = "abcdefgh"
-CUSTOM = "gender=female&race=black&age=30&education=bachelor&experience=junior&union=false&maritalStatus=single"
+CUSTOM = urlencode(APPLICANT)
 
 
 def apply(client, posting, seed=SEED, htmx=False, query=""):

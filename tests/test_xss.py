@@ -23,6 +23,7 @@ from urllib.parse import quote, urlencode
 import html5lib
 import pytest
 import yaml
+from helpers import APPLICANT
 
 from otiose.content import vocab
 from otiose.web import create_app
@@ -76,16 +77,7 @@ MARKDOWN = "\n\n".join(
     ]
 )
 
-# A hand-built applicant and, per filter key, a value that rejects them on that key.
-APPLICANT = {
-    "gender": "female",
-    "race": "black",
-    "age": "30",
-    "education": "bachelor",
-    "experience": "junior",
-    "union": "false",
-    "maritalStatus": "single",
-}
+# Per filter key, a value that rejects the shared hand-built applicant on that key.
 REJECT = {
     "gender": "male",
     "race": "white",
