@@ -47,11 +47,10 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 import benchlib
 import fake_specimens
-from benchlib import ROOT, BenchError, Server
+from benchlib import CHROMIUM, CHROMIUM_ARGS, ROOT, BenchError, Server
 
 BENCH_MD = ROOT / "BENCHMARKS.md"
 TOOLS = ROOT / ".bench-tools"
-CHROMIUM = "/usr/bin/chromium"
 SEED = "abcdefgh"
 RECORD = "junior-machine-learning-engineer"
 POSTING = "new-deal-wing-riveter"
@@ -509,10 +508,7 @@ def bench_throughput(report: Report, server: Server, tmp: Path, twins: list[Path
 # ---------------------------------------------------------------- e. Lighthouse
 
 LH_PAGES = {"home": "/", "file record": f"/specimens/{RECORD}", "game board": f"/play/{SEED}"}
-LH_FLAGS = (
-    "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
-    "--disable-component-update --disable-sync"
-)
+LH_FLAGS = " ".join(a for a in CHROMIUM_ARGS if a != "--disable-quic")
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from benchlib import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
@@ -23,23 +24,13 @@ PAGES = {
     "posting": "/postings/junior-ml-engineer-new-grad",
     "404": "/specimens/no-such-role",
 }
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def main() -> None:
     out = Path("shots")
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for scheme in ("light", "dark"):
             for width, label in ((1280, "desktop"), (390, "phone")):
                 ctx = browser.new_context(
