@@ -514,3 +514,33 @@ def test_check_only_named_files(tmp_path):
     with pytest.raises(ContentError) as info:
         load_library(tmp_path, only=[bad])
     assert [p.path for p in info.value.problems] == ["specimens/bad-one.yaml"]
+
+
+def _with_tells(tmp_path: Path, tells: str, filters: str = DEFAULT_FILTERS) -> None:
+    minimal(tmp_path)
+    path = write_posting(tmp_path, filters=filters)
+    text = path.read_text(encoding="utf-8").replace("filters:", f"tells: {tells}\nfilters:", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_tells_point_at_a_requirement_of_an_active_filter(tmp_path):
+    active = DEFAULT_FILTERS.replace('"maxAge":70', '"maxAge":35')
+    _with_tells(tmp_path, "{maxAge: 1}", active)
+    posting = load_library(tmp_path).postings["test-posting"]
+    assert posting.tells == {"maxAge": 1}
+
+
+def test_tells_out_of_range_and_inactive_filter(tmp_path):
+    _with_tells(tmp_path, "{maxAge: 2, gender: 1}")
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:12: tells.gender points at a filter this posting does "
+        "not apply",
+        "eras/test-era/test-posting.md:12: tells.maxAge is 2, but there are 1 requirement lines "
+        "(number them from 1)",
+    ]
+
+
+def test_tells_unknown_key(tmp_path):
+    _with_tells(tmp_path, "{height: 1}")
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("eras/test-era/test-posting.md:12: 'tells.height")

@@ -34,6 +34,7 @@ Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9
 FamilyId = Literal[tuple(f.id for f in vocab.families())]  # type: ignore[valid-type]
 CurrencyCode = Literal[tuple(vocab.currencies())]  # type: ignore[valid-type]
 Graeber = Literal[vocab.GRAEBER]  # type: ignore[valid-type]
+FilterKey = Literal[vocab.FILTER_KEYS]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -285,6 +286,13 @@ class Posting(Strict):
     requirements: list[Text] = Field(min_length=1, max_length=20)
     filters: Filters = Field(description="Hidden until the player applies.")
     specimen: Id | None = Field(None, description="Optional id of a specimen for this role.")
+    tells: dict[FilterKey, int] = Field(  # type: ignore[valid-type]
+        {},
+        description=(
+            "Optional: for a filter the ad gives away, the number (1 = first) of the requirement "
+            'line that gives it away, e.g. {maxAge: 4}. Shown to a player after a run.'
+        ),
+    )
 
     _body_html: str = PrivateAttr("")
     _source: str = PrivateAttr("")
