@@ -290,7 +290,7 @@ class Posting(Strict):
         {},
         description=(
             "Optional: for a filter the ad gives away, the number (1 = first) of the requirement "
-            'line that gives it away, e.g. {maxAge: 4}. Shown to a player after a run.'
+            "line that gives it away, e.g. {maxAge: 4}. Shown to a player after a run."
         ),
     )
 
