@@ -401,3 +401,25 @@ def test_odds_in_words():
     assert one_in(0.999) == "9 in 10"
     assert one_in(0) == "no one" and one_in(1) == "everyone"
     assert percent(0.0004) == "under 0.1%" and percent(0.127) == "12.7%" and percent(1) == "100%"
+
+
+def test_graeber_page_defines_the_five_and_files_every_typed_specimen(client, app):
+    from otiose.content import vocab
+
+    types, source = vocab.graeber_types()
+    assert tuple(t.id for t in types) == vocab.GRAEBER
+    assert "Bullshit Jobs" in source and "2018" in source
+    r = client.get("/graeber")
+    assert r.status_code == 200
+    doc = parse(r.data)
+    library = state.library(app)
+    for t in types:
+        section = doc.find(id=t.id)
+        linked = {a.attrs["href"] for a in section.find_all("a")}
+        for s in library.specimens.values():
+            if s.graeber == t.id:
+                assert f"/specimens/{s.id}" in linked, (t.id, s.id)
+    typed = next(s for s in library.specimens.values() if s.graeber)
+    record = parse(client.get(f"/specimens/{typed.id}").data)
+    hrefs = {a.attrs.get("href") for a in record.find_all("a")}
+    assert f"/graeber#{typed.graeber}" in hrefs

@@ -111,6 +111,22 @@ def schema() -> Response:
     return jsonify(specimen_schema())
 
 
+@bp.get("/graeber")
+@cacheable()
+def graeber() -> str:
+    """David Graeber's five kinds of bullshit job, and the specimens filed under each."""
+    types, source = vocab.graeber_types()
+    specimens = list(state.library().specimens.values())
+    return render_template(
+        "graeber.html",
+        types=types,
+        source=source,
+        filed={t.id: [s for s in specimens if s.graeber == t.id] for t in types},
+        unfiled=[s for s in specimens if s.graeber is None],
+        nav="specimens",
+    )
+
+
 @bp.get("/random")
 def random_record() -> Response:
     """A random file record."""
