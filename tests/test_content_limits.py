@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from otiose.content import ContentError, load_library
-from otiose.content.yamlsafe import MAX_DEPTH, MAX_BYTES, _maybe_deep, parse
+from otiose.content.yamlsafe import MAX_BYTES, MAX_DEPTH, _maybe_deep, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = "junior-machine-learning-engineer"
@@ -63,7 +63,7 @@ def test_nesting_up_to_the_limit_is_read():
     for _ in range(n - 1):
         data = data[0]
     assert data == [1]
-    with pytest.raises(ContentError, match="x.yaml:1: nested more than"):
+    with pytest.raises(ContentError, match=r"x\.yaml:1: nested more than"):
         parse("a: " + "[" * (n + 1) + "1" + "]" * (n + 1) + "\n", "x.yaml")
 
 
