@@ -271,11 +271,14 @@ def stack(
     env: dict[str, str] | None = None,
     extra: str = "",
     log_to: IO[bytes] | None = None,
+    wsgi: str | None = None,
 ) -> Iterator[Stack]:
     """Start nginx and gunicorn; stop both when the block ends.
 
     ``env`` adds to (and overrides) this process's environment for gunicorn. gunicorn's stderr
     goes to ``run/gunicorn.log``, or to ``log_to`` when given (make serve: the terminal).
+    ``extra`` is more nginx server blocks; ``wsgi`` a module:app in scripts/ that gunicorn loads
+    instead of ``app:app`` (the benchmarks add a baseline route that way).
     """
     nginx = find_nginx()
     if not MIME_TYPES.is_file():
@@ -331,6 +334,8 @@ def stack(
     log = run / "gunicorn.log"
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
     cmd += ["--bind", f"unix:{sock}"]
+    if wsgi:
+        cmd += ["--pythonpath", str(ROOT / "scripts"), wsgi]
     with log.open("wb") as fh:
         g = subprocess.Popen(
             cmd, cwd=ROOT, env=environ, stdout=log_to or fh, stderr=log_to or fh,
