@@ -542,9 +542,9 @@ def bench_public(report: Report, stack: serve.Stack, export_base: str, site: Pat
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(first.body)
         static_path = "/" + file
-        twin = fetch(export_base, static_path)
-        if twin.status != 200:
-            raise BenchError(f"nginx did not serve the exported {static_path}: {twin.status}")
+        baseline = fetch(export_base, static_path)
+        if baseline.status != 200:
+            raise BenchError(f"nginx did not serve the exported {static_path}: {baseline.status}")
         again = fetch(stack.base, path, headers=headers)
         cache = again.headers.get("x-cache-status", "none")
         r, t = _abba(
@@ -558,7 +558,7 @@ def bench_public(report: Report, stack: serve.Stack, export_base: str, site: Pat
         report.add(
             s,
             f"{name}: GET {path} ({len(first.body):,} B; X-Cache-Status {cache}) vs "
-            f"{static_path} ({len(twin.body):,} B)",
+            f"{static_path} ({len(baseline.body):,} B)",
             f"{r.rps:,.0f} vs {t.rps:,.0f} req/s = **{ratio:.2f}×**; p50 {r.p50_ms:.1f} vs "
             f"{t.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} vs {t.p99_ms:.1f} ms"
             + (f"; {bad} errors or non-2xx" if bad else ""),
