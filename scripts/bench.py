@@ -64,6 +64,7 @@ SEED = "abcdefgh"
 RECORD = "junior-machine-learning-engineer"
 POSTING = "new-deal-wing-riveter"
 HX = {"HX-Request": "true"}
+BASE = "http://127.0.0.1"  # OTIOSE_BASE_URL where a benchmark builds an app of its own
 
 WRK_SECONDS = 3  # each of four runs per route: route, baseline, baseline, route
 WRK_WARMUP = 1
@@ -231,7 +232,7 @@ def bench_startup(report: Report, tmp: Path, keep: dict) -> None:
             t_load.append(t)
         y, ld = _median(t_yaml), _median(t_load)
         t_board, _ = _timed(lambda library=library: Board(library))
-        config = {"CONTENT_ROOT": str(root), "SECRET_KEY": "bench-only"}
+        config = {"CONTENT_ROOT": str(root), "SECRET_KEY": "bench-only", "BASE_URL": BASE}
         t_app, _ = _timed(lambda config=config: create_app(config))
         per_1k[n] = ld.cpu / n * 1000
         nspec = len(library.specimens)  # type: ignore[union-attr]
@@ -523,6 +524,7 @@ def export_site(site: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "export", str(site)],
         cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "bench-export", "OTIOSE_BASE_URL": BASE},
         capture_output=True,
         text=True,
         timeout=300,

@@ -13,6 +13,7 @@ stack through :func:`stack`.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import gzip
 import hashlib
@@ -385,7 +386,10 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run-dir", type=Path, default=RUN, help="default: build/serve")
+    args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
     try:
@@ -394,7 +398,7 @@ def main() -> int:
         print(f"serve: PORT must be a number, not {os.environ['PORT']!r}", file=sys.stderr)
         return 2
     try:
-        with stack(port=port, log_to=sys.stderr.buffer) as s:
+        with stack(port=port, run=args.run_dir.resolve(), log_to=sys.stderr.buffer) as s:
             print(
                 f"serving {s.env['OTIOSE_BASE_URL']} on {s.base}: nginx (pid {s.nginx.pid}) → "
                 f"gunicorn (pid {s.gunicorn.pid}, {len(s.workers())} workers) on {s.socket}; "

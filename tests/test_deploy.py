@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -250,3 +252,52 @@ def test_a_replacement_worker_serves_the_content_loaded_before_the_files_broke(b
     assert status == 200
     assert after == before
     assert get(s, page, {"Cache-Control": "no-cache"})[0] == 200
+
+
+# ---------------------------------------------------------------- make serve itself
+
+
+def test_make_serve_stops_nginx_and_gunicorn_on_sigterm(run_dir: Path):
+    port = serve.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--run-dir", str(run_dir / "cli")],
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # printed once both answer
+        pids = [int(p) for p in re.findall(r"pid (\d+)", line)]
+        assert len(pids) == 2, line
+        assert get(serve.Stack("", port, run_dir, Path(), proc, proc), "/healthz")[0] == 200
+        workers = serve.children(pids[1])
+        assert workers
+        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)  # an impatient second one must not cut the clean-up short
+        assert proc.wait(timeout=30) == 0
+        time.sleep(0.5)  # workers exit right after their master
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        left = [p for p in pids if Path(f"/proc/{p}").exists() and _state(p) != "Z"]
+        for pid in left:  # what serve.py failed to stop: nginx and gunicorn masters it started
+            os.kill(pid, signal.SIGTERM)
+    for pid in [*pids, *workers]:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), f"{pid} still runs"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_without_nginx_make_serve_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(serve, "NGINX_CANDIDATES", ("/nonexistent/nginx",))
+    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    assert serve.main([]) == 1
+    err = capsys.readouterr().err
+    assert err == "serve: nginx is not installed: apt-get install nginx-light (Debian's nginx)\n"
