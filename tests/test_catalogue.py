@@ -40,7 +40,8 @@ MIN_NON_USD = 12
 # A salary note names a source when it gives a year and says what kind of source it is.
 YEAR = re.compile(r"\b(19|20)\d\d\b")
 SOURCE_WORD = re.compile(
-    r"(?i)\b(survey|statistic\w*|table|report|data|census|index|guide|bureau|office|"
+    r"(?i)\b(survey|statistic\w*|table|report\w*|data|census|index|guide|bureau|office|"
+    r"ministry|agency|according|statement|coverage|published|scale|"
     r"glassdoor|levels\.fyi|payscale|indeed|ambitionbox|hays|robert walters|michael page|"
     r"estimate\w*)\b"
 )
@@ -139,7 +140,10 @@ def years_joke_more_than_once(specimens: Sequence[Specimen]) -> list[str]:
 Rule = Callable[[Sequence[Specimen]], list[str]]
 
 # Rules the merged catalogue keeps but one branch alone cannot: they need the specimens written
-# on both content branches. Drop a rule from this set once both have merged.
+# on both content branches of issue 12. Until the other branch's files are here (these three
+# stand for it) the rules are expected to fail; once they are, the rules are enforced. Delete
+# this set and the marker below after the merge.
+OTHER_CONTENT_BRANCH = ("investment-banking-analyst", "hospital-administrator", "content-moderator")
 NEEDS_BOTH_CONTENT_BRANCHES: set[Rule] = {
     too_few_specimens,
     too_few_new_families,
@@ -147,6 +151,11 @@ NEEDS_BOTH_CONTENT_BRANCHES: set[Rule] = {
     too_few_sourced_non_usd,
     too_many_four_three_three,
 }
+
+
+def _other_branch_merged() -> bool:
+    return all((ROOT / "specimens" / f"{i}.yaml").exists() for i in OTHER_CONTENT_BRANCH)
+
 
 RULES: list[Rule] = [
     too_few_specimens,
@@ -171,7 +180,9 @@ def _param(rule: Rule) -> object:
     if rule in NEEDS_BOTH_CONTENT_BRANCHES:
         marks.append(
             pytest.mark.xfail(
-                strict=False, reason="holds once both content branches (issue 12) have merged"
+                condition=not _other_branch_merged(),
+                reason="needs the other content branch of issue 12 merged",
+                strict=False,
             )
         )
     return pytest.param(rule, id=rule.__name__, marks=marks)
