@@ -7,6 +7,7 @@ import json
 import pytest
 from htmldoc import parse
 
+from otiose.content import vocab
 from otiose.web.security import CSP
 
 SEED = "abcdefgh"
@@ -26,8 +27,10 @@ def test_taxonomy_groups_every_specimen_by_family(client, app):
     doc = parse(client.get("/specimens/").data)
     families = [h.attrs["id"] for h in doc.find_all("h2", cls="family__name")]
     assert len(families) >= 5
+    from otiose.content.library import PAGE_SIZE  # the first page of a catalogue that outgrew one
+
     cards = doc.find_all("article", cls="card")
-    assert len(cards) == len(library.specimens)
+    assert len(cards) == min(len(library.specimens), PAGE_SIZE)
     assert f"{len(library.specimens)} specimens on file" in doc.find(cls="results__count").text
 
 
@@ -58,8 +61,14 @@ def test_family_filter_and_sorts(client, app):
         h.text
         for h in parse(client.get("/specimens/?sort=salary").data).find_all("h3", cls="card__title")
     ]
-    salaries = {s.title: s.salary.market_average for s in library.specimens.values()}
-    assert [salaries[t] for t in by_salary] == sorted(salaries.values(), reverse=True)
+    usd = {c: r.usd for c, r in vocab.currencies().items()}  # the sort compares pay in USD
+    salaries = {
+        s.title: s.salary.market_average * usd[s.salary.currency]
+        for s in library.specimens.values()
+    }
+    assert [salaries[t] for t in by_salary] == sorted(salaries.values(), reverse=True)[
+        : len(by_salary)
+    ]
     by_risk = [
         h.text
         for h in parse(client.get("/specimens/?sort=flight-risk").data).find_all(
@@ -67,7 +76,7 @@ def test_family_filter_and_sorts(client, app):
         )
     ]
     risks = {s.title: s.flight_risk.percent for s in library.specimens.values()}
-    assert [risks[t] for t in by_risk] == sorted(risks.values(), reverse=True)
+    assert [risks[t] for t in by_risk] == sorted(risks.values(), reverse=True)[: len(by_risk)]
 
 
 def test_htmx_gets_the_fragment_and_the_browser_the_page(client):
