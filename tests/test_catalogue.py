@@ -139,24 +139,6 @@ def years_joke_more_than_once(specimens: Sequence[Specimen]) -> list[str]:
 
 Rule = Callable[[Sequence[Specimen]], list[str]]
 
-# Rules the merged catalogue keeps but one branch alone cannot: they need the specimens written
-# on both content branches of issue 12. Until the other branch's files are here (these three
-# stand for it) the rules are expected to fail; once they are, the rules are enforced. Delete
-# this set and the marker below after the merge.
-OTHER_CONTENT_BRANCH = ("investment-banking-analyst", "hospital-administrator", "content-moderator")
-NEEDS_BOTH_CONTENT_BRANCHES: set[Rule] = {
-    too_few_specimens,
-    too_few_new_families,
-    family_over_a_quarter,
-    too_few_sourced_non_usd,
-    too_many_four_three_three,
-}
-
-
-def _other_branch_merged() -> bool:
-    return all((ROOT / "specimens" / f"{i}.yaml").exists() for i in OTHER_CONTENT_BRANCH)
-
-
 RULES: list[Rule] = [
     too_few_specimens,
     too_few_new_families,
@@ -175,20 +157,7 @@ def specimens() -> list[Specimen]:
     return list(load_library(ROOT).specimens.values())
 
 
-def _param(rule: Rule) -> object:
-    marks = []
-    if rule in NEEDS_BOTH_CONTENT_BRANCHES:
-        marks.append(
-            pytest.mark.xfail(
-                condition=not _other_branch_merged(),
-                reason="needs the other content branch of issue 12 merged",
-                strict=False,
-            )
-        )
-    return pytest.param(rule, id=rule.__name__, marks=marks)
-
-
-@pytest.mark.parametrize("rule", [_param(r) for r in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
 def test_the_catalogue_keeps_the_rule(specimens: list[Specimen], rule: Rule) -> None:
     problems = rule(specimens)
     assert not problems, "\n".join(problems)
