@@ -80,6 +80,7 @@ PEOPLE: dict[str, dict[Any, str]] = {
 }
 # The group's own name, for sentences like "worst impact ratio 0.12 (women)".
 GENDER_NOUN = {"male": "men", "female": "women", "nonbinary": "nonbinary people"}
+GENDER_CELL = {"male": "men", "female": "women", "nonbinary": "nonbinary"}
 RACE_ADJ = {
     "white": "white",
     "black": "Black",
@@ -340,7 +341,7 @@ class Engine:
             keys.append(("age_group", value, label, Fraction(weight, self.den_age)))
         for gv in vocab.GENDERS:
             for rv in vocab.RACES:
-                label = f"{RACE_ADJ[rv]} {GENDER_NOUN[gv]}"
+                label = f"{RACE_ADJ[rv]} {GENDER_CELL[gv]}"
                 keys.append(("gender_race", f"{gv}:{rv}", label, t.gender[gv] * t.race[rv]))
         best: dict[str, Fraction] = {}
         for (attribute, _, _, _), rate in zip(keys, rates, strict=True):
@@ -380,3 +381,34 @@ def engine(tables: PopulationTables) -> Engine:
 def audit(filters: Filters, tables: PopulationTables) -> Audit:
     """The exact audit of ``filters`` over ``tables``."""
     return engine(tables).audit(filters)
+
+
+@dataclass(frozen=True)
+class Alone:
+    """One group under one filter on its own: its rate and its ratio to the best of its kind."""
+
+    group: Group
+    rate: Fraction | None
+    ratio: Fraction | None
+    flagged: bool
+
+
+def alone(result: Audit, exclusion: Exclusion) -> list[Alone]:
+    """The impact of one filter on its own: each group's rate and impact ratio under it."""
+    rates = [None if s is None else 1 - s for s in exclusion.by_group]
+    best: dict[str, Fraction] = {}
+    for g, r in zip(result.groups, rates, strict=True):
+        if r is not None and r > best.get(g.attribute, Fraction(-1)):
+            best[g.attribute] = r
+    out = []
+    for g, r in zip(result.groups, rates, strict=True):
+        top = best.get(g.attribute)
+        ratio = r / top if r is not None and top else None
+        out.append(Alone(g, r, ratio, flagged(ratio)))
+    return out
+
+
+def worst_alone(result: Audit, exclusion: Exclusion) -> Alone | None:
+    """The group one filter on its own hits hardest (lowest impact ratio), if any."""
+    rated = [a for a in alone(result, exclusion) if a.ratio is not None]
+    return min(rated, key=lambda a: a.ratio or 0) if rated else None

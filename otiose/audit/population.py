@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from types import ModuleType
 
 from ..content import vocab
@@ -68,13 +69,15 @@ def from_module(module: ModuleType, name: str = "today") -> PopulationTables:
 # ---------------------------------------------------------------- the adapter (merge point)
 
 
+@cache
 def today() -> PopulationTables:
-    """Today's population, as the game deals it."""
+    """Today's population, as the game deals it (built once)."""
     from ..game import population
 
     return from_module(population, "today")
 
 
+@cache
 def available() -> dict[str, PopulationTables]:
     """Every population the desk offers, by id: ``today`` (era populations join here)."""
     return {"today": today()}
