@@ -111,7 +111,8 @@ def parse(
         if len(values) == 1 and key in rules.ORDERED:
             fields[key] = values[0]  # one level means that level or higher, as in a posting
         else:
-            fields[key] = canonical(key, tuple(values))
+            chosen = canonical(key, tuple(values))
+            fields[key] = list(chosen) if isinstance(chosen, tuple) else chosen
     for key in ("minAge", "maxAge"):
         if key in raw:
             text = raw[key][0].strip()
