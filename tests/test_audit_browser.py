@@ -54,9 +54,9 @@ def test_the_desk_walk_with_htmx(new_context, live_server: str) -> None:
     page.get_by_label("nonbinary").uncheck()
     page.get_by_label("Maximum").fill("39")
     page.get_by_label("non-members only").check()
-    expect(page.locator('.law-row[data-filter="union"] .verdict')).to_have_text("Unlawful")
-    expect(page.locator('.law-row[data-filter="gender"] .verdict')).to_have_text("Unlawful")
-    expect(page.locator('.law-row[data-filter="maxAge"] .verdict')).to_have_text("Lawful")
+    expect(page.locator('.law-row[data-filter="union"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="gender"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="maxAge"] .ruling')).to_have_text("Lawful")
     expect(rate).not_to_have_text("100%")
     assert page.evaluate("window.__deskMarker") == "still here", "the page reloaded"
     expect(page).to_have_url(re.compile(r"gender=male(&|$)"))
@@ -90,8 +90,8 @@ def test_the_desk_without_javascript(new_context, live_server: str) -> None:
     page.get_by_label("non-members only").check()
     page.get_by_role("button", name="Audit").click()
     expect(page).to_have_url(re.compile(r"gender=male&"))
-    expect(page.locator('.law-row[data-filter="union"] .verdict')).to_have_text("Unlawful")
-    expect(page.locator('.law-row[data-filter="gender"] .verdict')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="union"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="gender"] .ruling')).to_have_text("Unlawful")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
