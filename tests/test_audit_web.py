@@ -12,6 +12,7 @@ from flask import render_template
 from otiose.audit.posting import posting_text
 from otiose.content import vocab
 from otiose.content.models import Filters
+from otiose.web import state
 
 
 def query_for(filters: dict) -> list[tuple[str, str]]:
@@ -29,7 +30,7 @@ def query_for(filters: dict) -> list[tuple[str, str]]:
 
 
 def test_api_odds_equal_the_posting_apis_for_every_posting(client, app):
-    postings = app.extensions["otiose"].library.postings
+    postings = state.library(app).postings
     assert len(postings) >= 10
     for pid in postings:
         posting = client.get(f"/api/postings/{pid}").get_json()
@@ -157,7 +158,7 @@ def test_the_law_page_lists_every_law_with_its_source(client):
 
 
 def test_the_audit_line_for_a_posting(app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     postings = list(library.postings.values())
     industrial = next(p for p in postings if p.era == "industrial" and p.filters.gender != "any")
     with app.test_request_context("/"):

@@ -8,7 +8,7 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from ..audit import chart, exact, law
 from ..audit.population import PopulationTables, available
@@ -18,16 +18,14 @@ from ..audit.summary import Summary, summarize
 from ..content import vocab
 from ..content.models import Filters, Posting
 from ..game import rules
+from . import state
+from .http import cacheable
 from .hx import htmx
 
 bp = Blueprint("audit", __name__)
 
 POPULATION_LABELS = {"today": "Today's population (US adults, about 2020)"}
 TARGET = "audit-results"
-
-
-def _library() -> Any:
-    return current_app.extensions["otiose"].library
 
 
 def _populations() -> dict[str, PopulationTables]:
@@ -84,6 +82,7 @@ def _hardest(result: exact.Audit, e: exact.Exclusion) -> tuple[exact.Group, Frac
 
 
 @bp.get("/audit")
+@cacheable()
 def desk() -> Response:
     """The desk: the form, the exact audit and the law; htmx asks for the results alone."""
     error = None
@@ -96,12 +95,13 @@ def desk() -> Response:
     html = render_template(template, error=error, nav="audit", **_context(q))
     # A bad query is a 400 for a page; htmx swaps only 2xx, so its fragment says so with a 200.
     status = 400 if error is not None and not fragment else 200
-    response = current_app.make_response((html, status))
+    response = Response(html, status=status, mimetype="text/html")
     response.vary.update(("HX-Request", "HX-Target"))
     return response
 
 
 @bp.get("/law")
+@cacheable()
 def timeline() -> str:
     """The law timeline, both jurisdictions, oldest first."""
     laws = sorted(law.timeline().laws, key=lambda x: (x.in_force, x.jurisdiction))
@@ -117,6 +117,7 @@ def _bad(exc: ParamError) -> Response:
 
 
 @bp.get("/api/audit")
+@cacheable()
 def api() -> Response:
     """The audit as JSON: odds, groups (rates, impact ratios, flags) and the law."""
     try:
@@ -168,16 +169,16 @@ def api() -> Response:
 
 
 @bp.get("/audit/posting.md")
+@cacheable()
 def posting_md() -> Response:
     """The filters as a posting draft in the seed's format, to fill in and send as a PR."""
     try:
         q = _query()
     except ParamError as exc:
         return _bad(exc)
-    eras = [(e.id, e.years.start, e.years.end) for e in _library().eras]
+    eras = [(e.id, e.years.start, e.years.end) for e in state.library().eras]
     name, text = posting_text(q.filters, q.day, era_for(q.day, eras))
-    response = current_app.make_response(text)
-    response.mimetype = "text/markdown"
+    response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
