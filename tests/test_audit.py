@@ -92,7 +92,7 @@ CASES = [
     {"gender": ["female", "nonbinary"], "race": ["black", "asian"], "minAge": 30, "maxAge": 45},
     {"education": "bachelor", "experience": ["junior", "senior"], "maritalStatus": "married"},
     {"race": "white", "minAge": 40, "union": True, "education": ["none", "graduate"]},
-    {"minAge": 25, "maxAge": 45, "education": "graduate", "experience": "experienced"},
+    {"minAge": 26, "maxAge": 44, "education": "graduate", "experience": "experienced"},
 ]
 
 
