@@ -24,7 +24,7 @@ Choices, stated once:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
@@ -193,7 +193,7 @@ class Engine:
         self.gender, self.race = g, r
         self.sum_g, self.sum_r = _subset_sums(g), _subset_sums(r)
         self.den_age, self.year = _ints(s / (hi - lo + 1) for lo, hi, s in tables.bands)
-        per_band = {
+        per_band: dict[str, Sequence[Mapping[Any, Fraction]]] = {
             "education": tables.education,
             "experience": tables.experience,
             "union": tuple({True: p, False: 1 - p} for p in tables.union),
@@ -337,8 +337,8 @@ class Engine:
             keys.append(("gender", gv, GENDER_NOUN[gv], t.gender[gv]))
         for rv in vocab.RACES:
             keys.append(("race", rv, RACE_ADJ[rv], t.race[rv]))
-        for (value, label), weight in zip(AGE_GROUPS, self.age_weight, strict=True):
-            keys.append(("age_group", value, label, Fraction(weight, self.den_age)))
+        for (value, label), years in zip(AGE_GROUPS, self.age_weight, strict=True):
+            keys.append(("age_group", value, label, Fraction(years, self.den_age)))
         for gv in vocab.GENDERS:
             for rv in vocab.RACES:
                 label = f"{RACE_ADJ[rv]} {GENDER_CELL[gv]}"

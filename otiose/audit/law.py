@@ -42,7 +42,7 @@ class _Strict(BaseModel):
 class Cover(_Strict):
     """What one law decides about one filter."""
 
-    filter: FilterKey  # type: ignore[valid-type]
+    filter: FilterKey
     rule: Literal["unlawful", "impact", "lawful", "silent"]
     ages: Annotated[tuple[int, int], Strict(False)] | None = Field(
         None, description="Protected ages, inclusive."

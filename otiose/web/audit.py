@@ -68,7 +68,8 @@ def _context(q: Query) -> dict[str, Any]:
     )
 
 
-def _multi(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _multi(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Query pairs as ``url_for`` keywords: a repeated key becomes a list."""
     out: dict[str, list[str]] = {}
     for k, v in pairs:
         out.setdefault(k, []).append(v)
@@ -199,7 +200,7 @@ def posting_audit(posting: Posting) -> Summary | None:
     return _summary(filters_json(posting.filters), posting.posted, date.today())
 
 
-def audit_params(posting: Posting) -> dict[str, list[str]]:
+def audit_params(posting: Posting) -> dict[str, Any]:
     """The desk's query for a posting: its filters, its date, US law, today's population."""
     day = posting.posted or date.today()
     return _multi(Query(posting.filters, day, "us", "today").params())
