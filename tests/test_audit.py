@@ -135,6 +135,34 @@ def test_odds_equal_the_games_for_random_filters():
         assert exact.audit(filters, TODAY).odds == reference_odds(filters, TODAY)
 
 
+def test_tables_from_a_typed_population_equal_the_module_tables():
+    from types import SimpleNamespace
+
+    from otiose.audit.population import board_tables, from_population
+
+    bands = [
+        SimpleNamespace(
+            lo=lo,
+            hi=hi,
+            share=share,
+            education=TODAY.education[i],
+            experience=TODAY.experience[i],
+            union={True: TODAY.union[i], False: 1 - TODAY.union[i]},
+            maritalStatus=TODAY.marital[i],
+        )
+        for i, (lo, hi, share) in enumerate(TODAY.bands)
+    ]
+    typed = SimpleNamespace(gender=TODAY.gender, race=TODAY.race, bands=tuple(bands))
+    board = SimpleNamespace(population=typed, era_populations={"postwar": typed})
+    tables = board_tables(board)
+    assert set(tables) == {"today", "postwar"} and board_tables(board) is tables
+    for built in (from_population(typed, "today"), tables["postwar"]):
+        for field in ("gender", "race", "bands", "education", "experience", "union", "marital"):
+            assert getattr(built, field) == getattr(TODAY, field), field
+    filters = Filters(gender="female", maxAge=50, union=True)
+    assert exact.audit(filters, tables["postwar"]).groups == exact.audit(filters, TODAY).groups
+
+
 # ---------------------------------------------------------------- the four-fifths rule
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from types import ModuleType
+from typing import Any
 
 from ..content import vocab
 from ..content.models import Filters
@@ -64,6 +65,39 @@ def from_module(module: ModuleType, name: str = "today") -> PopulationTables:
         union=tuple(module.UNION_BY_BAND),
         marital=tuple(dict(t) for t in module.MARITAL_BY_BAND),
     )
+
+
+def from_population(population: Any, name: str) -> PopulationTables:
+    """Tables from a typed population: ``gender``, ``race`` and ``bands``, each band with
+    ``lo``, ``hi``, ``share`` and its ``education``, ``experience``, ``union`` (by True/False)
+    and ``maritalStatus`` tables."""
+    bands = tuple(population.bands)
+    return PopulationTables(
+        name=name,
+        gender=dict(population.gender),
+        race=dict(population.race),
+        bands=tuple((b.lo, b.hi, b.share) for b in bands),
+        education=tuple(dict(b.education) for b in bands),
+        experience=tuple(dict(b.experience) for b in bands),
+        union=tuple(b.union[True] for b in bands),
+        marital=tuple(dict(b.maritalStatus) for b in bands),
+    )
+
+
+_BOARDS: dict[int, tuple[Any, dict[str, PopulationTables]]] = {}
+
+
+def board_tables(board: Any) -> dict[str, PopulationTables]:
+    """Every population a game board holds, by id: ``today`` (``board.population``) and one per
+    era (``board.era_populations``), built once per board."""
+    hit = _BOARDS.get(id(board))
+    if hit is None or hit[0] is not board:
+        tables = {"today": from_population(board.population, "today")}
+        for era, population in board.era_populations.items():
+            tables[era] = from_population(population, era)
+        hit = (board, tables)
+        _BOARDS[id(board)] = hit
+    return hit[1]
 
 
 # ---------------------------------------------------------------- the adapter (merge point)

@@ -29,7 +29,22 @@ TARGET = "audit-results"
 
 
 def _populations() -> dict[str, PopulationTables]:
-    return available()
+    """The populations the desk offers, by id ("today", then era ids)."""
+    return available()  # with era populations on the board: board_tables(state.board())
+
+
+def _population_labels() -> dict[str, str]:
+    eras = {e.id: e for e in state.library().eras}
+    labels = {}
+    for key in _populations():
+        era = eras.get(key)
+        if key == "today":
+            labels[key] = POPULATION_LABELS["today"]
+        elif era is not None:
+            labels[key] = f"{era.name}, {era.years.start}–{era.years.end}"
+        else:
+            labels[key] = key
+    return labels
 
 
 def _query() -> Query:
@@ -59,7 +74,7 @@ def _context(q: Query) -> dict[str, Any]:
         share=url_for("audit.desk", _external=False, **_multi(q.params())),
         api=url_for("audit.api", **_multi(q.params())),
         jurisdictions=law.JURISDICTIONS,
-        populations={k: POPULATION_LABELS.get(k, k) for k in _populations()},
+        populations=_population_labels(),
         choices=rules.CHOICES,
         value_text=rules.VALUE_TEXT,
         attribute_labels=exact.ATTRIBUTE_LABELS,
