@@ -182,3 +182,25 @@ def test_the_audit_line_for_a_posting(app):
     with app.test_request_context("/"):
         line = render_template("_audit_line.html", posting=plain)
     assert "Lawful today." in line and "impact ratio" not in line
+
+
+def test_the_audit_line_renders_for_every_posting(app):
+    library = state.library(app)
+    lines = []
+    with app.test_request_context("/"):
+        for posting in library.postings.values():
+            line = render_template("_audit_line.html", p=posting)
+            assert f"in {posting.posted.year}." in line, posting.id
+            assert "today" in line and "/audit?" in line
+            lines.append(line)
+    assert any("Unlawful today" in x for x in lines)
+
+
+def test_the_api_says_what_each_filter_alone_does_to_each_group(client):
+    body = client.get("/api/audit?gender=male&union=true").get_json()
+    union = next(e for e in body["exclusion"] if e["filter"] == "union")
+    assert union["turns_away"] == ["people outside a union"]
+    assert len(union["by_group"]) == 29
+    gender = next(e for e in body["exclusion"] if e["filter"] == "gender")
+    women = next(g for g in gender["by_group"] if g["value"] == "female")
+    assert women["share"] == 1

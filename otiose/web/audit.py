@@ -177,7 +177,15 @@ def api() -> Response:
             for r in rulings
         ],
         exclusion=[
-            {"filter": e.key, "turns_away": list(e.turns_away), "share": float(e.share)}
+            {
+                "filter": e.key,
+                "turns_away": list(e.turns_away),
+                "share": float(e.share),
+                "by_group": [
+                    {"attribute": g.attribute, "value": g.value, "share": number(s)}
+                    for g, s in zip(result.groups, e.by_group, strict=True)
+                ],
+            }
             for e in result.exclusions
         ],
         four_fifths=0.8,
