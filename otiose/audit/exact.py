@@ -109,6 +109,15 @@ class Group:
     flagged: bool
 
 
+def noun(group: Group) -> str:
+    """The group as people in a sentence: "women", "Black people", "people 40 and over"."""
+    if group.attribute == "race":
+        return f"{group.label} people"
+    if group.attribute == "age_group":
+        return f"people {group.label}"
+    return group.label
+
+
 @dataclass(frozen=True)
 class Exclusion:
     """What one active filter does on its own."""

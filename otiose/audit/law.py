@@ -59,6 +59,7 @@ class Law(_Strict):
     id: LawId
     jurisdiction: Literal["us", "uk"]
     name: Line
+    short: Line = Field(description='The name in running text, e.g. "Title VII".')
     kind: Literal["statute", "amendment", "regulations", "case"]
     citation: Line
     source: Url

@@ -229,6 +229,12 @@ def audit_params(posting: Posting) -> dict[str, Any]:
     return _multi(Query(posting.filters, day, "us", "today").params())
 
 
+def join_and(items: Any) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    words = [str(x) for x in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 @bp.record_once
 def _register(state: Any) -> None:
     env = state.app.jinja_env
@@ -238,4 +244,5 @@ def _register(state: Any) -> None:
         allowed=rules.allowed,
         wanted_text=rules.wanted_text,
     )
-    env.filters.update(ratio=chart.ratio_text)
+    env.globals.update(group_noun=exact.noun)
+    env.filters.update(ratio=chart.ratio_text, join_and=join_and)
