@@ -139,6 +139,8 @@ def test_page_and_fragment_come_from_one_partial(client):
     assert "Not legal advice" in part
     assert "Sex Discrimination Act 1975" in part
     assert "HX-Request" in page.headers["Vary"]
+    pushed = "/audit?gender=female&minAge=30&date=1980-01-01&jurisdiction=uk&population=today"
+    assert fragment.headers["HX-Push-Url"] == pushed
 
 
 def test_an_htmx_request_with_a_bad_query_shows_the_error_in_place(client):

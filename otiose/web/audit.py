@@ -113,6 +113,8 @@ def desk() -> Response:
     status = 400 if error is not None and not fragment else 200
     response = Response(html, status=status, mimetype="text/html")
     response.vary.update(("HX-Request", "HX-Target"))
+    if fragment and error is None:  # the address bar shows the shortest link to this audit
+        response.headers["HX-Push-Url"] = url_for("audit.desk", **_multi(q.params()))
     return response
 
 
