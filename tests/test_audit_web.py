@@ -21,7 +21,8 @@ def query_for(filters: dict) -> list[tuple[str, str]]:
     for key in vocab.FILTER_KEYS:
         value = filters[key]
         if isinstance(value, list):
-            pairs += [(key, v) for v in value]
+            name = f"{key}[]" if len(value) == 1 else key  # ["none"] is not "none or higher"
+            pairs += [(name, v) for v in value]
         elif isinstance(value, bool):
             pairs.append((key, "true" if value else "false"))
         else:
@@ -106,6 +107,8 @@ def test_men_under_40_no_union_card_1966_united_states(client):
         ("jurisdiction=fr", "jurisdiction"),
         ("population=mars", "population"),
         ("colour=red", "colour"),
+        ("minAge[]=30", "minAge[]"),
+        ("experience[]=any&experience=none", "experience"),
     ],
 )
 def test_bad_parameters_get_a_400_naming_them(client, query, param):
@@ -125,6 +128,17 @@ def test_lists_and_any_are_accepted(client):
     assert ok.status_code == 200
     assert ok.get_json()["filters"]["race"] == ["black", "asian"]
     assert ok.get_json()["filters"]["experience"] == "junior"  # that level or higher
+
+
+def test_a_one_level_list_is_spelled_with_brackets(client):
+    exact_none = client.get("/api/audit?experience[]=none").get_json()
+    or_higher = client.get("/api/audit?experience=none").get_json()
+    assert exact_none["filters"]["experience"] == ["none"]
+    assert or_higher["filters"]["experience"] == "none"  # none or higher: everyone
+    assert exact_none["odds"] < or_higher["odds"] == 1
+    page = client.get("/audit?experience[]=none").get_data(as_text=True)
+    assert 'name="experience[]" value="none"' in page  # the form keeps it on the next change
+    assert "experience%5B%5D=none" in page  # and so do the share and download links
 
 
 def test_page_and_fragment_come_from_one_partial(client):

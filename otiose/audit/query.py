@@ -1,5 +1,9 @@
 """The desk's query string, parsed and checked: filters in the seed's keys and values, a date, a
-jurisdiction and a population. Every bad or unknown parameter is an error that names it."""
+jurisdiction and a population. Every bad or unknown parameter is an error that names it.
+
+A list is the key repeated (``race=black&race=asian``). On the ordered scales one value means that
+level or higher, as in a posting; a list of exactly one level is spelled ``experience[]=none``.
+"""
 
 from __future__ import annotations
 
@@ -52,8 +56,13 @@ class Query:
                 out.append((key, str(value)))
             elif key == "union" and value != "any":
                 out.append((key, "true" if value else "false"))
+            elif key in SETS and isinstance(value, tuple):
+                # A one-level list on an ordered scale needs "key[]": alone, it would mean
+                # "that level or higher".
+                name = f"{key}[]" if len(value) == 1 and key in rules.ORDERED else key
+                out.extend((name, v) for v in value)
             elif key in SETS and value != "any":
-                out.extend((key, v) for v in (value if isinstance(value, tuple) else (value,)))
+                out.append((key, value))
         if with_day:
             out.append(("date", self.day.isoformat()))
         out += [("jurisdiction", self.jurisdiction), ("population", self.population)]
@@ -80,11 +89,15 @@ def parse(
 ) -> Query:
     """Check every parameter; raise ParamError naming the first bad one."""
     raw: dict[str, list[str]] = {}
+    as_list: set[str] = set()  # keys spelled "key[]": a list even with one value
     for key, values in args:
-        if key not in PARAMS:
+        name = key[:-2] if key.endswith("[]") else key
+        if name not in PARAMS or (name != key and name not in SETS):
             hint = ", ".join(PARAMS)
             raise ParamError(key[:40], f"unknown parameter; use {hint}")
-        raw[key] = list(values)
+        if name != key:
+            as_list.add(name)
+        raw.setdefault(name, []).extend(values)
     fields: dict[str, Any] = {}
     for key, values in raw.items():
         for v in values:
@@ -108,7 +121,7 @@ def parse(
                 raise ParamError(key, f"'{v}' is not one of any, {', '.join(full)}")
         if len(set(values)) != len(values):
             raise ParamError(key, "repeats a value")
-        if len(values) == 1 and key in rules.ORDERED:
+        if len(values) == 1 and key in rules.ORDERED and key not in as_list:
             fields[key] = values[0]  # one level means that level or higher, as in a posting
         else:
             chosen = canonical(key, tuple(values))
