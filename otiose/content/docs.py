@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .models import Era, Filters, Posting, Specimen
+from .models import Era, Filters, PopulationFile, Posting, Specimen
 from .rules import RULES
 
 MARKERS = {"field-reference": lambda: field_reference(), "rules": lambda: rules_table()}
@@ -82,6 +82,10 @@ def field_reference() -> str:
         ("Posting front matter (`eras/<era>/<id>.md`)", Posting),
         ("Posting `filters`", Filters),
         ("Era (`eras/<era>/era.yaml`)", Era),
+        (
+            "Population (`eras/<era>/population.yaml`, `otiose/data/population.yaml`)",
+            PopulationFile,
+        ),
     ):
         schema = model.model_json_schema()
         header = ["| key | type | required | notes |", "|---|---|---|---|"]

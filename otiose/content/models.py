@@ -425,7 +425,9 @@ class Cited(Strict):
 
 def _shares(name: str, values: tuple[str, ...], doc: str, banded: bool) -> Any:
     """A model with one share per vocabulary value (and the age band, for per-band rows)."""
-    fields: dict[str, Any] = {v: (Share, Field(description=f"Share that is {v}.")) for v in values}
+    fields: dict[str, Any] = {
+        v: (Share, Field(description=f'Share for {v}: 0.49 or "49%".')) for v in values
+    }
     if banded:
         fields = {"ages": (Ages, Field(description="The age band, like 25-34.")), **fields}
     return create_model(name, __base__=Strict, __doc__=doc, **fields)
@@ -464,8 +466,7 @@ class AgeTable(Cited):
 
 
 class EducationTable(Cited):
-    """Highest education by age band: none < high_school (incl. some college) < bachelor <
-    graduate."""
+    """Highest education by band: none < high_school (incl. some college) < bachelor < graduate."""
 
     by_band: list[EducationRow] = Field(min_length=1, max_length=20)  # type: ignore[valid-type]
 
