@@ -7,6 +7,7 @@ import json
 import pytest
 from htmldoc import parse
 
+from otiose.web import state
 from otiose.web.security import CSP
 
 SEED = "abcdefgh"
@@ -22,7 +23,7 @@ def test_home(client):
 
 
 def test_taxonomy_groups_every_specimen_by_family(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     doc = parse(client.get("/specimens/").data)
     families = [h.attrs["id"] for h in doc.find_all("h2", cls="family__name")]
     assert len(families) >= 5
@@ -32,7 +33,7 @@ def test_taxonomy_groups_every_specimen_by_family(client, app):
 
 
 def test_search_matches_title_alias_and_summary(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     s = library.specimens["scrum-master"]
     for q in ("scrum", s.aliases[0].split()[0], s.summary.split()[3]):
         doc = parse(client.get("/specimens/", query_string={"q": q}).data)
@@ -47,7 +48,7 @@ def test_search_needs_every_word(client):
 
 
 def test_family_filter_and_sorts(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     doc = parse(client.get("/specimens/?family=people-and-talent").data)
     titles = [h.text for h in doc.find_all("h3", cls="card__title")]
     expected = sorted(
@@ -99,7 +100,7 @@ def test_bad_taxonomy_parameters_are_400(client, url):
 
 
 def test_every_file_record_has_all_eleven_sections(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     for sid, s in library.specimens.items():
         doc = parse(client.get(f"/specimens/{sid}").data)
         nums = [n.text for n in doc.find_all("span", cls="section__num")]
@@ -131,7 +132,7 @@ def test_file_record_details(client, app):
 
 
 def test_specimen_links_back_to_its_postings(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     sid, postings = next(iter(library.postings_by_specimen.items()))
     doc = parse(client.get(f"/specimens/{sid}").data)
     hrefs = [a.attrs.get("href") for a in doc.find_all("a")]
@@ -162,7 +163,7 @@ def test_schema_json(client):
 
 
 def test_random_redirects_to_a_record(client, app):
-    ids = set(app.extensions["otiose"].library.specimens)
+    ids = set(state.library(app).specimens)
     seen = set()
     for _ in range(10):
         r = client.get("/random")
@@ -175,7 +176,6 @@ def test_random_redirects_to_a_record(client, app):
     "url",
     [
         "/specimens/no-such-role",
-        "/specimens/no-such-role.json",
         "/nowhere",
         "/eras/no-era",
         "/postings/nope",
@@ -189,13 +189,22 @@ def test_unknown_ids_get_the_in_theme_404(client, url):
     assert r.mimetype == "text/html"
 
 
+@pytest.mark.parametrize(
+    "url", ["/specimens/no-such-role.json", "/api/postings/nope", "/api/nowhere", "/x.json"]
+)
+def test_json_urls_answer_errors_in_json(client, url):
+    r = client.get(url)
+    assert r.status_code == 404 and r.mimetype == "application/json"
+    assert r.get_json()["error"]
+
+
 def test_htmx_error_is_a_fragment(client):
     r = client.get("/specimens/?family=zz", headers={"HX-Request": "true", "HX-Target": "results"})
     assert r.status_code == 400 and b"<html" not in r.data and b"error-sheet" in r.data
 
 
 def test_eras_and_postings(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     doc = parse(client.get("/eras/").data)
     names = [h.text for h in doc.find_all("h2", cls="era-list__name")]
     assert names == [e.name for e in library.eras]
@@ -211,14 +220,14 @@ def test_eras_and_postings(client, app):
 
 
 def test_posting_page_keeps_the_filters_sealed(client, app):
-    p = next(iter(app.extensions["otiose"].library.postings.values()))
+    p = next(iter(state.library(app).postings.values()))
     html = client.get(f"/postings/{p.id}").data.decode()
     assert p.title in html and "sealed until you apply" in html
     assert "maxAge" not in html
 
 
 def test_posting_api(client, app):
-    board = app.extensions["otiose"].board
+    board = state.board(app)
     pid = "junior-ml-engineer-new-grad"
     data = client.get(f"/api/postings/{pid}").get_json()
     assert data["id"] == pid and data["era"]["id"] == "digital"
@@ -238,7 +247,7 @@ def test_posting_api(client, app):
 
 
 def test_declassified_ranks_by_exclusion(client, app):
-    board = app.extensions["otiose"].board
+    board = state.board(app)
     doc = parse(client.get("/declassified").data)
     rows = doc.find_all("li", cls="ranking__row")
     assert len(rows) == len(board.odds)

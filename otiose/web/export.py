@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 
+from . import state
+
 LINK = re.compile(r'(href|action|src)="(/[^"]*)"')
 
 
@@ -64,9 +66,9 @@ def _anchor(url: str) -> str:
 def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[str]:
     """Write the site to ``out``; return the internal links that could not be exported."""
     app.config["STATIC_EXPORT"] = True
+    app.config["BASE_URL"] = base_url.rstrip("/")
     app.logger.setLevel(logging.WARNING)
-    site = app.extensions["otiose"]
-    library = site.library
+    library = state.library(app)
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(Path(app.static_folder or "static"), out / "static")
