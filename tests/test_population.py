@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -380,3 +381,45 @@ def test_check_reports_population_problems(tmp_path):
     assert result.exit_code == 1
     line = line_of(text, "nonbinary: ")
     assert f"{WHERE}:{line}: gender.shares adds up to 101%, not 100% [OT021]" in result.output
+
+
+# ---------------------------------------------------------------- the pages and the API
+
+
+def text_of(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_posting_api_gives_both_odds(client, board):
+    pid = "industrial-district-schoolteacher"
+    data = client.get(f"/api/postings/{pid}").get_json()
+    entry = board.odds[pid]
+    assert data["odds"] == float(entry.odds) and data["era_odds"] == float(entry.era_odds)
+    assert Fraction(data["era_odds_exact"]) == entry.era_odds != entry.odds
+    assert data["era"]["population"] == "Adults aged 18 to 70, United States, 1910"
+    listed = {p["id"]: p for p in client.get("/api/postings/").get_json()["postings"]}
+    assert listed[pid]["era_odds"] == float(entry.era_odds)
+
+
+def test_posting_and_era_pages_show_both_odds(client, board):
+    entry = board.odds["industrial-district-schoolteacher"]
+    said = (
+        f"These filters passed {float(entry.era_odds) * 100:.1f}% of the working-age population "
+        f"of 1910, and would pass {float(entry.odds) * 100:.1f}% of today's."
+    )
+    assert said in text_of(client.get("/postings/industrial-district-schoolteacher"))
+    era_page = text_of(client.get("/eras/industrial"))
+    assert said in era_page and "The people of 1910" in era_page
+    assert "Source: Leo Troy, Trade Union Membership" in era_page
+    future = text_of(client.get("/eras/near-future"))
+    assert "of the working-age population projected for 2035" in future
+
+
+def test_about_shows_todays_population_with_sources(client):
+    page = text_of(client.get("/about"))
+    assert "The applicant is the same person in every era" in page
+    assert "white 61% Black 12% Hispanic 17% Asian 6% Indigenous 1% multiracial 3%" in page
+    for table in ("gender", "race", "age", "education", "experience", "union", "maritalStatus"):
+        source = getattr(today().data, table).source
+        assert f"Source: {source}." in page.replace("&#39;", "'").replace("&#34;", '"'), table
+    assert "Experience (the game's own model, not a statistic)" in page.replace("&#39;", "'")
