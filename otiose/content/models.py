@@ -353,7 +353,8 @@ def parse_share(v: Any) -> Fraction:
     elif isinstance(v, float):
         value = Fraction(repr(v))
     elif isinstance(v, str) and (m := _PERCENT.match(v.strip())):
-        value = Fraction(m.group(1)) / 100
+        whole, _, decimals = m.group(1).partition(".")
+        value = Fraction(int(whole + decimals), 100 * 10 ** len(decimals))
     else:
         raise _share_error(v)
     if not 0 <= value <= 1:
