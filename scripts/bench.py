@@ -855,6 +855,7 @@ def write_markdown(report: Report, info: dict[str, str], elapsed: float) -> None
         f"| gunicorn | {info['gunicorn']} |",
         f"| wrk | {info['wrk']} |",
         f"| nginx | {info['nginx']} |",
+        f"| load average at the start (1 / 5 / 15 min) | {info['load']} |",
         "",
     ]
     out += ["Baselines, one line each:", ""]
@@ -898,6 +899,7 @@ def main() -> int:
     started = time.monotonic()
     info = benchlib.machine()
     info["nginx"] = _nginx_version()
+    info["load"] = "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
     print(f"Otiose benchmarks — {info['date']}")
     print(f"{info['uname']}\n{info['python']}, {info['cpus']} CPUs, {info['gunicorn']}")
     report = Report()
