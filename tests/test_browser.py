@@ -352,6 +352,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
         "report": f"/play/{SEED}/report",
         "era": f"/eras/{run['era']}",
         "declassified": "/declassified",
+        "graeber": "/graeber",
         "posting": f"/postings/{run['posting']}",
         "custom": "/play/custom",
         "not-found": "/specimens/no-such-file",

@@ -62,6 +62,7 @@ def _pages(app, client) -> dict[str, tuple[str, int]]:
         "custom-board": ("/play/custom?" + "&".join(f"{k}={v}" for k, v in CUSTOM.items()), 200),
         "declassified": ("/declassified", 200),
         "about": ("/about", 200),
+        "graeber": ("/graeber", 200),
         "not-found": ("/no/such/page", 404),
         "not-found-specimen": ("/specimens/no-such-specimen", 404),
         "bad-request": ("/specimens/?sort=bogus", 400),

@@ -38,6 +38,7 @@ def file_for(url: str) -> str | None:
     fixed = {
         "/eras/": "eras/index.html",
         "/declassified": "declassified.html",
+        "/graeber": "graeber.html",
         "/about": "about.html",
         "/api/postings/": "api/postings/index.json",
         "/specimens/schema.json": "specimens/schema.json",
@@ -74,7 +75,7 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
     shutil.copytree(Path(app.static_folder or "static"), out / "static")
     client = app.test_client()
     queue: deque[str] = deque(
-        ["/", "/specimens/", "/eras/", "/declassified", "/about", "/api/postings/"]
+        ["/", "/specimens/", "/eras/", "/declassified", "/about", "/graeber", "/api/postings/"]
         + [f"/specimens/{i}" for i in library.specimens]
         + [f"/eras/{e.id}" for e in library.eras]
         + [f"/postings/{p}" for p in library.postings]

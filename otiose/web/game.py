@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -22,6 +21,7 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
 
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
 from . import state
@@ -193,6 +193,7 @@ def _apply(seed: str | None) -> Response:
     if posting_id not in applied:
         applied = [*applied, posting_id]
         _save(character.key, applied)
+    response: Response
     if htmx:
         verdicts = {pid: board.verdict(pid, character) for pid in applied}
         response = current_app.make_response(

@@ -91,7 +91,7 @@ def init_app(app: Flask) -> None:
     def _same_site_writes() -> None:
         if request.method not in SAFE_METHODS:
             host = request.host if app.debug or app.testing else own_host
-            if cross_site(request.headers, host):
+            if cross_site(dict(request.headers), host):
                 abort(403, "Cross-site form posts are not accepted.")
 
     @app.before_request

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     jsonify,
     redirect,
@@ -12,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from ..content import vocab
 from ..content.library import SORTS
@@ -109,6 +109,22 @@ def record_json(id: str) -> Response:
 def schema() -> Response:
     """The JSON Schema of a specimen file, generated from the model."""
     return jsonify(specimen_schema())
+
+
+@bp.get("/graeber")
+@cacheable()
+def graeber() -> str:
+    """David Graeber's five kinds of bullshit job, and the specimens filed under each."""
+    types, source = vocab.graeber_types()
+    specimens = list(state.library().specimens.values())
+    return render_template(
+        "graeber.html",
+        types=types,
+        source=source,
+        filed={t.id: [s for s in specimens if s.graeber == t.id] for t in types},
+        unfiled=[s for s in specimens if s.graeber is None],
+        nav="specimens",
+    )
 
 
 @bp.get("/random")

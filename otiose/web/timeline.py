@@ -84,6 +84,7 @@ def posting_api(posting_id: str) -> Response:
     if p is None:
         abort(404, f"no posting '{posting_id[:80]}'")  # JSON under /api/, like every API error
     era = library.era(p.era)
+    assert era is not None  # the loader keeps only postings whose era loaded
     entry = board.odds[p.id]
     filters = p.filters.model_dump(mode="json")
     return jsonify(
