@@ -18,7 +18,7 @@ from PIL import Image
 from otiose.content import load_library
 from otiose.content.models import Filters
 from otiose.game import daily as daily_mod
-from otiose.game import picture, rules
+from otiose.game import picture, rules, state
 from otiose.game.board import Board
 from otiose.game.character import SEED_RE, build, deal
 from otiose.game.daily import LAUNCH, NoSuchDay, daily, parse_day, seed_for
@@ -395,3 +395,40 @@ def test_run_image_is_deterministic_and_depends_on_the_run(app):
     assert first == again
     assert _png(app, "abcdefgh", 3)[0] != first
     assert _png(app, "k7q2m9xd", BUDGET)[0] != first
+
+
+# ---------------------------------------------------------------- signed state
+
+
+def test_state_round_trips_and_refuses_forgeries(board: Board):
+    postings = board.library.postings
+    token = state.dump("s3cret", "abcdefgh", ("post-0", "post-1"))
+    assert state.load("s3cret", token, "abcdefgh", postings) == ("post-0", "post-1")
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    cases = {
+        tampered: "altered",
+        state.dump("other", "abcdefgh", ("post-0",)): "altered",
+        state.dump("s3cret", "zzzzzzzz", ("post-0",)): "different applicant",
+        state.dump("s3cret", "abcdefgh", ("post-0", "post-0")): "twice",
+        state.dump("s3cret", "abcdefgh", ("nope",)): "no posting",
+        "x" * 5000: "too long",
+    }
+    for bad, message in cases.items():
+        with pytest.raises(state.BadState, match=message):
+            state.load("s3cret", bad, "abcdefgh", postings)
+
+
+def test_a_signed_state_cannot_carry_more_than_the_budget(board: Board):
+    ids = tuple(board.library.postings)[:4]
+    token = state.dump("s3cret", "abcdefgh", ids)  # signed by us, but no run has four of three
+    with pytest.raises(state.BadState, match="more than 3 applications"):
+        state.load("s3cret", token, "abcdefgh", board.library.postings, budget=3)
+    assert state.load("s3cret", token, "abcdefgh", board.library.postings, budget=4) == ids
+
+
+def test_an_older_state_does_not_extend_a_newer_one():
+    assert state.extends(("a",), ("a", "b"))
+    assert state.extends((), ("a",))
+    assert state.extends(("a", "b"), ("a", "b"))
+    assert not state.extends(("a", "b"), ("a",))  # replaying an earlier token takes one back
+    assert not state.extends(("a",), ("b", "c"))
