@@ -10,6 +10,8 @@ from htmldoc import parse
 from itsdangerous import URLSafeSerializer
 
 from otiose.game.character import deal
+from otiose.game.run import par
+from otiose.web import state
 
 SEED = "abcdefgh"
 CUSTOM = urlencode(APPLICANT)
@@ -37,7 +39,7 @@ def test_play_deals_a_fresh_shareable_seed(client):
 
 
 def test_board_shows_character_and_eras_in_order(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     doc = parse(client.get(f"/play/{SEED}").data)
     c = deal(SEED)
     assert doc.find(id="applicant-name").text == c.name
@@ -55,7 +57,7 @@ def test_apply_without_js_redirects_to_the_card_with_its_verdict(client, app):
     assert r.status_code == 303 and r.headers["Location"] == f"/play/{SEED}#posting-{pid}"
     doc = parse(client.get(f"/play/{SEED}").data)
     card = doc.find(id=f"posting-{pid}")
-    verdict = app.extensions["otiose"].board.verdict(pid, deal(SEED))
+    verdict = state.board(app).verdict(pid, deal(SEED))
     assert card.find(cls="verdict__stamp").text == ("Hired" if verdict.hired else "Rejected")
     assert "These filters pass" in card.find(cls="declass__odds").text
     assert spent(doc) == 1
@@ -113,13 +115,13 @@ def test_report_counts_and_names_the_costliest_filter(client, app):
         apply(client, pid)
     doc = parse(client.get(f"/play/{SEED}/report").data)
     stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
-    report = app.extensions["otiose"].board.report(
+    report = state.board(app).report(
         deal(SEED),
         ["junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"],
     )
     assert stats["Applications"] == "3 of 10"
     assert stats["Offers"] == str(report.offers)
-    assert stats["Par"].startswith("8 ")
+    assert stats["Par"].startswith(f"{par(state.library(app), deal(SEED))} ")
     assert stats["Costliest filter"].startswith(
         {"maxAge": "Maximum age", "education": "Education"}[report.costliest]
     )
@@ -133,7 +135,8 @@ def test_share_link_reproduces_the_run_without_cookies(client, app):
     share = doc.find(id="share-url").attrs["value"]
     assert "run=" in share
     fresh = app.test_client()
-    shared = parse(fresh.get(share.replace("http://localhost", "")).data)
+    assert share.startswith(app.config["BASE_URL"] + "/")  # from configuration, not the Host
+    shared = parse(fresh.get(share.removeprefix(app.config["BASE_URL"])).data)
     assert [r.text for r in shared.find_all("li", cls="ledger__row")] == [
         r.text for r in doc.find_all("li", cls="ledger__row")
     ]
@@ -141,6 +144,13 @@ def test_share_link_reproduces_the_run_without_cookies(client, app):
     replay = shared.find("a", cls="button").attrs["href"]
     assert replay == f"/play/{SEED}"
     assert spent(parse(fresh.get(replay).data)) == 0
+    # adopting (a POST) loads the run onto the fresh player's board
+    form = shared.find("form", cls="share__adopt")
+    token = form.find("input").attrs["value"]
+    r = fresh.post(form.attrs["action"], data={"run": token})
+    assert r.status_code == 303
+    board = parse(fresh.get(r.headers["Location"]).data)
+    assert spent(board) == 2
 
 
 def test_forged_share_tokens_are_refused(client, app):

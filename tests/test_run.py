@@ -18,13 +18,14 @@ from PIL import Image
 from otiose.content import load_library
 from otiose.content.models import Filters
 from otiose.game import daily as daily_mod
-from otiose.game import picture, rules, state
+from otiose.game import picture, rules, signed
 from otiose.game.board import Board
 from otiose.game.character import SEED_RE, build, deal
 from otiose.game.daily import LAUNCH, NoSuchDay, daily, parse_day, seed_for
 from otiose.game.recourse import recourse
 from otiose.game.run import BUDGET, RunError, check_choices, par, run_report, spend
 from otiose.game.share import HIRED_MARK, REJECTED_MARK, share_text
+from otiose.web import state
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "static" / "fonts"
@@ -172,7 +173,7 @@ def test_par_is_the_best_any_subset_of_the_budget_could_do(tmp_path: Path):
 
 
 def test_par_is_never_more_than_the_budget_nor_the_postings_passed(app):
-    board = app.extensions["otiose"].board
+    board = state.site(app).board
     for seed in ("abcdefgh", "k7q2m9xd", "zzzzzzzz"):
         c = deal(seed)
         passed = sum(rules.passes(p.filters, c) for p in board.library.postings.values())
@@ -271,7 +272,7 @@ def _spoilers(board: Board, ids: list[str]) -> set[str]:
 
 
 def test_share_text_scores_and_marks_without_spoilers(app):
-    site = app.extensions["otiose"]
+    site = state.site(app)
     board, eras = site.board, site.library.eras
     c = deal("abcdefgh")
     ids = [p.id for era in eras for p in site.library.postings_by_era[era.id][:2]][:BUDGET]
@@ -301,7 +302,7 @@ def test_share_text_scores_and_marks_without_spoilers(app):
 
 def test_share_text_spoiler_check_would_catch_a_title(app):
     """The check above can fail: a text with a posting title in it is caught."""
-    site = app.extensions["otiose"]
+    site = state.site(app)
     pid = next(iter(site.library.postings))
     leaked = f"Otiose run abcdefgh\n{site.library.postings[pid].title}"
     assert any(
@@ -342,7 +343,7 @@ def test_recourse_and_no_recourse_when_it_takes_both():
 
 
 def test_gender_and_race_are_never_offered_as_something_to_change(app):
-    board = app.extensions["otiose"].board
+    board = state.site(app).board
     words = {"male", "female", "nonbinary", "man", "woman", *rules.VALUE_TEXT["race"].values()}
     for seed in ("abcdefgh", "k7q2m9xd", "zzzzzzzz", "mmmmmmmm"):
         c = deal(seed)
@@ -373,7 +374,7 @@ def test_no_recourse_needed_when_hired():
 
 
 def _png(app, seed: str, n: int) -> tuple[bytes, object]:
-    site = app.extensions["otiose"]
+    site = state.site(app)
     ids = list(site.library.postings)[:n]
     r = run_report(site.board, deal(seed), ids)
     return picture.run_image(r, site.library.eras, "Daily No. 1 · 2026-11-23", FONTS), r
@@ -402,33 +403,33 @@ def test_run_image_is_deterministic_and_depends_on_the_run(app):
 
 def test_state_round_trips_and_refuses_forgeries(board: Board):
     postings = board.library.postings
-    token = state.dump("s3cret", "abcdefgh", ("post-0", "post-1"))
-    assert state.load("s3cret", token, "abcdefgh", postings) == ("post-0", "post-1")
+    token = signed.dump("s3cret", "abcdefgh", ("post-0", "post-1"))
+    assert signed.load("s3cret", token, "abcdefgh", postings) == ("post-0", "post-1")
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     cases = {
         tampered: "altered",
-        state.dump("other", "abcdefgh", ("post-0",)): "altered",
-        state.dump("s3cret", "zzzzzzzz", ("post-0",)): "different applicant",
-        state.dump("s3cret", "abcdefgh", ("post-0", "post-0")): "twice",
-        state.dump("s3cret", "abcdefgh", ("nope",)): "no posting",
+        signed.dump("other", "abcdefgh", ("post-0",)): "altered",
+        signed.dump("s3cret", "zzzzzzzz", ("post-0",)): "different applicant",
+        signed.dump("s3cret", "abcdefgh", ("post-0", "post-0")): "twice",
+        signed.dump("s3cret", "abcdefgh", ("nope",)): "no posting",
         "x" * 5000: "too long",
     }
     for bad, message in cases.items():
-        with pytest.raises(state.BadState, match=message):
-            state.load("s3cret", bad, "abcdefgh", postings)
+        with pytest.raises(signed.BadState, match=message):
+            signed.load("s3cret", bad, "abcdefgh", postings)
 
 
 def test_a_signed_state_cannot_carry_more_than_the_budget(board: Board):
     ids = tuple(board.library.postings)[:4]
-    token = state.dump("s3cret", "abcdefgh", ids)  # signed by us, but no run has four of three
-    with pytest.raises(state.BadState, match="more than 3 applications"):
-        state.load("s3cret", token, "abcdefgh", board.library.postings, budget=3)
-    assert state.load("s3cret", token, "abcdefgh", board.library.postings, budget=4) == ids
+    token = signed.dump("s3cret", "abcdefgh", ids)  # signed by us, but no run has four of three
+    with pytest.raises(signed.BadState, match="more than 3 applications"):
+        signed.load("s3cret", token, "abcdefgh", board.library.postings, budget=3)
+    assert signed.load("s3cret", token, "abcdefgh", board.library.postings, budget=4) == ids
 
 
 def test_an_older_state_does_not_extend_a_newer_one():
-    assert state.extends(("a",), ("a", "b"))
-    assert state.extends((), ("a",))
-    assert state.extends(("a", "b"), ("a", "b"))
-    assert not state.extends(("a", "b"), ("a",))  # replaying an earlier token takes one back
-    assert not state.extends(("a",), ("b", "c"))
+    assert signed.extends(("a",), ("a", "b"))
+    assert signed.extends((), ("a",))
+    assert signed.extends(("a", "b"), ("a", "b"))
+    assert not signed.extends(("a", "b"), ("a",))  # replaying an earlier token takes one back
+    assert not signed.extends(("a",), ("b", "c"))

@@ -42,6 +42,22 @@ def currencies() -> dict[str, Currency]:
     return {item["code"]: Currency(**item) for item in raw}
 
 
+@dataclass(frozen=True)
+class GraeberType:
+    id: str
+    name: str
+    means: str
+    test: str
+    examples: str
+
+
+@cache
+def graeber_types() -> tuple[tuple[GraeberType, ...], str]:
+    """David Graeber's five kinds of bullshit job, and the book they come from."""
+    raw = yaml.safe_load((DATA / "graeber.yaml").read_text(encoding="utf-8"))
+    return tuple(GraeberType(**item) for item in raw["types"]), str(raw["source"])
+
+
 GRAEBER = ("flunky", "goon", "duct-taper", "box-ticker", "taskmaster")
 
 GENDERS = ("male", "female", "nonbinary")

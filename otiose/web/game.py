@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     jsonify,
@@ -26,23 +25,22 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.wrappers import Response
 
-from ..game import state
-from ..game.board import Board
+from ..game import signed
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
 from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
 from ..game.picture import run_image
 from ..game.run import RunError, RunReport, check_choices, run_report, spend
 from ..game.share import share_text
+from . import state
+from .http import private, public
 from .hx import htmx
+from .present import absolute_url
 
 bp = Blueprint("game", __name__)
 
 MAX_RUNS = 4  # runs remembered per browser
-
-
-def _site() -> Any:
-    return current_app.extensions["otiose"]
 
 
 def _secret() -> str:
@@ -75,7 +73,7 @@ class Run:
         return f"Run {self.key}"
 
     def url(self, name: str, **extra: Any) -> str:
-        """A URL of this run: ``board``, ``apply``, ``report``, ``picture``."""
+        """A URL of this run: ``board``, ``apply``, ``adopt``, ``report``, ``picture``."""
         if self.day:
             return url_for(f"game.daily_{name}", day=self.day.day.isoformat(), **extra)
         return url_for(f"game.{name}", seed=self.key, **extra)
@@ -84,7 +82,8 @@ class Run:
 def _seed_run(seed: str) -> Run:
     if not SEED_RE.fullmatch(seed):
         abort(404, "That is not an applicant's seed. Seeds are eight letters and digits.")
-    return Run(deal(seed), seed, None)
+    c = deal(seed)
+    return Run(c, c.key, None)
 
 
 def _daily_run(day: str) -> Run:
@@ -94,7 +93,8 @@ def _daily_run(day: str) -> Run:
         abort(404, f"No daily applicant for that date: {exc}.")
     except ValueError as exc:
         abort(404, f"No daily applicant for that date: {exc}.")
-    return Run(deal(d.seed), d.seed, d)
+    c = deal(d.seed)
+    return Run(c, c.key, d)
 
 
 # ---------------------------------------------------------------- run state
@@ -102,7 +102,7 @@ def _daily_run(day: str) -> Run:
 
 def _runs() -> list[tuple[str, tuple[str, ...]]]:
     """The session's runs, keeping only honest ones (a forged one is dropped, not trusted)."""
-    postings = _site().library.postings
+    postings = state.library().postings
     raw = session.get("runs")
     clean: list[tuple[str, tuple[str, ...]]] = []
     if isinstance(raw, list):
@@ -125,19 +125,21 @@ def _save(run: Run, ids: tuple[str, ...]) -> None:
 
 
 def _report(run: Run, applied: tuple[str, ...]) -> RunReport:
-    board: Board = _site().board
-    return run_report(board, run.character, applied)
+    return run_report(state.board(), run.character, applied)
+
+
+def _honest(run: Run, token: str) -> tuple[str, ...]:
+    """The choices in a signed run token for this run; 400 if it is not an honest run's."""
+    try:
+        return signed.load(_secret(), token, run.key, state.library().postings)
+    except signed.BadState as exc:
+        abort(400, f"The run parameter was refused: {exc}.")
 
 
 def _token_run(run: Run) -> tuple[str, ...] | None:
-    """The choices of a ``?run=`` share token, if there is one; 400 if it is not honest."""
+    """The choices of a ``?run=`` share token, if there is one."""
     token = request.args.get("run")
-    if token is None:
-        return None
-    try:
-        return state.load(_secret(), token, run.key, _site().library.postings)
-    except state.BadState as exc:
-        abort(400, f"The run parameter was refused: {exc}.")
+    return None if token is None else _honest(run, token)
 
 
 # ---------------------------------------------------------------- deal
@@ -171,26 +173,29 @@ def daily_board(day: str) -> Response:
 
 
 def _board(run: Run) -> Response:
-    if request.args:
-        unknown = sorted(request.args)[0]
-        abort(400, f"The board takes no parameter '{unknown[:40]}'.")
-    site = _site()
-    report = _report(run, _applied(run))
-    response = current_app.make_response(
-        render_template(
-            "play.html",
-            character=run.character,
-            run=run,
-            report=report,
-            verdicts={v.posting.id: v for v in report.verdicts},
-            eras=site.library.eras,
-            by_era=site.library.postings_by_era,
-            nav="play",
-        )
+    unknown = sorted(set(request.args) - {"run"})
+    if unknown:
+        abort(400, f"The board takes no parameter '{unknown[0][:40]}'.")
+    shared = _token_run(run)
+    applied = _applied(run)
+    if shared is not None:
+        # A GET never changes a run: a shared run opens as its report; taking it over is a POST.
+        if shared == applied:
+            return redirect(run.url("board"), code=303)
+        return redirect(run.url("report", run=request.args["run"]), code=303)
+    library = state.library()
+    report = _report(run, applied)
+    html = render_template(
+        "play.html",
+        character=run.character,
+        run=run,
+        report=report,
+        verdicts={v.posting.id: v for v in report.verdicts},
+        eras=library.eras,
+        by_era=library.postings_by_era,
+        nav="play",
     )
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.vary.add("Cookie")
-    return response
+    return private(current_app.make_response(html))
 
 
 # ---------------------------------------------------------------- apply
@@ -209,19 +214,20 @@ def daily_apply(day: str) -> Response:
 
 
 def _apply(run: Run) -> Response:
-    site = _site()
+    library = state.library()
     posting_id = request.form.get("posting", "")
-    if posting_id not in site.library.postings:
-        abort(400, "The posting parameter must name a posting on the board.")
-    before = _applied(run)
+    if posting_id not in library.postings:
+        abort(400, "Apply to a posting that is on the board (form field 'posting').")
     try:
-        applied = spend(before, posting_id, site.library.postings)
+        applied = spend(_applied(run), posting_id, library.postings)
     except RunError as exc:
         abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     _save(run, applied)
+    response: Response
     if not htmx:
         response = redirect(run.url("board", _anchor=f"posting-{posting_id}"), code=303)
         response.vary.add("HX-Request")
+        response.headers["Cache-Control"] = "no-store"
         return response
     report = _report(run, applied)
     context = {
@@ -233,54 +239,88 @@ def _apply(run: Run) -> Response:
     }
     if report.finished:  # every other card loses its Apply button: send the whole board
         html = render_template(
-            "_board.html", eras=site.library.eras, by_era=site.library.postings_by_era, **context
+            "_board.html", eras=library.eras, by_era=library.postings_by_era, **context
         )
         response = current_app.make_response(html)
         response.headers["HX-Retarget"] = "#board"
         response.headers["HX-Reswap"] = "outerHTML"
     else:
-        p = site.library.postings[posting_id]
+        p = library.postings[posting_id]
         verdict = report.verdicts[-1]
         html = render_template("_posting.html", p=p, verdict=verdict, **context)
         response = current_app.make_response(html)
     response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# ---------------------------------------------------------------- adopt
+
+
+@bp.post("/play/<seed>/adopt")
+def adopt(seed: str) -> Response:
+    """Take over a shared run (a signed token in the form) as this browser's run."""
+    return _adopt(_seed_run(seed))
+
+
+@bp.post("/play/daily/<day>/adopt")
+def daily_adopt(day: str) -> Response:
+    """Take over a shared daily run."""
+    return _adopt(_daily_run(day))
+
+
+def _adopt(run: Run) -> Response:
+    token = request.form.get("run")
+    if token is None:
+        abort(400, "Send the shared run to take over (form field 'run').")
+    incoming = _honest(run, token)
+    if not signed.extends(_applied(run), incoming):
+        abort(
+            409,
+            "You already have a run with this applicant, and taking over that one would "
+            "take back applications you made; applications are final.",
+        )
+    _save(run, incoming)
+    return redirect(run.url("board"), code=303)
 
 
 # ---------------------------------------------------------------- the report
 
 
 @bp.get("/play/<seed>/report")
-def report(seed: str) -> str:
+def report(seed: str) -> Response:
     """A dealt run's report; with ``?run=`` a shared run, without touching the session."""
     return _report_page(_seed_run(seed))
 
 
 @bp.get("/play/daily/<day>/report")
-def daily_report(day: str) -> str:
+def daily_report(day: str) -> Response:
     """The daily run's report."""
     return _report_page(_daily_run(day))
 
 
-def _report_page(run: Run) -> str:
+def _report_page(run: Run) -> Response:
     shared = _token_run(run)
     applied = shared if shared is not None else _applied(run)
-    token = state.dump(_secret(), run.key, applied)
+    token = signed.dump(_secret(), run.key, applied)
     rep = _report(run, applied)
-    link = run.url("report", run=token, _external=True)
-    return render_template(
+    link = absolute_url(run.url("report", run=token))
+    html = render_template(
         "report.html",
         report=rep,
-        summary=_site().board.report(run.character, list(applied)),
+        summary=state.board().report(run.character, list(applied)),
         character=run.character,
         run=run,
         shared=shared is not None,
+        share_token=token,
         share_url=link,
-        share_text=share_text(rep, _site().library.eras, run.label, link),
-        image_url=run.url("picture", run=token, _external=True),
+        share_text=share_text(rep, state.library().eras, run.label, link),
+        image_url=absolute_url(run.url("picture", run=token)),
+        adopt_url=run.url("adopt"),
         board_url=run.url("board"),
         nav="play",
     )
+    return private(current_app.make_response(html))
 
 
 # ---------------------------------------------------------------- the picture
@@ -302,7 +342,7 @@ def _picture(run: Run) -> Response:
     applied = _token_run(run)
     if applied is None:
         abort(400, "The run parameter is missing: a picture shows one run.")
-    eras = _site().library.eras
+    eras = state.library().eras
     rep = _report(run, applied)
     # Everything the picture is drawn from, so a revalidation is answered without drawing it.
     drawn = (
@@ -336,24 +376,23 @@ def api_play(seed: str) -> Response:
     if not SEED_RE.fullmatch(seed):
         abort(404, "not an applicant's seed (eight letters and digits)")
     c = deal(seed)
-    rep = _report(Run(c, seed, None), ())
+    rep = _report(Run(c, c.key, None), ())
     response = jsonify(
         seed=seed,
         name=c.name,
         applicant=c.attributes(),
         budget=rep.budget,
         par=rep.par,
-        url=url_for("game.board", seed=seed, _external=True),
+        url=absolute_url(url_for("game.board", seed=seed)),
     )
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return public(response, 3600)
 
 
 # ---------------------------------------------------------------- the sandbox
 
 
 @bp.get("/play/custom")
-def custom_board() -> str:
+def custom_board() -> Response | str:
     """The "what if" builder, or a hand-built applicant's board with every verdict shown."""
     if not request.args:
         return render_template("custom.html", character=None, nav="play")
@@ -361,14 +400,15 @@ def custom_board() -> str:
         character = build(dict(request.args))
     except BadCharacter as exc:
         abort(400, f"This applicant cannot be assembled: {exc}.")
-    site = _site()
-    verdicts = {pid: site.board.verdict(pid, character) for pid in site.library.postings}
-    return render_template(
+    library, board = state.library(), state.board()
+    verdicts = {pid: board.verdict(pid, character) for pid in library.postings}
+    html = render_template(
         "custom.html",
         character=character,
         verdicts=verdicts,
         offers=sum(v.hired for v in verdicts.values()),
-        eras=site.library.eras,
-        by_era=site.library.postings_by_era,
+        eras=library.eras,
+        by_era=library.postings_by_era,
         nav="play",
     )
+    return public(current_app.make_response(html))
