@@ -88,12 +88,15 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
         expect(card.locator(".posting__reqs li").first).to_be_visible()  # the ad is there to read
         in_thumb_reach(page, buttons.first)
         before = spent(page)
+        last = (card.get_attribute("id") or "").removeprefix("posting-")
         buttons.first.click()
         expect(tally.locator(".tally__spent strong")).to_have_text(str(before + 1))
         # the bar stays on screen: fixed to the bottom edge
         box = tally.bounding_box()
         assert box is not None and box["y"] + box["height"] <= PHONE["height"] + 1
     expect(page.locator("form.posting__apply")).to_have_count(0)  # nothing left to spend
+    # the last application swapped in the whole board: the era on screen is still the same one
+    expect(page.locator(f"#posting-{last} .verdict__stamp")).to_be_visible()
     expect(page.locator(".posting--applied")).to_have_count(BUDGET)
     stamp = page.locator(".verdict__stamp").first
     expect(stamp).to_have_text(re.compile("Hired|Rejected"))
