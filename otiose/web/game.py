@@ -25,13 +25,14 @@ from flask import (
     session,
     url_for,
 )
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from ..game import signed
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
 from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
 from ..game.picture import run_image
-from ..game.run import RunError, RunReport, check_choices, run_report, spend
+from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
 from ..game.share import share_text
 from . import state
 from .http import private, public
@@ -41,6 +42,12 @@ from .present import absolute_url
 bp = Blueprint("game", __name__)
 
 MAX_RUNS = 4  # runs remembered per browser
+
+
+@bp.record_once
+def _globals(setup: BlueprintSetupState) -> None:
+    """Templates outside the game (the home page) name the budget from its one place."""
+    setup.app.jinja_env.globals["budget"] = BUDGET
 
 
 def _secret() -> str:
