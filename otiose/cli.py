@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .audit import law
 from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
 from .content.lint import warnings
@@ -52,10 +53,16 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     errors: list[Problem] = []
     found: list[Problem] = []
     library = None
+    law_named = [p for p in paths if p.resolve() == law.LAW_FILE.resolve()]
     try:
-        library = load_library(root, only=list(paths) or None)
+        library = load_library(root, only=[p for p in paths if p not in law_named] or None)
     except ContentError as exc:
         errors = exc.problems
+    if not paths or law_named:  # the audit desk's law timeline (otiose/data/law.yaml)
+        try:
+            law.load()
+        except ContentError as exc:
+            errors = [*errors, *exc.problems]
     if library is not None:
         named = [display_path(p, root) for p in paths] if paths else None
         found = warnings(library, named)

@@ -51,11 +51,20 @@ class GraeberType:
     examples: str
 
 
+@dataclass(frozen=True)
+class Book:
+    author: str
+    title: str
+    publisher: str
+    year: int
+    chapter: int
+
+
 @cache
-def graeber_types() -> tuple[tuple[GraeberType, ...], str]:
+def graeber_types() -> tuple[tuple[GraeberType, ...], Book]:
     """David Graeber's five kinds of bullshit job, and the book they come from."""
     raw = yaml.safe_load((DATA / "graeber.yaml").read_text(encoding="utf-8"))
-    return tuple(GraeberType(**item) for item in raw["types"]), str(raw["source"])
+    return tuple(GraeberType(**item) for item in raw["types"]), Book(**raw["source"])
 
 
 GRAEBER = ("flunky", "goon", "duct-taper", "box-ticker", "taskmaster")

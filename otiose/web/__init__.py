@@ -94,12 +94,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _compress(app)
     present.init_app(app)
 
-    from . import errors, game, pages, specimens, timeline
+    from . import audit, errors, game, pages, specimens, timeline
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(specimens.bp)
     app.register_blueprint(timeline.bp)
     app.register_blueprint(game.bp)
+    app.register_blueprint(audit.bp)
     errors.init_app(app)
     return app
 
