@@ -10,6 +10,7 @@ builder is a sandbox: a hand-built applicant sees every verdict at once, with no
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,7 @@ def _board(run: Run) -> Response:
         run=run,
         report=report,
         verdicts={v.posting.id: v for v in report.verdicts},
+        era_counts=Counter(v.era.id for v in report.verdicts),
         eras=library.eras,
         by_era=library.postings_by_era,
         nav="play",
@@ -242,6 +244,7 @@ def _apply(run: Run) -> Response:
         "run": run,
         "report": report,
         "verdicts": {v.posting.id: v for v in report.verdicts},
+        "era_counts": Counter(v.era.id for v in report.verdicts),
         "oob": True,
     }
     if report.finished:  # every other card loses its Apply button: send the whole board
