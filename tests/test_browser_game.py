@@ -91,6 +91,13 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
         last = (card.get_attribute("id") or "").removeprefix("posting-")
         buttons.first.click()
         expect(tally.locator(".tally__spent strong")).to_have_text(str(before + 1))
+        left = tally.locator(".tally__left")
+        expect(left).to_be_visible()
+        expect(left).to_have_text(f"{BUDGET - before - 1} of {BUDGET} left")
+        inside = tally.evaluate(
+            "t => [...t.querySelectorAll('*')].every(e => e.getBoundingClientRect().right <= 390.5)"
+        )
+        assert inside, "the run bar runs off the right edge"
         # the bar stays on screen: fixed to the bottom edge
         box = tally.bounding_box()
         assert box is not None and box["y"] + box["height"] <= PHONE["height"] + 1

@@ -84,12 +84,12 @@ def test_budget_spent_and_offers_are_on_the_board(client, app):
     hired, rejected = hired_and_rejected(app)
     doc = parse(client.get(f"/play/{SEED}").data)
     assert doc.find(cls="tally__spent").text == f"0 applications of {BUDGET}"
-    assert doc.find(cls="tally__left").text == f"{BUDGET} left"
+    assert doc.find(cls="tally__left").text == f"{BUDGET} of {BUDGET} left"
     client.post(f"/play/{SEED}/apply", data={"posting": hired[0]})
     client.post(f"/play/{SEED}/apply", data={"posting": rejected[0]})
     doc = parse(client.get(f"/play/{SEED}").data)
     assert (spent(doc), offers(doc)) == (2, 1)
-    assert doc.find(cls="tally__left").text == f"{BUDGET - 2} left"
+    assert doc.find(cls="tally__left").text == f"{BUDGET - 2} of {BUDGET} left"
 
 
 def test_the_budget_is_enforced_on_the_server(client, app):
