@@ -18,6 +18,7 @@ from otiose.game import rules
 from otiose.game.character import deal
 from otiose.game.run import BUDGET, par
 from otiose.web import state
+from otiose.web.present import percent
 
 SEED = "abcdefgh"  # Samuel O'Connell, 44
 
@@ -116,7 +117,7 @@ def test_a_forged_session_cannot_add_applications_or_offers(client, app):
     hired, rejected = hired_and_rejected(app)
     # signed by us (so it is read), but more than the budget, or repeated: no run at all
     with client.session_transaction() as sess:
-        sess["runs"] = [[SEED, hired + rejected[:3]]]
+        sess["runs"] = [[SEED, (hired + rejected)[: BUDGET + 1]]]
     assert spent(parse(client.get(f"/play/{SEED}").data)) == 0
     with client.session_transaction() as sess:
         sess["runs"] = [[SEED, [hired[0], hired[0], hired[0]]]]
@@ -277,3 +278,15 @@ def test_api_gives_the_applicant_budget_and_par(client, app):
     assert 0 < data["par"] <= BUDGET
     bad = client.get("/api/play/not-a-seed")
     assert bad.status_code == 404 and "error" in bad.get_json()
+
+
+def test_a_verdict_gives_the_odds_of_its_era_and_of_today(client, app):
+    board = state.board(app)
+    pid = "industrial-time-study-man"
+    r = client.post(f"/play/{SEED}/apply", data={"posting": pid}, headers={"HX-Request": "true"})
+    odds = parse(r.data).find(cls="declass__odds").text
+    entry = board.odds[pid]
+    year = board.era_populations[board.library.postings[pid].era].year
+    assert entry.era_odds is not None
+    assert f"passed {percent(entry.era_odds)} of the working-age population of {year}" in odds
+    assert f"would pass {percent(entry.odds)} of today's" in odds

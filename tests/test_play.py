@@ -89,7 +89,7 @@ def test_rejection_explains_itself(client):
     assert fails == ["Maximum age", "Education"]
     assert [p.text for p in doc.find_all("p", cls="recourse__line")] == [
         "Recourse: a graduate degree.",
-        "No recourse for the rest: it would also have taken being born 15 years later.",
+        "No recourse for the rest: it would also have taken being born 25 years later.",
     ]
     assert "Samuel O'Connell" in doc.find(cls="letter__body").text
 

@@ -121,7 +121,8 @@ def reference_odds(filters: Filters, tables: PopulationTables) -> Fraction:
     """The game's own pass probability for ``filters`` over ``tables`` (what the posting API
     reports), for tests that hold the audit to it."""
     from ..game import odds
+    from ..game import population as game_population
 
     if tables.name != "today":
         raise ValueError("the game computes odds over today's population only (for now)")
-    return odds.pass_probability(filters)
+    return odds.pass_probability(filters, game_population.today())

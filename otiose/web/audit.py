@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from ..audit import chart, exact, law
-from ..audit.population import PopulationTables, available
+from ..audit.population import PopulationTables, board_tables
 from ..audit.posting import era_for, filters_json, posting_text
 from ..audit.query import ParamError, Query, parse
 from ..audit.summary import Summary, summarize
@@ -30,7 +30,7 @@ TARGET = "audit-results"
 
 def _populations() -> dict[str, PopulationTables]:
     """The populations the desk offers, by id ("today", then era ids)."""
-    return available()  # with era populations on the board: board_tables(state.board())
+    return board_tables(state.board())
 
 
 def _population_labels() -> dict[str, str]:

@@ -132,6 +132,12 @@ def _save(run: Run, ids: tuple[str, ...]) -> None:
     session["runs"] = [[run.key, list(ids)], *others][:MAX_RUNS]
 
 
+def _populations() -> dict[str, Any]:
+    """What a verdict needs to say its odds against its era's people and today's."""
+    board = state.board()
+    return {"era_pops": board.era_populations, "today_pop": board.population}
+
+
 def _report(run: Run, applied: tuple[str, ...]) -> RunReport:
     return run_report(state.board(), run.character, applied)
 
@@ -203,6 +209,7 @@ def _board(run: Run) -> Response:
         eras=library.eras,
         by_era=library.postings_by_era,
         nav="play",
+        **_populations(),
     )
     return private(current_app.make_response(html))
 
@@ -246,6 +253,7 @@ def _apply(run: Run) -> Response:
         "verdicts": {v.posting.id: v for v in report.verdicts},
         "era_counts": Counter(v.era.id for v in report.verdicts),
         "oob": True,
+        **_populations(),
     }
     if report.finished:  # every other card loses its Apply button: send the whole board
         html = render_template(
@@ -420,5 +428,6 @@ def custom_board() -> Response | str:
         eras=library.eras,
         by_era=library.postings_by_era,
         nav="play",
+        **_populations(),
     )
     return public(current_app.make_response(html))
