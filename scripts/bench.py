@@ -605,8 +605,10 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
         raise BenchError(f"board {board.status}, /bench/fixed {fixed.status} {len(fixed.body)} B")
     routes = [
         ("game board, run in progress", "GET", f"/play/{SEED}", player, "", board),
+        # no session cookie: each POST is a first application (applying twice to one posting
+        # is refused with 409, applications being final)
         ("apply (POST, htmx)", "POST", f"/play/{SEED}/apply",
-         {**player, **origin, **HX}, f"posting={POSTING}", applied),
+         {**origin, **HX}, f"posting={POSTING}", applied),
     ]  # fmt: skip
     base = dict(url=stack.base + "/bench/fixed")
     for name, method, path, headers, body, sample in routes:
