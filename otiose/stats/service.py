@@ -1,0 +1,378 @@
+"""The live numbers' service: record applications and sightings, read the counts back.
+
+Every call either answers or raises :class:`Unavailable`; the database being down never
+becomes an error page. The first failure is logged once and later calls fail fast (no
+connection attempt) for ``retry_after`` seconds, then the next call tries again; the first
+success after an outage logs one line and everything carries on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import IO, Any, TypeVar
+
+from sqlalchemy import ColumnElement, Engine, case, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from . import db
+from .models import Application, Sighting
+
+T = TypeVar("T")
+MAX_ID = 120
+log = logging.getLogger("otiose.stats")
+
+
+class Unavailable(Exception):
+    """The database cannot be reached (or is not at the code's migrations) just now."""
+
+
+class SchemaBehind(RuntimeError):
+    """The database is behind the code's migrations; the message names the command to run."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many runs applied to something, and how many of them were hired."""
+
+    applied: int
+    hired: int
+
+    @property
+    def rate(self) -> float | None:
+        """The share hired (0-1), or None before anyone applied."""
+        return self.hired / self.applied if self.applied else None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one daily run's score sits among every daily run of its day."""
+
+    score: int
+    runs: int
+    below: int
+    same: int
+    above: int
+
+    @property
+    def beat(self) -> float:
+        """The share of the other runs this one scored strictly more than (0-1)."""
+        others = self.runs - 1
+        return self.below / others if others > 0 else 0.0
+
+
+def run_digest(run_id: str) -> str:
+    """The stored form of a run id: 128 bits of its SHA-256, so rows cannot be tied to a link."""
+    return hashlib.sha256(run_id.encode("utf-8")).hexdigest()[:32]
+
+
+class Stats:
+    """The counts over one database. Thread-safe; safe across ``fork`` (each process reconnects).
+
+    ``migrate`` says what to do when the database is behind the code: ``"upgrade"`` applies the
+    migrations (the dev server, tests), ``"refuse"`` raises :class:`SchemaBehind` from
+    :meth:`start` (production) and otherwise keeps the numbers unavailable.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        migrate: str = "refuse",
+        retry_after: float = 2.0,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        if migrate not in ("upgrade", "refuse"):
+            raise ValueError("migrate must be 'upgrade' or 'refuse'")
+        self.url = db.normalise(url or db.default_url())
+        self.migrate = migrate
+        self.retry_after = retry_after
+        self.log = logger or log
+        self._engine: Engine | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+        self._ready = False
+        self._down = False
+        self._next_try = 0.0
+        self._problem = ""
+        self._behind: str | None = None
+
+    # ------------------------------------------------------------ connection and health
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of this process (a forked child drops its parent's pooled connections)."""
+        with self._lock:
+            if self._engine is None:
+                self._engine = db.make_engine(self.url)
+                self._pid = os.getpid()
+            elif self._pid != os.getpid():
+                self._engine.dispose(close=False)
+                self._pid = os.getpid()
+            return self._engine
+
+    def start(self) -> bool:
+        """Check (or, with ``migrate="upgrade"``, bring up) the schema; True if ready.
+
+        Raises :class:`SchemaBehind` when the database answers but is behind the code and
+        migrations are not to be applied here. An unreachable database is logged once and
+        retried by later calls. Pooled connections are closed afterwards, so a server that
+        forks workers after this hands them none.
+        """
+        try:
+            self._call(lambda _c: None)
+        except Unavailable:
+            if self._behind is not None:
+                raise SchemaBehind(self._behind) from None
+        finally:
+            if self._engine is not None:
+                self._engine.dispose()
+        return self._ready
+
+    @property
+    def available(self) -> bool:
+        """False while the last attempt failed (without trying again)."""
+        return self._ready and not self._down
+
+    def _prepare(self, engine: Engine) -> None:
+        problem = db.behind(engine)
+        if problem is not None and self.migrate == "upgrade":
+            db.upgrade(engine)
+            problem = db.behind(engine)
+        self._behind = problem
+        if problem is not None:
+            self._problem = problem
+            raise Unavailable(problem)
+        self._ready = True
+
+    def _call(self, work: Callable[[Connection], T], *, write: bool = False) -> T:
+        now = time.monotonic()
+        if self._down and now < self._next_try:
+            raise Unavailable(self._problem)
+        engine = self.engine
+        try:
+            if not self._ready:
+                self._prepare(engine)
+            if write:
+                with engine.begin() as connection:
+                    result = work(connection)
+            else:
+                with engine.connect() as connection:
+                    result = work(connection)
+        except Unavailable:
+            self._failed(self._problem, now)
+            raise
+        except (OperationalError, InterfaceError, PoolTimeout) as exc:
+            self._failed(_reason(exc), now)
+            raise Unavailable(self._problem) from exc
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            self._failed(_reason(exc), now)
+            raise Unavailable(self._problem) from exc
+        if self._down:
+            with self._lock:
+                if self._down:
+                    self._down = False
+                    self.log.warning("live numbers: database %s is back", db.describe(self.url))
+        return result
+
+    def _failed(self, problem: str, now: float) -> None:
+        with self._lock:
+            self._problem = problem
+            self._next_try = now + self.retry_after
+            if not self._down:
+                self._down = True
+                self.log.error(
+                    "live numbers unavailable (retrying every %.0fs, logged once): %s",
+                    self.retry_after,
+                    problem,
+                )
+
+    # ------------------------------------------------------------ writes
+
+    def record_application(
+        self, run_id: str, posting_id: str, era: str, hired: bool, day: date, daily: bool
+    ) -> bool:
+        """Count one application; True if it was new, False if this run had already applied.
+
+        Idempotent on (run, posting) by a unique constraint and an insert that does nothing on
+        conflict, so a replayed request, a reload or a second tab adds nothing. For a daily run
+        ``day`` is the daily applicant's date; otherwise the day it was played (UTC).
+        """
+        _check_id("posting_id", posting_id)
+        _check_id("era", era)
+        values = {
+            "run": run_digest(run_id),
+            "posting_id": posting_id,
+            "era": era,
+            "hired": bool(hired),
+            "day": day,
+            "daily": bool(daily),
+        }
+
+        def work(connection: Connection) -> bool:
+            dialect = connection.dialect.name
+            if dialect == "postgresql":
+                stmt = postgresql.insert(Application).values(values).on_conflict_do_nothing()
+            elif dialect == "sqlite":
+                stmt = sqlite.insert(Application).values(values).on_conflict_do_nothing()
+            else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                raise RuntimeError(f"unsupported database {dialect}")
+            # RETURNING gives a row only when the insert happened (both databases have it)
+            return connection.execute(stmt.returning(Application.id)).first() is not None
+
+        return self._call(work, write=True)
+
+    def record_sighting(self, specimen_id: str, day: date) -> None:
+        """Count one "I have worked with one" (the web layer keeps it to one per browser a day)."""
+        _check_id("specimen_id", specimen_id)
+        self._call(
+            lambda c: c.execute(insert(Sighting).values(specimen_id=specimen_id, day=day)),
+            write=True,
+        )
+
+    # ------------------------------------------------------------ reads
+
+    def posting(self, posting_id: str) -> Counts:
+        """Runs that applied to one posting, and how many were hired."""
+        stmt = select(func.count(), _hired()).where(Application.posting_id == posting_id)
+        row = self._call(lambda c: c.execute(stmt).one())
+        return Counts(int(row[0]), int(row[1] or 0))
+
+    def postings(self) -> dict[str, Counts]:
+        """Every posting anyone applied to: its counts (for the ranking's hire rate)."""
+        stmt = select(Application.posting_id, func.count(), _hired()).group_by(
+            Application.posting_id
+        )
+        rows = self._call(lambda c: c.execute(stmt).all())
+        return {pid: Counts(int(n), int(h or 0)) for pid, n, h in rows}
+
+    def scores(self, day: date) -> dict[int, int]:
+        """How the daily runs of ``day`` scored: offers -> number of runs."""
+        per_run = (
+            select(_hired().label("score"))
+            .where(Application.day == day, Application.daily.is_(True))
+            .group_by(Application.run)
+            .subquery()
+        )
+        stmt = select(per_run.c.score, func.count()).group_by(per_run.c.score)
+        rows = self._call(lambda c: c.execute(stmt).all())
+        return {int(score or 0): int(n) for score, n in rows}
+
+    def standing(self, run_id: str, day: date) -> Standing | None:
+        """Where this daily run stands among the day's daily runs (None if it has not applied)."""
+        digest = run_digest(run_id)
+        mine = select(func.count(), _hired()).where(
+            Application.run == digest, Application.day == day, Application.daily.is_(True)
+        )
+        applied, hired = self._call(lambda c: c.execute(mine).one())
+        if not applied:
+            return None
+        histogram = self.scores(day)
+        score = int(hired or 0)
+        return Standing(
+            score=score,
+            runs=sum(histogram.values()),
+            below=sum(n for s, n in histogram.items() if s < score),
+            same=max(histogram.get(score, 0) - 1, 0),
+            above=sum(n for s, n in histogram.items() if s > score),
+        )
+
+    def sightings(self, specimen_id: str) -> int:
+        """How many times readers said they had worked with one."""
+        stmt = select(func.count()).where(Sighting.specimen_id == specimen_id)
+        return int(self._call(lambda c: c.execute(stmt).scalar_one()))
+
+    def all_sightings(self) -> dict[str, int]:
+        """Sightings of every specimen that has any."""
+        stmt = select(Sighting.specimen_id, func.count()).group_by(Sighting.specimen_id)
+        return {sid: int(n) for sid, n in self._call(lambda c: c.execute(stmt).all())}
+
+    def most_sighted(self, today: date, days: int = 7) -> tuple[str, int] | None:
+        """The specimen sighted most in the ``days`` days up to ``today`` (ties: by id)."""
+        n = func.count().label("n")
+        stmt = (
+            select(Sighting.specimen_id, n)
+            .where(Sighting.day > today - timedelta(days=days), Sighting.day <= today)
+            .group_by(Sighting.specimen_id)
+            .order_by(n.desc(), Sighting.specimen_id)
+            .limit(1)
+        )
+        row = self._call(lambda c: c.execute(stmt).first())
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    # ------------------------------------------------------------ export
+
+    def export_csv(self, out: IO[str]) -> int:
+        """Write the counts as CSV (per posting and day, per specimen and day); rows written.
+
+        Columns: ``kind`` (application | sighting), ``id``, ``era``, ``day``, ``daily``,
+        ``count``, ``hired``. Runs are summed away: nothing in the file identifies one.
+        """
+        applications = (
+            select(
+                Application.posting_id,
+                Application.era,
+                Application.day,
+                Application.daily,
+                func.count(),
+                _hired(),
+            )
+            .group_by(Application.posting_id, Application.era, Application.day, Application.daily)
+            .order_by(Application.day, Application.posting_id, Application.daily)
+        )
+        sightings = (
+            select(Sighting.specimen_id, Sighting.day, func.count())
+            .group_by(Sighting.specimen_id, Sighting.day)
+            .order_by(Sighting.day, Sighting.specimen_id)
+        )
+
+        def work(connection: Connection) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+            return (
+                [tuple(r) for r in connection.execute(applications)],
+                [tuple(r) for r in connection.execute(sightings)],
+            )
+
+        apps, seen = self._call(work)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["kind", "id", "era", "day", "daily", "count", "hired"])
+        for pid, era, day, daily, n, hired in apps:
+            writer.writerow(
+                ["application", pid, era, day.isoformat(), int(bool(daily)), n, int(hired or 0)]
+            )
+        for sid, day, n in seen:
+            writer.writerow(["sighting", sid, "", day.isoformat(), "", n, ""])
+        return len(apps) + len(seen)
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def _hired() -> ColumnElement[Any]:
+    """The number of hires among the selected rows."""
+    return func.sum(case((Application.hired.is_(True), 1), else_=0))
+
+
+def _check_id(name: str, value: str) -> None:
+    if not isinstance(value, str) or not value or len(value) > MAX_ID:
+        raise ValueError(f"{name} must be a non-empty string of at most {MAX_ID} characters")
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of the driver's message, without the SQL or parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {text[0] if text else ''}"
