@@ -200,7 +200,9 @@ def export(out: Path, base_url: str) -> None:
     from .web import create_app
     from .web.export import export as write_site
 
-    app = create_app({"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())})
+    app = create_app(
+        {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root()), "LIVE_NUMBERS": False}
+    )
     missing = write_site(app, out, base_url)
     for line in missing:
         click.echo(f"not exported: {line}", err=True)

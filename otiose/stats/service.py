@@ -272,7 +272,10 @@ class Stats:
 
     def standing(self, run_id: str, day: date) -> Standing | None:
         """Where this daily run stands among the day's daily runs (None if it has not applied)."""
-        digest = run_digest(run_id)
+        return self.standing_of(run_digest(run_id), day)
+
+    def standing_of(self, digest: str, day: date) -> Standing | None:
+        """:meth:`standing` for a run given by its stored digest (what a report page links)."""
         mine = select(func.count(), _hired()).where(
             Application.run == digest, Application.day == day, Application.daily.is_(True)
         )

@@ -84,12 +84,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compression.init_app(app)
     present.init_app(app)
 
-    from . import errors, game, pages, specimens, timeline
+    from . import errors, game, live, pages, specimens, timeline
 
+    live.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(specimens.bp)
     app.register_blueprint(timeline.bp)
     app.register_blueprint(game.bp)
+    app.register_blueprint(live.bp)
     errors.init_app(app)
     return app
 

@@ -24,6 +24,7 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
+from . import live
 from .caching import serve
 from .cards import Cards
 from .hx import htmx
@@ -214,6 +215,7 @@ def _apply(seed: str | None) -> Response | str:
     if posting_id not in applied:
         applied = [*applied, posting_id]
         _save(key, applied)
+        live.record(site.board.verdict(posting_id, character), live.session_run(key), daily=False)
     if htmx:
         verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
         cards = _cards()

@@ -1,0 +1,204 @@
+"""Live numbers over HTTP: recording from apply, fragments that keep pages cacheable, the
+sightings form (once per browser per day, rate-limited), and "unavailable" instead of errors."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from otiose.stats import Counts, Stats
+from otiose.web import create_app, live
+
+SEED = "abcdefgh"
+POSTING = "corporate-account-representative"
+SPECIMEN = "agile-coach"
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "live-test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}",
+            "SIGHTING_RATE_LIMIT": "5 per minute",
+        }
+    )
+
+
+def _stats(app: Flask) -> Stats:
+    service: Stats = app.extensions["stats"]
+    return service
+
+
+def _apply(client: FlaskClient, posting: str = POSTING, seed: str = SEED) -> int:
+    return client.post(f"/play/{seed}/apply", data={"posting": posting}).status_code
+
+
+def test_each_application_of_a_run_is_counted_once(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert _apply(client) == 303
+    assert _apply(client) == 303  # a replayed request, or a reload of the form
+    counts = _stats(live_app).posting(POSTING)
+    assert counts.applied == 1
+    # a second tab shares the browser's session: still the same run
+    second_tab = live_app.test_client()
+    second_tab.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
+    assert _apply(second_tab) == 303
+    assert _stats(live_app).posting(POSTING).applied == 1
+    # another player (another browser) is another run
+    assert _apply(live_app.test_client()) == 303
+    assert _stats(live_app).posting(POSTING).applied == 2
+
+
+def test_a_bad_application_counts_nothing(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert client.post(f"/play/{SEED}/apply", data={"posting": "no-such"}).status_code == 400
+    assert client.post("/play/not-a-seed!/apply", data={"posting": POSTING}).status_code == 404
+    assert _stats(live_app).postings() == {}
+
+
+def test_recording_off_records_nothing(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'off.db'}",
+            "LIVE_RECORD": False,
+        }
+    )
+    assert _apply(app.test_client()) == 303
+    assert _stats(app).posting(POSTING) == Counts(0, 0)
+
+
+def test_the_posting_fragment_is_short_lived_public_and_says_what_the_gap_means(
+    live_app: Flask,
+) -> None:
+    client = live_app.test_client()
+    for _ in range(3):
+        _apply(live_app.test_client())
+    r = client.get(f"/live/postings/{POSTING}", headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "public, max-age=30"
+    assert "HX-Request" in r.headers["Vary"]
+    assert "Cookie" not in r.headers.get("Vary", "")
+    assert "Set-Cookie" not in r.headers
+    text = r.get_data(as_text=True)
+    assert "<html" not in text
+    assert "Of <strong>3</strong> players who applied here" in text
+    assert "reading of the ads" in text
+    # without JS, the same numbers on a page of their own
+    page = client.get(f"/live/postings/{POSTING}").get_data(as_text=True)
+    assert "<html" in page and "Of <strong>3</strong> players" in page
+    assert client.get("/live/postings/no-such").status_code == 404
+
+
+def test_sightings_once_per_browser_per_day(live_app: Flask) -> None:
+    reader = live_app.test_client()
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    r = reader.post(url, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert "<strong>1</strong> reader has reported" in r.get_data(as_text=True)
+    assert r.headers["Cache-Control"] == "private, no-store"
+    r = reader.post(url, headers={"HX-Request": "true"})
+    assert "<strong>1</strong> reader has" in r.get_data(as_text=True)
+    assert "one per reader per specimen per day" in r.get_data(as_text=True)
+    assert _stats(live_app).sightings(SPECIMEN) == 1
+    # without JS: a real form post that lands back on the file record
+    other = live_app.test_client()
+    r = other.post(url)
+    assert r.status_code == 303
+    assert r.headers["Location"].endswith(f"/specimens/{SPECIMEN}#sightings")
+    assert _stats(live_app).sightings(SPECIMEN) == 2
+    # a forged cookie is not believed, and an unknown specimen is refused
+    forger = live_app.test_client()
+    forger.set_cookie(live.COOKIE, "garbage")
+    assert forger.post(url).status_code == 303
+    assert _stats(live_app).sightings(SPECIMEN) == 3
+    assert reader.post("/live/specimens/no-such/sightings").status_code == 404
+
+
+def test_yesterdays_cookie_does_not_stop_todays_sighting(live_app: Flask, monkeypatch) -> None:
+    reader = live_app.test_client()
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    monkeypatch.setattr(live, "today", lambda: date(2026, 11, 22))
+    reader.post(url)
+    monkeypatch.setattr(live, "today", lambda: date(2026, 11, 23))
+    reader.post(url)
+    reader.post(url)
+    assert _stats(live_app).sightings(SPECIMEN) == 2
+
+
+def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    codes = [live_app.test_client().post(url).status_code for _ in range(7)]
+    assert codes == [303] * 5 + [429] * 2
+    assert _stats(live_app).sightings(SPECIMEN) == 5
+    other = live_app.test_client()
+    r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert r.status_code == 303
+
+
+def test_the_sightings_fragment_and_the_home_fragment(live_app: Flask) -> None:
+    client = live_app.test_client()
+    r = client.get(f"/live/specimens/{SPECIMEN}", headers={"HX-Request": "true"})
+    assert r.headers["Cache-Control"] == "public, max-age=30"
+    text = r.get_data(as_text=True)
+    assert "<strong>0</strong> readers have reported" in text
+    assert f'action="/live/specimens/{SPECIMEN}/sightings"' in text
+    home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No sightings were filed this week" in home
+    client.post(f"/live/specimens/{SPECIMEN}/sightings")
+    home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Most sighted this week" in home and f'href="/specimens/{SPECIMEN}"' in home
+
+
+def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
+    stats = _stats(live_app)
+    day = date(2026, 11, 23)
+    for run, hires in {"a": 0, "b": 1, "c": 1, "d": 2}.items():
+        for i in range(2):
+            stats.record_application(run, f"p{i}", "digital", i < hires, day, True)
+    client = live_app.test_client()
+    key = live.run_digest("b")
+    r = client.get(f"/live/daily/2026-11-23?run={key}", headers={"HX-Request": "true"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "<svg" in text and text.count("<rect") == 4  # scores 0..3
+    assert "1 run with 0 offers; 2 runs with 1 offer; 1 run with 2 offers; 0 runs with 3" in text
+    assert "beat 1 of the other 3 runs, tied with 1, and trailed 1" in text
+    assert "live-chart__bar--you" in text
+    assert "style=" not in text  # the CSP allows no inline style
+    assert client.get("/live/daily/2026-13-01").status_code == 400
+    assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
+    empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
+    assert "No one has played this day" in empty.get_data(as_text=True)
+
+
+def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "DATABASE_URL": f"sqlite:///{blocked}/sub/live.db",
+            "LIVE_RETRY_AFTER": 60,
+        }
+    )
+    caplog.set_level(logging.INFO)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get(f"/specimens/{SPECIMEN}").status_code == 200
+        assert _apply(client) == 303
+        r = client.get(f"/live/postings/{POSTING}", headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "unavailable just now" in r.get_data(as_text=True)
+        r = client.post(f"/live/specimens/{SPECIMEN}/sightings", headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "not filed" in r.get_data(as_text=True)
+        assert "unavailable" in client.get("/live/home").get_data(as_text=True)
+    assert len([r for r in caplog.records if "live numbers unavailable" in r.getMessage()]) == 1
