@@ -55,7 +55,9 @@ def init_app(app: Flask) -> None:
     config.setdefault("LIVE_RECORD", os.environ.get("OTIOSE_LIVE_RECORD", "1") != "0")
     config.setdefault("LIVE_MAX_AGE", 30)
     config.setdefault("LIVE_RETRY_AFTER", 2.0)
-    config.setdefault("SIGHTING_RATE_LIMIT", "20 per minute")
+    config.setdefault(
+        "SIGHTING_RATE_LIMIT", os.environ.get("OTIOSE_SIGHTING_RATE_LIMIT", "20 per minute")
+    )
     config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     dev = app.debug or app.testing
