@@ -48,17 +48,21 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | None = None) -> Engine:
+def make_engine(url: str | None = None, *, autocommit: bool = False) -> Engine:
     """An engine for ``url`` with the settings this app relies on.
 
     SQLite: the file's folder is created, WAL journal, a busy timeout so that concurrent
-    writers wait instead of failing, foreign keys on. PostgreSQL: a short connect timeout, so an
-    unreachable server is noticed in seconds, and pre-ping, so connections broken by a restart
-    are replaced instead of failing a request.
+    writers wait instead of failing, foreign keys on. PostgreSQL: a short connect timeout, so
+    an unreachable server is noticed in seconds. ``autocommit`` makes every statement its own
+    transaction (the stats service; migrations use a transactional engine).
     """
     url = normalise(url or default_url())
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
+    if autocommit:
+        # the service runs one statement per call: no BEGIN/COMMIT round trips, and no
+        # isolation-level switch on every checkout (set here once, for the whole pool)
+        kwargs["isolation_level"] = "AUTOCOMMIT"
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             # best effort: if it cannot be made, connecting fails and the numbers are unavailable
@@ -68,7 +72,7 @@ def make_engine(url: str | None = None) -> Engine:
         if sync not in SQLITE_SYNC:
             raise ValueError(f"OTIOSE_SQLITE_SYNC must be one of {', '.join(SQLITE_SYNC)}")
         kwargs["connect_args"] = {"timeout": 10}
-        engine = create_engine(url, pool_pre_ping=False, **kwargs)
+        engine = create_engine(url, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -82,7 +86,8 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": 3, "application_name": "otiose"}
-        kwargs["pool_pre_ping"] = True
+        # no pre-ping (a round trip per request): a connection broken by a restart fails one
+        # call, which invalidates the whole pool; the service retries after a pause
         kwargs["pool_size"] = 5
         kwargs["max_overflow"] = 10
         kwargs["pool_timeout"] = 5

@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Engine, case, func, insert, select
+from sqlalchemy import Engine, Table, bindparam, case, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -31,6 +31,31 @@ from .models import Application, Sighting
 T = TypeVar("T")
 MAX_ID = 120
 log = logging.getLogger("otiose.stats")
+
+# Statements built once, with bound parameters: building an ORM statement per call cost more
+# than the database's own work. Core tables, compiled once per dialect and cached.
+APPS = cast(Table, Application.__table__)
+SIGHTS = cast(Table, Sighting.__table__)
+HIRED = func.sum(case((APPS.c.hired.is_(True), 1), else_=0))
+RECORD = {
+    "sqlite": sqlite.insert(APPS).on_conflict_do_nothing(),
+    "postgresql": postgresql.insert(APPS).on_conflict_do_nothing().returning(APPS.c.id),
+}
+SIGHT = insert(SIGHTS)
+POSTING = select(func.count(), HIRED).where(APPS.c.posting_id == bindparam("posting_id"))
+SIGHTINGS = (
+    select(func.count()).select_from(SIGHTS).where(SIGHTS.c.specimen_id == bindparam("specimen_id"))
+)
+_PER_RUN = (
+    select(HIRED.label("score"))
+    .where(APPS.c.day == bindparam("day"), APPS.c.daily.is_(True))
+    .group_by(APPS.c.run)
+    .subquery()
+)
+SCORES = select(_PER_RUN.c.score, func.count()).group_by(_PER_RUN.c.score)
+MINE = select(func.count(), HIRED).where(
+    APPS.c.run == bindparam("run"), APPS.c.day == bindparam("day"), APPS.c.daily.is_(True)
+)
 
 
 class Unavailable(Exception):
@@ -101,6 +126,7 @@ class Stats:
         self._engine: Engine | None = None
         self._pid = 0
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._ready = False
         self._down = False
         self._next_try = 0.0
@@ -114,7 +140,7 @@ class Stats:
         """The engine of this process (a forked child drops its parent's pooled connections)."""
         with self._lock:
             if self._engine is None:
-                self._engine = db.make_engine(self.url)
+                self._engine = db.make_engine(self.url, autocommit=True)
                 self._pid = os.getpid()
             elif self._pid != os.getpid():
                 self._engine.dispose(close=False)
@@ -147,7 +173,11 @@ class Stats:
     def _prepare(self, engine: Engine) -> None:
         problem = db.behind(engine)
         if problem is not None and self.migrate == "upgrade":
-            db.upgrade(engine)
+            migrations = db.make_engine(self.url)  # transactional, unlike the service's
+            try:
+                db.upgrade(migrations)
+            finally:
+                migrations.dispose()
             problem = db.behind(engine)
         self._behind = problem
         if problem is not None:
@@ -163,8 +193,11 @@ class Stats:
         try:
             if not self._ready:
                 self._prepare(engine)
-            if write:
-                with engine.begin() as connection:
+            # Every call is one statement (or a few reads) on an autocommit engine: no BEGIN or
+            # COMMIT round trips. SQLite has one writer at a time; a process-wide lock queues
+            # this process's writers instead of letting them sleep in SQLite's busy handler.
+            if write and engine.dialect.name == "sqlite":
+                with self._write_lock, engine.connect() as connection:
                     result = work(connection)
             else:
                 with engine.connect() as connection:
@@ -222,52 +255,38 @@ class Stats:
         }
 
         def work(connection: Connection) -> bool:
-            dialect = connection.dialect.name
-            if dialect == "postgresql":
-                stmt = postgresql.insert(Application).values(values).on_conflict_do_nothing()
-            elif dialect == "sqlite":
-                stmt = sqlite.insert(Application).values(values).on_conflict_do_nothing()
-            else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-                raise RuntimeError(f"unsupported database {dialect}")
-            # RETURNING gives a row only when the insert happened (both databases have it)
-            return connection.execute(stmt.returning(Application.id)).first() is not None
+            stmt = RECORD.get(connection.dialect.name)
+            if stmt is None:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                raise RuntimeError(f"unsupported database {connection.dialect.name}")
+            result = connection.execute(stmt, values)
+            if connection.dialect.name == "postgresql":
+                # an id comes back only when the row went in (the driver's rowcount does not tell)
+                return result.first() is not None
+            return result.rowcount == 1  # SQLite: 0 when the unique constraint was met
 
         return self._call(work, write=True)
 
     def record_sighting(self, specimen_id: str, day: date) -> None:
         """Count one "I have worked with one" (the web layer keeps it to one per browser a day)."""
         _check_id("specimen_id", specimen_id)
-        self._call(
-            lambda c: c.execute(insert(Sighting).values(specimen_id=specimen_id, day=day)),
-            write=True,
-        )
+        self._call(lambda c: c.execute(SIGHT, {"specimen_id": specimen_id, "day": day}), write=True)
 
     # ------------------------------------------------------------ reads
 
     def posting(self, posting_id: str) -> Counts:
         """Runs that applied to one posting, and how many were hired."""
-        stmt = select(func.count(), _hired()).where(Application.posting_id == posting_id)
-        row = self._call(lambda c: c.execute(stmt).one())
+        row = self._call(lambda c: c.execute(POSTING, {"posting_id": posting_id}).one())
         return Counts(int(row[0]), int(row[1] or 0))
 
     def postings(self) -> dict[str, Counts]:
         """Every posting anyone applied to: its counts (for the ranking's hire rate)."""
-        stmt = select(Application.posting_id, func.count(), _hired()).group_by(
-            Application.posting_id
-        )
+        stmt = select(Application.posting_id, func.count(), HIRED).group_by(Application.posting_id)
         rows = self._call(lambda c: c.execute(stmt).all())
         return {pid: Counts(int(n), int(h or 0)) for pid, n, h in rows}
 
     def scores(self, day: date) -> dict[int, int]:
         """How the daily runs of ``day`` scored: offers -> number of runs."""
-        per_run = (
-            select(_hired().label("score"))
-            .where(Application.day == day, Application.daily.is_(True))
-            .group_by(Application.run)
-            .subquery()
-        )
-        stmt = select(per_run.c.score, func.count()).group_by(per_run.c.score)
-        rows = self._call(lambda c: c.execute(stmt).all())
+        rows = self._call(lambda c: c.execute(SCORES, {"day": day}).all())
         return {int(score or 0): int(n) for score, n in rows}
 
     def standing(self, run_id: str, day: date) -> Standing | None:
@@ -276,10 +295,7 @@ class Stats:
 
     def standing_of(self, digest: str, day: date) -> Standing | None:
         """:meth:`standing` for a run given by its stored digest (what a report page links)."""
-        mine = select(func.count(), _hired()).where(
-            Application.run == digest, Application.day == day, Application.daily.is_(True)
-        )
-        applied, hired = self._call(lambda c: c.execute(mine).one())
+        applied, hired = self._call(lambda c: c.execute(MINE, {"run": digest, "day": day}).one())
         if not applied:
             return None
         histogram = self.scores(day)
@@ -294,8 +310,9 @@ class Stats:
 
     def sightings(self, specimen_id: str) -> int:
         """How many times readers said they had worked with one."""
-        stmt = select(func.count()).where(Sighting.specimen_id == specimen_id)
-        return int(self._call(lambda c: c.execute(stmt).scalar_one()))
+        return int(
+            self._call(lambda c: c.execute(SIGHTINGS, {"specimen_id": specimen_id}).scalar_one())
+        )
 
     def all_sightings(self) -> dict[str, int]:
         """Sightings of every specimen that has any."""
@@ -330,7 +347,7 @@ class Stats:
                 Application.day,
                 Application.daily,
                 func.count(),
-                _hired(),
+                HIRED,
             )
             .group_by(Application.posting_id, Application.era, Application.day, Application.daily)
             .order_by(Application.day, Application.posting_id, Application.daily)
@@ -362,11 +379,6 @@ class Stats:
         """Close pooled connections."""
         if self._engine is not None:
             self._engine.dispose()
-
-
-def _hired() -> ColumnElement[Any]:
-    """The number of hires among the selected rows."""
-    return func.sum(case((Application.hired.is_(True), 1), else_=0))
 
 
 def _check_id(name: str, value: str) -> None:

@@ -1,0 +1,230 @@
+"""Does counting applications slow the game? Apply's p99 with recording on and off, one run.
+
+For SQLite (the default file) and PostgreSQL (a throwaway server from Debian's binaries), the
+same gunicorn setup serves the same apply POST with ``OTIOSE_LIVE_RECORD=0`` and ``=1``,
+side by side (two servers loaded at the same moment), twice, so whatever else the machine is
+doing weighs on both alike. Every request is a new browser, so every
+recorded application is a real insert. Target: p99 on / p99 off <= 1.25.
+
+``measure()`` returns rows ``(name, value, target, ok)``; ``python scripts/bench_stats.py``
+prints them. ``make bench`` includes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
+import benchlib
+from benchlib import HOST, ROOT, BenchError
+
+SEED = "abcdefgh"
+POSTING = "new-deal-wing-riveter"
+TARGET = 1.25
+SECONDS = 4
+WARMUP = 1
+CONNECTIONS = 16
+WORKERS = 2
+PG_CTL = ROOT / "tests" / "pg_ctl"  # runs Debian's pg_ctl as "postgres" when we are root
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+Row = tuple[str, str, str, bool]
+
+
+@contextlib.contextmanager
+def sqlite(tmp: Path) -> Iterator[str]:
+    """A SQLite file, migrated."""
+    yield _migrated(f"sqlite:///{tmp / 'bench.db'}")
+
+
+@contextlib.contextmanager
+def postgresql(tmp: Path) -> Iterator[str]:
+    """A PostgreSQL server of its own on a free port, with one migrated database."""
+    from pytest_postgresql.executors import PostgreSQLExecutor
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    if not (PG_BIN / "pg_ctl").exists():
+        raise BenchError(f"PostgreSQL is not installed ({PG_BIN}; apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="otiose-bench-pg-"))
+    server = PostgreSQLExecutor(
+        executable=str(PG_CTL),
+        host=HOST,
+        port=benchlib.free_port(),
+        datadir=str(folder / "data"),
+        unixsocketdir=str(folder),
+        logfile=str(folder / "postgresql.log"),
+        startparams="-w",
+        dbname="otiose_bench",
+    )
+    server.start()
+    try:
+        DatabaseJanitor(
+            user=server.user, host=server.host, port=server.port, dbname="otiose_bench"
+        ).init()
+        yield _migrated(f"postgresql+psycopg://{server.user}@{HOST}:{server.port}/otiose_bench")
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _migrated(url: str) -> str:
+    from otiose.stats import Stats
+
+    Stats(url, migrate="upgrade").start()
+    return url
+
+
+def _apply_script(tmp: Path) -> Path:
+    path = tmp / "apply.lua"
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {benchlib.lua_string(f'posting={POSTING}')}\n"
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["HX-Request"] = "true"\n'
+    )
+    return path
+
+
+@contextlib.contextmanager
+def _gunicorn(tmp: Path, env: dict[str, str]) -> Iterator[str]:
+    """gunicorn as production runs it (gthread workers, app loaded before fork); its base URL."""
+    port = benchlib.free_port()
+    base = f"http://{HOST}:{port}"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
+    environ.update(
+        SECRET_KEY=secrets.token_hex(32), OTIOSE_BASE_URL=base, PYTHONUNBUFFERED="1", **env
+    )
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", "4"]
+    cmd += ["--worker-class", "gthread", "--preload", "--bind", f"{HOST}:{port}"]
+    cmd += ["--log-level", "warning", "app:app"]
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = tmp / "gunicorn.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"gunicorn exited:\n{benchlib.tail(log)}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200 and len(benchlib.children(proc.pid)) >= WORKERS:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"gunicorn did not start:\n{benchlib.tail(log)}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        benchlib.stop(proc)
+
+
+def _pair(tmp: Path, url: str) -> tuple[benchlib.WrkResult, benchlib.WrkResult]:
+    """Apply under load on two servers at once, recording off and on: (off, on).
+
+    Both run side by side on the same machine at the same moment, so whatever else the machine
+    is doing weighs on both alike; the ratio is what recording costs.
+    """
+    script = _apply_script(tmp)
+    with contextlib.ExitStack() as stack:
+        bases = {
+            record: stack.enter_context(
+                _gunicorn(
+                    tmp / ("on" if record else "off"),
+                    {"DATABASE_URL": url, "OTIOSE_LIVE_RECORD": "1" if record else "0"},
+                )
+            )
+            for record in (False, True)
+        }
+        results: dict[bool, benchlib.WrkResult] = {}
+
+        def load(record: bool, seconds: float) -> None:
+            target = f"{bases[record]}/play/{SEED}/apply"
+            results[record] = benchlib.wrk(target, seconds, CONNECTIONS // 2, script=script)
+
+        for seconds in (WARMUP, SECONDS):
+            threads = [threading.Thread(target=load, args=(r, seconds)) for r in (False, True)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+    for result in results.values():
+        if result.non_2xx_3xx or result.socket_errors:
+            raise BenchError(f"apply failed under load: {result.raw}")
+    return results[False], results[True]
+
+
+def _count(url: str) -> int:
+    from otiose.stats import Stats
+
+    stats = Stats(url)
+    try:
+        return stats.posting(POSTING).applied
+    finally:
+        stats.close()
+
+
+def measure() -> list[Row]:
+    """Apply p99 with recording on vs off, on SQLite and PostgreSQL; and the write rate."""
+    benchlib.need_wrk()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="otiose-bench-stats-") as name:
+        tmp = Path(name)
+        for label, database in (("SQLite", sqlite), ("PostgreSQL", postgresql)):
+            with database(tmp) as url:
+                first = _pair(tmp, url)
+                second = _pair(tmp, url)
+                off = benchlib.combine(first[0], second[0])
+                on = benchlib.combine(first[1], second[1])
+                counted = _count(url)
+            if counted < on.requests:
+                raise BenchError(f"{label}: {on.requests} applications sent, {counted} counted")
+            ratio = on.p99_ms / off.p99_ms if off.p99_ms else float("inf")
+            rows.append(
+                (
+                    f"apply p99, recording on / off, {label} ({CONNECTIONS} connections)",
+                    f"{ratio:.2f}× ({on.p99_ms:.1f} / {off.p99_ms:.1f} ms)",
+                    f"≤ {TARGET}×",
+                    ratio <= TARGET,
+                )
+            )
+            rows.append(
+                (
+                    f"applications recorded/s, one server ({WORKERS} gthread workers), {label}",
+                    f"{on.rps:,.0f}/s (apply without recording: {off.rps:,.0f}/s)",
+                    "info",
+                    True,
+                )
+            )
+    return rows
+
+
+def main() -> int:
+    try:
+        rows = measure()
+    except BenchError as exc:
+        print(f"bench_stats: {exc}", file=sys.stderr)
+        return 1
+    for name, value, target, ok in rows:
+        print(f"{'PASS' if ok else 'MISS'}  {name}: {value} (target {target})")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
