@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test check lint schema export bench load clean
+.PHONY: run serve test check lint schema export bench load clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,6 +20,9 @@ node_modules/.installed: package.json package-lock.json
 
 run: $(STAMP)  ## serve the app on the embedded dev server, reloading on code and content edits
 	$(BIN)/flask --app app --debug run --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)  ## the production stack on 127.0.0.1:8080 (or PORT=…): nginx (deploy/nginx.conf) → gunicorn
+	$(BIN)/python scripts/serve.py
 
 test: $(STAMP) node_modules/.installed  ## lint, check the content, run every test (browser ones included)
 	$(BIN)/ruff check .

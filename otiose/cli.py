@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -230,7 +231,7 @@ def preview(path: Path, port: int) -> None:
     app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
 
 
-def schemas() -> dict[str, dict]:
+def schemas() -> dict[str, dict[str, Any]]:
     """File name -> JSON Schema, for every content format."""
     return {
         "specimen.schema.json": specimen_schema(),

@@ -2,21 +2,26 @@
 
     make bench            (or: .venv/bin/python scripts/bench.py)
 
-a. Throughput under wrk against gunicorn (2 workers), each route as a ratio to a static file of
-   the same size served by the same gunicorn. The twin is the route's own response body, copied
-   for the duration of the run to ``static/.bench-<route>.html`` (the app's /static route only
-   serves static/), and removed in a ``finally`` (``/static/.bench-*`` is in .gitignore in case
-   a run is killed with SIGKILL).
-b. Start-up: ``load_library`` over 100, 1,000 and 10,000 specimens, as a ratio to bare YAML
-   parsing (``yaml.load`` with ``CSafeLoader``) of the same files; plus the game Board and the
-   whole ``create_app``.
-c. ``Library.search`` latency over the 10,000-specimen library, in process.
-d. Bytes on the wire of the main pages with their CSS and JS, asking for ``gzip, br``.
-e. Lighthouse 12 scores, installed once into ``.bench-tools/``.
+Each figure is a ratio to a baseline measured seconds apart in the same run, or a bound:
 
-Only 127.0.0.1 is ever contacted. The machine is shared and noisy: the throughput targets are
-ratios measured seconds apart in the same run; absolute figures are for orientation. Exits 0
-when targets are missed (this is a report) and 1 if a benchmark could not run.
+a. Public pages through the production stack (scripts/serve.py: nginx with its proxy cache in
+   front of gunicorn), as a ratio to the same nginx serving the same pages as files from
+   ``flask export`` (what ``make export`` writes). Target ≥ 0.8×.
+b. Dynamic game requests (a board with a run in progress, an apply POST) through the same stack,
+   as a ratio to the cheapest Flask endpoint (a fixed 2 KB body, scripts/bench_app.py) in the
+   same gunicorn. Target ≥ 0.5×, p99 < 25 ms at 64 connections.
+c. Memory: each worker's RSS growth over 10,000 distinct boards, searches and static-path
+   spellings sent straight to gunicorn. Target ≤ 48 MB.
+d. Start-up: ``load_library`` over 100, 1,000 and 10,000 specimens, as a ratio to bare YAML
+   parsing of the same files.
+e. ``Library.search`` latency over the 10,000-specimen library, in process.
+f. Bytes on the wire of the main pages with their CSS and JS, through the stack.
+g. Lighthouse 12 scores through the stack, installed once into ``.bench-tools/``.
+h, i. Rows from scripts/bench_audit.py and scripts/bench_stats.py when they exist (each has
+   ``measure() -> list of (name, value, target, ok)``).
+
+Only 127.0.0.1 is ever contacted. Needs nginx, wrk, npm and Chromium. Exits 0 when targets are
+missed (this is a report) and 1 if a benchmark could not run.
 """
 
 from __future__ import annotations
@@ -24,14 +29,17 @@ from __future__ import annotations
 import gc
 import gzip
 import http.client
+import importlib
 import json
 import os
+import random
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -47,7 +55,8 @@ sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 import benchlib
 import fake_specimens
-from benchlib import CHROMIUM, CHROMIUM_ARGS, ROOT, BenchError, Server
+import serve
+from benchlib import CHROMIUM, CHROMIUM_ARGS, ROOT, BenchError
 
 BENCH_MD = ROOT / "BENCHMARKS.md"
 TOOLS = ROOT / ".bench-tools"
@@ -55,11 +64,21 @@ SEED = "abcdefgh"
 RECORD = "junior-machine-learning-engineer"
 POSTING = "new-deal-wing-riveter"
 HX = {"HX-Request": "true"}
+BASE = "http://127.0.0.1"  # OTIOSE_BASE_URL where a benchmark builds an app of its own
 
-WRK_SECONDS = 3  # each of four runs per route: route, twin, twin, route
+WRK_SECONDS = 3  # each of four runs per route: route, baseline, baseline, route
 WRK_WARMUP = 1
 WRK_CONNECTIONS = 32
+DYNAMIC_CONNECTIONS = 64
+STACK_WORKERS = 2
+MEMORY_N = 10_000
 SIZES = (100, 1_000, 10_000)
+RUN = ROOT / "build" / "bench"  # under build/: nginx's workers cannot read a private /tmp dir
+# other helpers' benchmarks: scripts/<module>.py with measure() -> [(name, value, target, ok)]
+HOOKS = {
+    "h": ("bench_audit", "h. The audit desk (scripts/bench_audit.py)"),
+    "i": ("bench_stats", "i. Live numbers (scripts/bench_stats.py)"),
+}
 
 
 # ---------------------------------------------------------------- results
@@ -100,11 +119,25 @@ class Report:
 
 
 SECTIONS = {
-    "a": "a. Throughput under wrk (gunicorn, 2 workers), as a ratio to a same-size static file",
-    "b": "b. Start-up: load + validate, as a ratio to bare YAML parsing",
-    "c": "c. Search latency over 10,000 specimens (Library.search, in process)",
-    "d": "d. Transferred bytes per page with its CSS and JS (Accept-Encoding: gzip, br)",
-    "e": "e. Lighthouse 12 (mobile defaults, simulated throttling)",
+    "a": "a. Public pages: nginx → gunicorn (the deploy stack) ÷ nginx serving the export",
+    "b": "b. Dynamic game requests ÷ the cheapest Flask endpoint, same gunicorn",
+    "c": "c. Memory per gunicorn worker over 30,000 distinct requests",
+    "d": "d. Start-up: load + validate, as a ratio to bare YAML parsing",
+    "e": "e. Search latency over 10,000 specimens (Library.search, in process)",
+    "f": "f. Transferred bytes per page with its CSS and JS (Accept-Encoding: gzip, br)",
+    "g": "g. Lighthouse 12 (mobile defaults, simulated throttling)",
+    **{key: title for key, (_, title) in HOOKS.items()},
+}
+
+
+BASELINES = {
+    "a": "nginx serving the same pages as plain files from the static export, on the same "
+    "machine in the same run: the fastest those bytes can be served here.",
+    "b": "`GET /bench/fixed`, a fixed 2 KB body from a bare Flask view in the same gunicorn "
+    "behind the same nginx: what any dynamic request costs before the game does anything.",
+    "c": "each worker's own RSS after a short warm-up; the target bounds the growth.",
+    "d": "bare YAML parsing (PyYAML's CSafeLoader) of the same files, no validation.",
+    "e–g": "none: absolute bounds (milliseconds, kilobytes, Lighthouse scores).",
 }
 
 
@@ -185,7 +218,7 @@ def bench_startup(report: Report, tmp: Path, keep: dict) -> None:
     from otiose.game.board import Board
     from otiose.web import create_app
 
-    s = "b"
+    s = "d"
     per_1k: dict[int, float] = {}
     for n in SIZES:
         root, files = _content_root(tmp, n)
@@ -199,7 +232,7 @@ def bench_startup(report: Report, tmp: Path, keep: dict) -> None:
             t_load.append(t)
         y, ld = _median(t_yaml), _median(t_load)
         t_board, _ = _timed(lambda library=library: Board(library))
-        config = {"CONTENT_ROOT": str(root), "SECRET_KEY": "bench-only"}
+        config = {"CONTENT_ROOT": str(root), "SECRET_KEY": "bench-only", "BASE_URL": BASE}
         t_app, _ = _timed(lambda config=config: create_app(config))
         per_1k[n] = ld.cpu / n * 1000
         nspec = len(library.specimens)  # type: ignore[union-attr]
@@ -272,7 +305,7 @@ def _describe(q: tuple) -> str:
 def bench_search(report: Report, keep: dict) -> None:
     library = keep.get("library")
     if library is None:
-        raise BenchError("no 10,000-specimen library (section b failed)")
+        raise BenchError("no 10,000-specimen library (section d failed)")
     all_ms: list[float] = []
     for category, queries in QUERIES.items():
         times: list[float] = []
@@ -290,7 +323,7 @@ def bench_search(report: Report, keep: dict) -> None:
         p50, p99 = _pct(times, 50), _pct(times, 99)
         shown = ", ".join(f"{_describe(q)}: {h:,}" for q, h in zip(queries, hits, strict=True))
         report.add(
-            "c",
+            "e",
             f"{category} p50 / p99 ({shown} hits)",
             f"{p50:.1f} / {p99:.1f} ms",
             "p99 < 20 ms",
@@ -298,7 +331,7 @@ def bench_search(report: Report, keep: dict) -> None:
         )
     p50, p99 = _pct(all_ms, 50), _pct(all_ms, 99)
     report.add(
-        "c",
+        "e",
         f"all {len(all_ms)} searches p50 / p99",
         f"{p50:.1f} / {p99:.1f} ms",
         "p99 < 20 ms",
@@ -373,8 +406,8 @@ PAGES = {
 TEXT_TYPES = ("text/", "javascript", "json", "svg", "xml")
 
 
-def bench_weight(report: Report, server: Server) -> None:
-    s = "d"
+def bench_weight(report: Report, server: serve.Stack) -> None:
+    s = "f"
     accept = {"Accept-Encoding": "gzip, br"}
     uncompressed: set[str] = set()
     for name, path in PAGES.items():
@@ -427,16 +460,7 @@ def _local(url: str) -> str:
     return u.path + (f"?{u.query}" if u.query else "")
 
 
-# ---------------------------------------------------------------- a. throughput
-
-ROUTES = [
-    # name, path, method, headers, body
-    ("file record", f"/specimens/{RECORD}", "GET", {}, ""),
-    ("taxonomy", "/specimens/", "GET", {}, ""),
-    ("search fragment", "/specimens/?q=engineer", "GET", {**HX, "HX-Target": "results"}, ""),
-    ("game board", f"/play/{SEED}", "GET", {}, ""),
-    ("apply (POST)", f"/play/{SEED}/apply", "POST", HX, f"posting={POSTING}"),
-]
+# ---------------------------------------------------------------- wrk helpers
 
 
 def _post_script(tmp: Path, name: str, body: str, headers: dict) -> Path:
@@ -449,60 +473,275 @@ def _post_script(tmp: Path, name: str, body: str, headers: dict) -> Path:
     return path
 
 
-def bench_throughput(report: Report, server: Server, tmp: Path, twins: list[Path]) -> None:
+def _settle(stack: serve.Stack, quiet_ms: float = 50, limit: float = 15) -> None:
+    """Wait until gunicorn answers /healthz promptly: requests queued by the last wrk run (whose
+    clients gave up) must not be charged to the next one."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        t = time.perf_counter()
+        stack.direct("/healthz")
+        if (time.perf_counter() - t) * 1000 < quiet_ms:
+            return
+        time.sleep(0.2)
+
+
+def _abba(
+    stack: serve.Stack, route: dict, base: dict, connections: int
+) -> tuple[benchlib.WrkResult, ...]:
+    """Route and baseline in the order A B B A, so drift in the machine's load hits both alike."""
+    benchlib.wrk(seconds=WRK_WARMUP, connections=8, **route)
+    benchlib.wrk(seconds=WRK_WARMUP, connections=8, **base)
+    runs = []
+    for load in (route, base, base, route):
+        _settle(stack)
+        runs.append(benchlib.wrk(seconds=WRK_SECONDS, connections=connections, **load))
+    a1, b1, b2, a2 = runs
+    return benchlib.combine(a1, a2), benchlib.combine(b1, b2)
+
+
+def _errors(*results: benchlib.WrkResult) -> int:
+    return sum(r.non_2xx_3xx + r.socket_errors for r in results)
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name)
+
+
+# ---------------------------------------------------------------- a. public pages vs nginx
+
+PUBLIC = [
+    # name, URL on the stack, request headers, the same bytes as a file in the export
+    ("file record", f"/specimens/{RECORD}", {}, f"specimens/{RECORD}.html"),
+    ("taxonomy", "/specimens/", {}, "specimens/index.html"),
+    ("search fragment", "/specimens/?q=engineer", {**HX, "HX-Target": "results"},
+     "bench/search-engineer.html"),
+    ("posting", f"/postings/{POSTING}", {}, f"postings/{POSTING}.html"),
+]  # fmt: skip
+
+
+def export_site(site: Path) -> None:
+    """What `make export` writes, into ``site``; the search fragment is added from the app."""
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "export", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "bench-export", "OTIOSE_BASE_URL": BASE},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if run.returncode != 0:
+        raise BenchError(f"flask export failed:\n{run.stderr[-2000:]}")
+
+
+def bench_public(report: Report, stack: serve.Stack, export_base: str, site: Path) -> None:
     s = "a"
-    for name, path, method, headers, body in ROUTES:
-        slug = name.split()[0] + ("-" + name.split()[1] if " " in name else "")
-        slug = "".join(c if c.isalnum() else "-" for c in slug)
-        first = fetch(server.base, path, method, headers, body)
+    for name, path, headers, file in PUBLIC:
+        first = fetch(stack.base, path, headers=headers)
         if first.status != 200:
-            raise BenchError(f"{method} {path} answered {first.status}")
-        twin = ROOT / "static" / f".bench-{slug}.html"
-        twins.append(twin)
-        twin.write_bytes(first.body)
-        twin_path = f"/static/{twin.name}"
-        check = fetch(server.base, twin_path)
-        if check.status != 200 or len(check.body) != len(first.body):
-            raise BenchError(f"the static twin {twin_path} did not come back whole")
-        script = _post_script(tmp, slug, body, headers) if method == "POST" else None
-        hdrs = {} if script else headers
-        url = server.base + path
-        benchlib.wrk(url, WRK_WARMUP, 8, headers=hdrs, script=script)
-        benchlib.wrk(server.base + twin_path, WRK_WARMUP, 8)
-        # A B B A: drift in the machine's load falls on the route and its twin alike
-        load = {
-            "route": dict(url=url, headers=hdrs, script=script),
-            "twin": dict(url=server.base + twin_path),
-        }
-        a1, b1, b2, a2 = (
-            benchlib.wrk(seconds=WRK_SECONDS, connections=WRK_CONNECTIONS, **load[k])
-            for k in ("route", "twin", "twin", "route")
+            raise BenchError(f"GET {path} answered {first.status}")
+        target = site / file
+        if not target.exists():  # only the search fragment: the export has no search
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(first.body)
+        static_path = "/" + file
+        baseline = fetch(export_base, static_path)
+        if baseline.status != 200:
+            raise BenchError(f"nginx did not serve the exported {static_path}: {baseline.status}")
+        again = fetch(stack.base, path, headers=headers)
+        cache = again.headers.get("x-cache-status", "none")
+        r, t = _abba(
+            stack,
+            dict(url=stack.base + path, headers=headers),
+            dict(url=export_base + static_path, headers=headers),
+            WRK_CONNECTIONS,
         )
-        r, t = benchlib.combine(a1, a2), benchlib.combine(b1, b2)
-        bad = r.non_2xx_3xx + r.socket_errors + t.non_2xx_3xx + t.socket_errors
+        bad = _errors(r, t)
         ratio = r.rps / t.rps
         report.add(
             s,
-            f"{name}: {method} {path} ({len(first.body):,} B) req/s, p50 / p99",
-            f"{r.rps:,.0f} req/s, {r.p50_ms:.1f} / {r.p99_ms:.1f} ms  |  static twin "
-            f"{t.rps:,.0f} req/s, {t.p50_ms:.1f} / {t.p99_ms:.1f} ms  |  ratio {ratio:.2f}× "
-            f"(p50 {t.p50_ms / r.p50_ms:.2f}×, p99 {t.p99_ms / r.p99_ms:.2f}×)"
-            + (f"  |  {bad} errors or non-2xx" if bad else ""),
-            "ratio ≥ 0.8",
+            f"{name}: GET {path} ({len(first.body):,} B; X-Cache-Status {cache}) vs "
+            f"{static_path} ({len(baseline.body):,} B)",
+            f"{r.rps:,.0f} vs {t.rps:,.0f} req/s = **{ratio:.2f}×**; p50 {r.p50_ms:.1f} vs "
+            f"{t.p50_ms:.1f} ms, p99 {r.p99_ms:.1f} vs {t.p99_ms:.1f} ms"
+            + (f"; {bad} errors or non-2xx" if bad else ""),
+            "≥ 0.8×",
             ratio >= 0.8 and not bad,
         )
     report.note(
         s,
-        f"wrk -t 2 -c {WRK_CONNECTIONS} --latency, after a {WRK_WARMUP}s warm-up at 8 "
-        f"connections, in the order route, twin, twin, route ({WRK_SECONDS}s each; req/s from "
-        "the summed requests, latencies the mean of the two runs); no Accept-Encoding "
-        "(identity bodies on both sides). The "
-        "static twin is the route's own response body copied to static/.bench-<route>.html "
-        "for the run and served by the app's /static route (send_file, ETag, the same "
-        "after-request hooks); ratio = route req/s ÷ twin req/s, latency ratios = twin ÷ "
-        "route. The twin of the POST is a GET (static files take no POST). gunicorn's sync "
-        "workers close every connection, so each request includes a TCP connect.",
+        "baseline: the same nginx serving the same pages as plain files from `flask --app app "
+        "export` (what `make export` writes; the search fragment, which the export leaves out, "
+        "saved from the app's own response) — the fastest this machine can serve those bytes.",
     )
+    report.note(
+        s,
+        f"wrk -t 2 -c {WRK_CONNECTIONS} --latency, {WRK_SECONDS} s each in the order route, "
+        "baseline, baseline, route after a 1 s warm-up at 8 connections; req/s from the summed "
+        "requests, latencies the mean of the two runs; no Accept-Encoding on either side. The "
+        "stack is `make serve`'s: nginx (deploy/nginx.conf, proxy_cache) → gunicorn "
+        f"(deploy/gunicorn.conf.py, {STACK_WORKERS} gthread workers) on a unix socket; "
+        "X-Cache-Status is that of a second request just before the run.",
+    )
+
+
+# ---------------------------------------------------------------- b. dynamic requests
+
+
+def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
+    s = "b"
+    origin = {"Origin": stack.base}
+    applied = fetch(stack.base, f"/play/{SEED}/apply", "POST", {**origin, **HX},
+                    f"posting={POSTING}")  # fmt: skip
+    cookie = applied.headers.get("set-cookie", "").split(";", 1)[0]
+    if applied.status != 200 or not cookie.startswith("session="):
+        raise BenchError(f"apply answered {applied.status} without a session cookie")
+    player = {"Cookie": cookie}
+    board = fetch(stack.base, f"/play/{SEED}", headers=player)
+    fixed = fetch(stack.base, "/bench/fixed")
+    if board.status != 200 or fixed.status != 200 or len(fixed.body) != 2048:
+        raise BenchError(f"board {board.status}, /bench/fixed {fixed.status} {len(fixed.body)} B")
+    routes = [
+        ("game board, run in progress", "GET", f"/play/{SEED}", player, "", board),
+        ("apply (POST, htmx)", "POST", f"/play/{SEED}/apply",
+         {**player, **origin, **HX}, f"posting={POSTING}", applied),
+    ]  # fmt: skip
+    base = dict(url=stack.base + "/bench/fixed")
+    for name, method, path, headers, body, sample in routes:
+        if method == "POST":
+            load = dict(url=stack.base + path, script=_post_script(tmp, _slug(name), body, headers))
+        else:
+            load = dict(url=stack.base + path, headers=headers)
+        r, t = _abba(stack, load, base, DYNAMIC_CONNECTIONS)
+        bad = _errors(r, t)
+        ratio = r.rps / t.rps
+        cache = sample.headers.get("x-cache-status", "none")
+        report.add(
+            s,
+            f"{name}: {method} {path} ({len(sample.body):,} B; X-Cache-Status {cache}) vs "
+            "GET /bench/fixed (2,048 B)",
+            f"{r.rps:,.0f} vs {t.rps:,.0f} req/s = **{ratio:.2f}×**"
+            + (f"; {bad} errors or non-2xx" if bad else ""),
+            "≥ 0.5×",
+            ratio >= 0.5 and not bad,
+        )
+        report.add(
+            s,
+            f"{name}: latency p50 / p90 / p99 at {DYNAMIC_CONNECTIONS} connections",
+            f"{r.p50_ms:.1f} / {r.p90_ms:.1f} / {r.p99_ms:.1f} ms (baseline p99 {t.p99_ms:.1f} ms)",
+            "p99 < 25 ms",
+            r.p99_ms < 25,
+        )
+    report.note(
+        s,
+        "baseline: the cheapest Flask endpoint, a fixed 2 KB text body (`GET /bench/fixed`, "
+        "added by scripts/bench_app.py to the real app) in the same gunicorn behind the same "
+        "nginx, so the ratio is the cost of the game's own work.",
+    )
+    report.note(
+        s,
+        f"wrk -t 2 -c {DYNAMIC_CONNECTIONS}, route / baseline / baseline / route, "
+        f"{WRK_SECONDS} s each; every request carries the session cookie of a run with one "
+        "application, so nginx passes it through (X-Cache-Status BYPASS) and the app renders "
+        "the player's board or verdict each time.",
+    )
+
+
+# ---------------------------------------------------------------- c. memory
+
+
+def _distinct_requests() -> dict[str, list[str]]:
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    rng = random.Random(9)
+    seeds: set[str] = set()
+    while len(seeds) < MEMORY_N:
+        seeds.add("".join(rng.choice(alphabet) for _ in range(8)))
+    words = ["engineer", "manager", "data", "cloud", "lead", "chief", "vibes", "ops", "x"]
+    return {
+        "boards": [f"/play/{seed}" for seed in sorted(seeds)],
+        "searches": [f"/specimens/?q={words[n % len(words)]}+{n}" for n in range(MEMORY_N)],
+        "static paths": [
+            "/static/" + "./" * (n % 100) + "css/" + "./" * (n // 100) + "site.css"
+            for n in range(MEMORY_N)
+        ],
+    }
+
+
+def _drive(stack: serve.Stack, paths: list[str], threads: int = 8) -> dict[int, int]:
+    """GET every path straight from gunicorn (past nginx); count answers by status."""
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    host = urlsplit(stack.base).netloc
+    chunks = [paths[i::threads] for i in range(threads)]
+
+    def run(chunk: list[str]) -> None:
+        conn = None
+        for n, path in enumerate(chunk):
+            if conn is None or n % 50 == 0:  # new connections now and then, to reach every worker
+                if conn is not None:
+                    conn.close()
+                conn = serve.UnixHTTPConnection(stack.socket, timeout=30)
+            conn.request("GET", path, headers={"Host": host, "Accept-Encoding": "gzip"})
+            r = conn.getresponse()
+            r.read()
+            with lock:
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+            if r.getheader("connection", "").lower() == "close":
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    workers = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return statuses
+
+
+def bench_memory(report: Report, stack: serve.Stack) -> None:
+    s = "c"
+    requests = _distinct_requests()
+    _drive(stack, [p for kind in requests.values() for p in kind[:200]])  # warm-up
+    pids = stack.workers()
+    before = {p: benchlib.rss_kib(p) or 0 for p in pids}
+    started = time.monotonic()
+    counts = []
+    for kind, paths in requests.items():
+        statuses = _drive(stack, paths)
+        counts.append(f"{kind}: " + ", ".join(f"{n:,}× {c}" for c, n in sorted(statuses.items())))
+    after = {p: benchlib.rss_kib(p) for p in pids}
+    if stack.workers() != pids:
+        raise BenchError(f"workers changed during the run: {pids} → {stack.workers()}")
+    for n, pid in enumerate(pids, 1):
+        grew = ((after[pid] or 0) - before[pid]) / 1024
+        report.add(
+            s,
+            f"worker {n}: RSS before → after {3 * MEMORY_N:,} distinct requests",
+            f"{before[pid] / 1024:.1f} MB → {(after[pid] or 0) / 1024:.1f} MB (**{grew:+.1f} MB**)",
+            "≤ +48 MB",
+            grew <= 48,
+        )
+    report.note(s, "answers: " + "; ".join(counts) + f" (in {time.monotonic() - started:.0f} s)")
+    report.note(
+        s,
+        f"{MEMORY_N:,} boards of distinct seeds, {MEMORY_N:,} distinct search queries and "
+        f"{MEMORY_N:,} spellings of /static/css/site.css (`/static/././css/./site.css` …), all "
+        "asking for gzip, sent straight to gunicorn's socket (past nginx, whose URI "
+        "normalisation and cache would hide what the app keeps) over 8 connections, reopened "
+        "every 50 requests so both workers take a share; RSS from /proc after a warm-up of 200 "
+        "of each.",
+    )
+
+
+# ---------------------------------------------------------------- h. other helpers' benchmarks
+
+
+def bench_hook(report: Report, key: str) -> None:
+    """Rows from scripts/<module>.py's ``measure() -> [(name, value, target, ok)]``."""
+    module = importlib.import_module(HOOKS[key][0])
+    for name, value, target, ok in module.measure():
+        report.add(key, str(name), str(value), str(target), None if ok is None else bool(ok))
 
 
 # ---------------------------------------------------------------- e. Lighthouse
@@ -535,8 +774,8 @@ def _lighthouse() -> Path:
     return binary
 
 
-def bench_lighthouse(report: Report, server: Server, tmp: Path) -> None:
-    s = "e"
+def bench_lighthouse(report: Report, server: serve.Stack, tmp: Path) -> None:
+    s = "g"
     if not Path(CHROMIUM).exists():
         raise BenchError(f"{CHROMIUM} is not installed (apt-get install chromium)")
     binary = _lighthouse()
@@ -588,7 +827,7 @@ def bench_lighthouse(report: Report, server: Server, tmp: Path) -> None:
     report.note(
         s,
         f"Lighthouse {version} from .bench-tools/ (npm install lighthouse@12, cached), Chromium "
-        f"{CHROMIUM}, against the gunicorn above after the wrk runs; failing audits are the "
+        f"{CHROMIUM}, against the stack above after the wrk runs; failing audits are the "
         "scored (weight > 0) audits under 1. Performance uses Lighthouse's default mobile "
         "emulation with simulated throttling and moves a point or two between runs.",
     )
@@ -612,8 +851,12 @@ def write_markdown(report: Report, info: dict[str, str], elapsed: float) -> None
         f"| Python | {info['python']} |",
         f"| gunicorn | {info['gunicorn']} |",
         f"| wrk | {info['wrk']} |",
+        f"| nginx | {info['nginx']} |",
         "",
     ]
+    out += ["Baselines, one line each:", ""]
+    out += [f"- **{key}.** {line}" for key, line in BASELINES.items()]
+    out.append("")
     counts = {k: sum(r.status == k for r in report.rows) for k in ("PASS", "MISS", "ERROR")}
     out += [
         f"**{counts['PASS']} targets met, {counts['MISS']} missed, "
@@ -644,36 +887,28 @@ def print_table(report: Report) -> None:
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the finally blocks: server stopped, twins gone
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: the stack is stopped
 
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _terminate)
     started = time.monotonic()
     info = benchlib.machine()
+    info["nginx"] = _nginx_version()
     print(f"Otiose benchmarks — {info['date']}")
     print(f"{info['uname']}\n{info['python']}, {info['cpus']} CPUs, {info['gunicorn']}")
     report = Report()
     keep: dict = {}
-    twins: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="otiose-bench-") as t:
         tmp = Path(t)
-        section(report, "b", lambda: bench_startup(report, tmp, keep))
-        section(report, "c", lambda: bench_search(report, keep))
+        section(report, "d", lambda: bench_startup(report, tmp, keep))
+        section(report, "e", lambda: bench_search(report, keep))
         keep.clear()
         gc.collect()
-        try:
-            with benchlib.gunicorn(tmp, workers=2) as server:
-                print(f"\ngunicorn pid {server.pid} on {server.base}", flush=True)
-                section(report, "d", lambda: bench_weight(report, server))
-                section(report, "a", lambda: bench_throughput(report, server, tmp, twins))
-                section(report, "e", lambda: bench_lighthouse(report, server, tmp))
-        except BenchError as exc:  # the server itself did not start
-            for key in "dae":
-                report.error(key, exc)
-        finally:
-            for twin in twins:
-                twin.unlink(missing_ok=True)
+        _stack_sections(report, tmp)
+    for key, (module, _) in HOOKS.items():
+        if (ROOT / "scripts" / f"{module}.py").exists():
+            section(report, key, lambda key=key: bench_hook(report, key))
     elapsed = time.monotonic() - started
     print_table(report)
     write_markdown(report, info, elapsed)
@@ -682,6 +917,43 @@ def main() -> int:
         print("some benchmarks could not run:\n  " + "\n  ".join(report.errors), file=sys.stderr)
         return 1
     return 0
+
+
+def _nginx_version() -> str:
+    try:
+        out = subprocess.run([serve.find_nginx(), "-v"], capture_output=True, text=True)
+    except serve.ServeError as exc:
+        return str(exc)
+    return out.stderr.strip().replace("nginx version: ", "")
+
+
+def _stack_sections(report: Report, tmp: Path) -> None:
+    """a, b, f and g on one stack (with the export beside it); c on a fresh one."""
+    try:
+        benchlib.need_wrk()
+        site = RUN / "site"
+        if site.exists():
+            shutil.rmtree(site)
+        print("\nexporting the site for the baseline …", flush=True)
+        export_site(site)
+        export_port = serve.free_port()
+        extra = serve.static_server(f"{serve.HOST}:{export_port}", site)
+        env = {"OTIOSE_WORKERS": str(STACK_WORKERS)}
+        with serve.stack(run=RUN / "stack", env=env, extra=extra, wsgi="bench_app:app") as st:
+            print(f"stack on {st.base}, export on port {export_port}", flush=True)
+            export_base = f"http://{serve.HOST}:{export_port}"
+            section(report, "f", lambda: bench_weight(report, st))
+            section(report, "a", lambda: bench_public(report, st, export_base, site))
+            section(report, "b", lambda: bench_dynamic(report, st, tmp))
+            section(report, "g", lambda: bench_lighthouse(report, st, tmp))
+        with serve.stack(run=RUN / "memory", env=env) as st:
+            section(report, "c", lambda: bench_memory(report, st))
+    except (BenchError, serve.ServeError) as exc:  # a tool is missing or the stack did not start
+        for key in "abcfg":
+            if not any(r.section == key for r in report.rows):
+                report.error(key, exc)
+    finally:
+        shutil.rmtree(RUN, ignore_errors=True)
 
 
 if __name__ == "__main__":

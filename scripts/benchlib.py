@@ -122,7 +122,12 @@ def gunicorn(
     port = free_port()
     log = log_dir / "gunicorn.log"
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
-    environ.update(SECRET_KEY=secrets.token_hex(32), PYTHONUNBUFFERED="1", **(env or {}))
+    environ.update(
+        SECRET_KEY=secrets.token_hex(32),
+        OTIOSE_BASE_URL=f"http://{HOST}:{port}",  # required in production
+        PYTHONUNBUFFERED="1",
+        **(env or {}),
+    )
     cmd = [
         sys.executable,
         "-m",

@@ -1,6 +1,7 @@
 """Screenshot every main page at desktop and phone widths, light and dark, into shots/.
 
-Usage: python scripts/screenshots.py [BASE_URL]   (default http://127.0.0.1:5000)
+Usage: python scripts/screenshots.py [BASE_URL] [NAME=PATH ...]   (default http://127.0.0.1:5000)
+With NAME=PATH arguments, only those pages are taken.
 Needs Debian's chromium at /usr/bin/chromium.
 """
 
@@ -21,12 +22,14 @@ PAGES = {
     "report": "/play/abcdefgh/report",
     "era": "/eras/postwar",
     "declassified": "/declassified",
+    "graeber": "/graeber",
     "posting": "/postings/junior-ml-engineer-new-grad",
     "404": "/specimens/no-such-role",
 }
 
 
 def main() -> None:
+    pages = dict(a.split("=", 1) for a in sys.argv[2:]) or PAGES
     out = Path("shots")
     out.mkdir(exist_ok=True)
     with sync_playwright() as p:
@@ -39,9 +42,10 @@ def main() -> None:
                 page = ctx.new_page()
                 page.goto(BASE + "/play/abcdefgh")
                 for pid in ("junior-ml-engineer-new-grad", "new-deal-wing-riveter"):
-                    page.click(f"#posting-{pid} button")
-                    page.wait_for_selector(f"#posting-{pid} .verdict")
-                for name, path in PAGES.items():
+                    if page.locator(f"#posting-{pid} button").count():
+                        page.click(f"#posting-{pid} button")
+                        page.wait_for_selector(f"#posting-{pid} .verdict")
+                for name, path in pages.items():
                     page.goto(BASE + path)
                     page.screenshot(path=out / f"{name}-{label}-{scheme}.png", full_page=True)
                 ctx.close()

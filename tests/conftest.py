@@ -48,6 +48,7 @@ def live_server() -> Iterator[str]:
     """The real app served on 127.0.0.1 in a thread, for the browser tests."""
     application = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"})
     server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
+    application.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

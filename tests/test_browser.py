@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from otiose.game.character import deal
+from otiose.web import state
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,7 @@ def axe_source() -> str:
 @pytest.fixture(scope="session")
 def fixed_run(app) -> dict[str, str]:
     """For the fixed seed: one posting it is hired for and one it is rejected from."""
-    site = app.extensions["otiose"]
+    site = state.site(app)
     character = deal(SEED)
     hired = rejected = None
     for era in site.library.eras:
@@ -288,8 +289,8 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
         == page.locator("#applicant-name").inner_text()
     )
 
-    # "Play this applicant" loads the run onto the stranger's own board.
-    other.get_by_role("link", name="Play this applicant").click()
+    # "Play on from this run" (a POST) loads the run onto the stranger's own board.
+    other.get_by_role("button", name="Play on from this run").click()
     other.wait_for_url(live_server + f"/play/{seed}")
     expect(other.locator("#tally")).to_contain_text(f"{len(outcomes)} applications")
     stamps = other.locator(".posting--applied")
@@ -351,6 +352,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
         "report": f"/play/{SEED}/report",
         "era": f"/eras/{run['era']}",
         "declassified": "/declassified",
+        "graeber": "/graeber",
         "posting": f"/postings/{run['posting']}",
         "custom": "/play/custom",
         "not-found": "/specimens/no-such-file",
@@ -430,3 +432,18 @@ def test_phone_width_has_no_horizontal_overflow(
                    + ' right=' + Math.round(e.getBoundingClientRect().right))"""
         )
         pytest.fail(f"{name} is {width}px wide at 390px:\n" + "\n".join(culprits))
+
+
+def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> None:
+    """htmx 2 swaps no 4xx/5xx by default; the htmx-config meta makes it show the error."""
+    page.goto(live_server + f"/play/{SEED}")
+    card = page.locator("article.posting").first
+    # a posting id the server does not know: the apply is refused with a 400
+    card.locator("input[name=posting]").evaluate("el => el.value = 'no-such-posting'")
+    with page.expect_response(lambda r: r.url.endswith("/apply")) as answer:
+        card.get_by_role("button").click()
+    assert answer.value.status == 400
+    sheet = page.locator(".error-sheet")
+    expect(sheet).to_be_visible()
+    expect(sheet).to_contain_text("posting")
+    assert page.url == live_server + f"/play/{SEED}"  # swapped in place, no navigation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from otiose.web import create_app
+from otiose.web import create_app, state
 from otiose.web.export import export, file_for
 
 
@@ -21,7 +21,7 @@ def test_url_mapping():
 
 def test_export_builds_and_every_link_resolves(tmp_path):
     app = create_app({"SECRET_KEY": "x", "TESTING": True})
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     out = tmp_path / "site"
     assert export(app, out) == []
     for sid in library.specimens:

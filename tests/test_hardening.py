@@ -28,7 +28,7 @@ from itsdangerous import URLSafeSerializer
 from otiose.content import ContentError, vocab
 from otiose.game import rules
 from otiose.game.character import SEED_ALPHABET, build, deal
-from otiose.web import ConfigError, create_app
+from otiose.web import ConfigError, create_app, state
 from otiose.web.game import MAX_RUNS
 
 SEED = "abcdefgh"
@@ -49,6 +49,7 @@ def prod_env(monkeypatch):
     """A clean environment, as on a server; the app logger is restored afterwards."""
     for name in ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OTIOSE_BASE_URL", "http://localhost")
     logger = logging.getLogger("otiose.web")
     saved = (logger.handlers[:], logger.level, logger.propagate)
     yield monkeypatch
@@ -86,6 +87,18 @@ def test_production_refuses_to_start_without_a_secret_key(prod_env):
         create_app({"SECRET_KEY": ""})
     # debug and testing make a throwaway key instead
     assert create_app({"TESTING": True}).config["SECRET_KEY"]
+
+
+def test_production_refuses_to_start_without_a_base_url(prod_env):
+    prod_env.setenv("SECRET_KEY", "s")
+    prod_env.delenv("OTIOSE_BASE_URL")
+    with pytest.raises(ConfigError) as exc:
+        create_app()
+    assert "OTIOSE_BASE_URL is not set" in str(exc.value)
+    prod_env.setenv("OTIOSE_BASE_URL", "https://otiose.example/sub/path")
+    with pytest.raises(ConfigError) as exc:
+        create_app()
+    assert "no path" in str(exc.value)
 
 
 def test_production_starts_with_a_secret_key_and_debug_off(prod_env):
@@ -291,12 +304,12 @@ def stamps(client, url: str) -> dict[str, str]:
 
 
 def truth(app, character, posting_id: str) -> str:
-    posting = app.extensions["otiose"].library.postings[posting_id]
+    posting = state.library(app).postings[posting_id]
     return "Hired" if rules.first_failure(posting.filters, character) is None else "Rejected"
 
 
 def rejecting(app, character) -> str:
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     return next(pid for pid in library.postings if truth(app, character, pid) == "Rejected")
 
 
@@ -385,8 +398,12 @@ def test_share_tokens_cannot_cross_salts_players_or_shapes(client, app):
     assert fresh.get(f"/play/custom/report?{older}").status_code == 400
     same = urlencode({**CUSTOM, "age": "030", "run": token})  # the same applicant, spelled long
     assert fresh.get(f"/play/custom/report?{same}").status_code == 200
-    # replaying a share link onto a board loads exactly its postings, with recomputed verdicts
+    # opening a share link on a board changes nothing (a GET); it shows the shared report
     r = fresh.get(f"/play/{SEED}?run={junk}")
+    assert r.status_code == 303 and "/report?run=" in r.headers["Location"]
+    assert stamps(fresh, f"/play/{SEED}") == {}
+    # adopting it (a POST) loads exactly its postings, with recomputed verdicts
+    r = fresh.post(f"/play/{SEED}/adopt", data={"run": junk})
     assert r.status_code == 303
     assert stamps(fresh, f"/play/{SEED}") == {pid: "Rejected"}
 
@@ -488,7 +505,7 @@ def test_extra_form_fields_cannot_buy_a_hire(client, app):
 def test_no_state_makes_a_hire_the_filters_do_not_give(app, seed, custom):
     """Every posting in the session, plus junk: each stamp is exactly what the rules say."""
     client = app.test_client()
-    ids = list(app.extensions["otiose"].library.postings)
+    ids = list(state.library(app).postings)
     dealt, built = deal(seed), build(custom)
     custom_key = "custom:" + ":".join(built.query().values())
     with client.session_transaction() as sess:

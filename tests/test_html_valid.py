@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from otiose.web import state
+
 ROOT = Path(__file__).resolve().parents[1]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SEED = "abcd2345"
@@ -47,7 +49,7 @@ def _tools() -> str:
 
 def _pages(app, client) -> dict[str, tuple[str, int]]:
     """Every page kind, as name -> (url, expected status)."""
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     pages: dict[str, tuple[str, int]] = {
         "home": ("/", 200),
         "taxonomy": ("/specimens/", 200),
@@ -60,6 +62,7 @@ def _pages(app, client) -> dict[str, tuple[str, int]]:
         "custom-board": ("/play/custom?" + "&".join(f"{k}={v}" for k, v in CUSTOM.items()), 200),
         "declassified": ("/declassified", 200),
         "about": ("/about", 200),
+        "graeber": ("/graeber", 200),
         "not-found": ("/no/such/page", 404),
         "not-found-specimen": ("/specimens/no-such-specimen", 404),
         "bad-request": ("/specimens/?sort=bogus", 400),
@@ -75,7 +78,7 @@ def _pages(app, client) -> dict[str, tuple[str, int]]:
 
 def _play(app, client) -> dict[str, str]:
     """Apply as a fixed seed to one posting in each of three eras; return board and reports."""
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     chosen = [library.postings_by_era[e.id][0].id for e in library.eras[:3]]
     for pid in chosen:
         response = client.post(f"/play/{SEED}/apply", data={"posting": pid})

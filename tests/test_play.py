@@ -10,6 +10,7 @@ from htmldoc import parse
 from itsdangerous import URLSafeSerializer
 
 from otiose.game.character import deal
+from otiose.web import state
 
 SEED = "abcdefgh"
 CUSTOM = urlencode(APPLICANT)
@@ -32,7 +33,7 @@ def test_play_deals_a_fresh_shareable_seed(client):
 
 
 def test_board_shows_character_and_eras_in_order(client, app):
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     doc = parse(client.get(f"/play/{SEED}").data)
     c = deal(SEED)
     assert doc.find(id="applicant-name").text == c.name
@@ -50,7 +51,7 @@ def test_apply_without_js_redirects_to_the_card_with_its_verdict(client, app):
     assert r.status_code == 303 and r.headers["Location"] == f"/play/{SEED}#posting-{pid}"
     doc = parse(client.get(f"/play/{SEED}").data)
     card = doc.find(id=f"posting-{pid}")
-    verdict = app.extensions["otiose"].board.verdict(pid, deal(SEED))
+    verdict = state.board(app).verdict(pid, deal(SEED))
     assert card.find(cls="verdict__stamp").text == ("Hired" if verdict.hired else "Rejected")
     assert "These filters pass" in card.find(cls="declass__odds").text
     assert doc.find(id="tally").text.startswith("1 application")
@@ -110,7 +111,7 @@ def test_report_counts_and_names_the_costliest_filter(client, app):
         apply(client, pid)
     doc = parse(client.get(f"/play/{SEED}/report").data)
     stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
-    report = app.extensions["otiose"].board.report(
+    report = state.board(app).report(
         deal(SEED),
         ["junior-ml-engineer-new-grad", "prompt-engineer-llm-behavior", "new-deal-wing-riveter"],
     )
@@ -129,13 +130,15 @@ def test_share_link_reproduces_the_run_without_cookies(client, app):
     share = doc.find(id="share-url").attrs["value"]
     assert "run=" in share
     fresh = app.test_client()
-    shared = parse(fresh.get(share.replace("http://localhost", "")).data)
+    assert share.startswith(app.config["BASE_URL"] + "/")  # from configuration, not the Host
+    shared = parse(fresh.get(share.removeprefix(app.config["BASE_URL"])).data)
     assert [r.text for r in shared.find_all("li", cls="ledger__row")] == [
         r.text for r in doc.find_all("li", cls="ledger__row")
     ]
-    # replaying loads the run onto the fresh player's board
-    replay = shared.find("a", cls="button").attrs["href"]
-    r = fresh.get(replay)
+    # adopting (a POST) loads the run onto the fresh player's board
+    form = shared.find("form", cls="share__adopt")
+    token = form.find("input").attrs["value"]
+    r = fresh.post(form.attrs["action"], data={"run": token})
     assert r.status_code == 303
     board = parse(fresh.get(r.headers["Location"]).data)
     assert board.find(id="tally").text.startswith("2 applications")

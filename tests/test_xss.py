@@ -26,7 +26,7 @@ import yaml
 from helpers import APPLICANT
 
 from otiose.content import vocab
-from otiose.web import create_app
+from otiose.web import create_app, state
 
 # Each payload either sets the sentinel ``window.__xss`` or opens a dialog if it ever runs.
 PAYLOADS = [
@@ -314,7 +314,7 @@ def assert_markdown_inert(doc: Any, cls: str, where: str) -> None:
 
 
 def test_the_corpus_validates_and_reaches_every_field(xss_app):
-    library = xss_app.extensions["otiose"].library
+    library = state.library(xss_app)
     assert len(library.specimens) == len(PAYLOADS)
     assert len(library.postings) == 2 * len(PAYLOADS)
     assert all(len(p) <= 100 for p in PAYLOADS), "search queries are cut at 100 characters"
@@ -616,7 +616,7 @@ def test_no_csp_violation_on_any_main_page_with_htmx_in_use(new_context, live_se
     def collect() -> None:
         seen.extend(f"{page.url}: {v}" for v in page.evaluate("window.__csp || []"))
 
-    library = app.extensions["otiose"].library
+    library = state.library(app)
     record = next(iter(library.specimens))
     era_id = library.eras[0].id
     posting_id = next(iter(library.postings))

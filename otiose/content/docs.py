@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .models import Era, Filters, Posting, Specimen
 from .rules import RULES
 
-MARKERS = {"field-reference": lambda: field_reference(), "rules": lambda: rules_table()}
+MARKERS: dict[str, Callable[[], str]] = {
+    "field-reference": lambda: field_reference(),
+    "rules": lambda: rules_table(),
+}
 
 
 def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
-        return defs[node["$ref"].rsplit("/", 1)[1]]
+        ref: dict[str, Any] = defs[node["$ref"].rsplit("/", 1)[1]]
+        return ref
     options = [o for o in node.get("anyOf", []) if o.get("type") != "null"]
     if len(options) == 1 and "description" not in options[0]:
         return {**_resolve(options[0], defs), **{k: v for k, v in node.items() if k != "anyOf"}}
@@ -34,7 +39,8 @@ def _describe(node: dict[str, Any], defs: dict[str, Any]) -> str:
         return "mapping"
     if "anyOf" in node:
         return " or ".join(_describe(o, defs) for o in node["anyOf"])
-    return {"string": "text", "integer": "whole number", "boolean": "true/false"}.get(kind, "value")
+    names = {"string": "text", "integer": "whole number", "boolean": "true/false"}
+    return names.get(str(kind), "value")
 
 
 def _limits(node: dict[str, Any]) -> str:
@@ -97,9 +103,14 @@ def rules_table() -> str:
     return "\n".join(lines)
 
 
+def _between(body: str) -> Callable[[re.Match[str]], str]:
+    """A substitution that keeps the start and end markers and puts ``body`` between them."""
+    return lambda m: f"{m.group(1)}{body}\n{m.group(2)}"
+
+
 def fill(text: str) -> str:
     """Replace the content between each ``<!-- name:start -->``/``<!-- name:end -->`` pair."""
     for name, make in MARKERS.items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
-        text = pattern.sub(lambda m, make=make: f"{m.group(1)}{make()}\n{m.group(2)}", text)
+        text = pattern.sub(_between(make()), text)
     return text

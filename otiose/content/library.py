@@ -6,6 +6,7 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from . import vocab
 from .models import Era, Posting, Specimen
@@ -50,7 +51,7 @@ class Library:
             postings={},
         )
         era_ids = [e.id for e in lib.eras]
-        for p in sorted(postings, key=lambda p: (p.posted or p.postedDate, p.id)):  # type: ignore[operator]
+        for p in sorted(postings, key=lambda p: (p.posted or date.min, p.postedDate, p.id)):
             if p.era in era_ids:
                 lib.postings[p.id] = p
                 lib.postings_by_era.setdefault(p.era, []).append(p)

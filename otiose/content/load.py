@@ -191,7 +191,8 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
     """Load all content under ``root``; raise ContentError with every problem found.
 
     With ``only``, every file is still loaded (cross-references need them) but only problems
-    in the named files are reported.
+    in the named files are reported. A symbolic link that leads out of ``root`` is never
+    followed: it is a problem (OT019), named by the link's own path.
     """
     root = root.resolve()
     problems: list[Problem] = []
@@ -207,28 +208,49 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
             problems.extend(exc.problems)
             return None
 
+    def inside(path: Path) -> bool:
+        """False (and a problem) for a symlink that leads out of the content folder."""
+        try:
+            target = str(path.resolve())
+            if path.resolve().is_relative_to(root):
+                return True
+        except (OSError, RuntimeError):  # a loop of links
+            target = "itself (a loop)"
+        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        msg = (
+            f"symbolic link to {target}, outside the content folder; content is read only "
+            "from inside it (copy the file in instead)"
+        )
+        problems.append(Problem(where, 1, msg, "OT019"))
+        return False
+
     spec_dir = root / "specimens"
-    for path in sorted(spec_dir.glob("*")) if spec_dir.is_dir() else []:
+    spec_ok = spec_dir.is_dir() and inside(spec_dir)
+    for path in sorted(spec_dir.glob("*")) if spec_ok else []:
+        if not inside(path):
+            continue
         if path.suffix == ".yaml" and path.is_file():
             if (s := attempt(load_specimen, path)) is not None:
                 specimens.append(s)
         elif not path.name.startswith("."):
             problems.append(_stray(path, root, "specimens are .yaml files"))
     era_dir = root / "eras"
-    for folder in sorted(era_dir.iterdir()) if era_dir.is_dir() else []:
-        if folder.name.startswith("."):
+    for folder in sorted(era_dir.iterdir()) if era_dir.is_dir() and inside(era_dir) else []:
+        if folder.name.startswith(".") or not inside(folder):
             continue
         if not folder.is_dir():
             problems.append(_stray(folder, root, "eras/ holds one folder per era"))
             continue
         era_file = folder / "era.yaml"
-        if not era_file.is_file():
+        if not inside(era_file):
+            pass  # reported by inside()
+        elif not era_file.is_file():
             msg = f"era folder '{folder.name}' has no era.yaml"
             problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
         elif (e := attempt(load_era, era_file)) is not None:
             eras.append(e)
         for path in sorted(folder.iterdir()):
-            if path.name == "era.yaml" or path.name.startswith("."):
+            if path.name == "era.yaml" or path.name.startswith(".") or not inside(path):
                 continue
             if path.suffix == ".md" and path.is_file():
                 if (p := attempt(load_posting, path)) is not None:
@@ -236,7 +258,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
             else:
                 problems.append(_stray(path, root, "an era folder holds era.yaml and <id>.md"))
 
-    stems = {p.stem for p in spec_dir.glob("*.yaml")} if spec_dir.is_dir() else set()
+    stems = {p.stem for p in spec_dir.glob("*.yaml")} if spec_ok else set()
     problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
         wanted = {display_path(Path(p).resolve(), root) for p in only}

@@ -120,7 +120,7 @@ class Specimen(Strict):
     id: Id = Field(description="Equals the file name without .yaml; lowercase-kebab.")
     title: Line = Field(description="The role's usual title.")
     family: FamilyId = Field(description="Taxonomy family (see otiose/data/families.yaml).")  # type: ignore[valid-type]
-    graeber: Graeber | None = Field(None, description="Graeber's bullshit-job type.")  # type: ignore[valid-type]
+    graeber: Graeber | None = Field(None, description="Graeber's bullshit-job type.")
     summary: Text = Field(description="One deadpan sentence for cards and taglines.")
     aliases: list[Line] = Field([], max_length=12, description="Known aliases / disguises.")
     org_chart: list[Line] = Field(
@@ -183,8 +183,10 @@ def _union_filter() -> Any:
     """ "any", false (non-members only) or true (members only)."""
 
     def check(v: Any) -> str | bool:
-        if v == "any" or isinstance(v, bool):
+        if isinstance(v, bool):
             return v
+        if v == "any":
+            return "any"
         raise _err(
             f'{v!r} is not allowed; use "any", false (non-members only) or true (members only)'
         )
@@ -286,7 +288,7 @@ class Posting(Strict):
     requirements: list[Text] = Field(min_length=1, max_length=20)
     filters: Filters = Field(description="Hidden until the player applies.")
     specimen: Id | None = Field(None, description="Optional id of a specimen for this role.")
-    tells: dict[FilterKey, int] = Field(  # type: ignore[valid-type]
+    tells: dict[FilterKey, int] = Field(
         {},
         description=(
             "Optional: for a filter the ad gives away, the number (1 = first) of the requirement "

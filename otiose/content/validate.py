@@ -79,11 +79,11 @@ def problems_from(
                 msg = f"'{name}' is empty; write some text or remove the key"
             out.append(Problem(display, line, msg, "OT012"))
         else:
-            out.append(Problem(display, line, f"'{name}': {_message(err)}", "OT013"))
+            out.append(Problem(display, line, f"'{name}': {_message(dict(err))}", "OT013"))
     return out
 
 
-def _clean_loc(loc: tuple, data: Any) -> Loc:
+def _clean_loc(loc: tuple[str | int, ...], data: Any) -> Loc:
     """Drop pydantic's own steps (like ``function-plain[check()]``) but never a key that is
     really in the file, even one that holds a ``[``."""
     out: list[str | int] = []
@@ -108,10 +108,10 @@ def _message(err: dict[str, Any]) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind in ("string_too_long", "too_long"):
-        return err["msg"].replace("String should", "must").replace("List should", "must")
+        return str(err["msg"]).replace("String should", "must").replace("List should", "must")
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
-    return err["msg"].replace("Input should be", "must be")
+    return str(err["msg"]).replace("Input should be", "must be")
 
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:

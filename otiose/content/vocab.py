@@ -42,6 +42,31 @@ def currencies() -> dict[str, Currency]:
     return {item["code"]: Currency(**item) for item in raw}
 
 
+@dataclass(frozen=True)
+class GraeberType:
+    id: str
+    name: str
+    means: str
+    test: str
+    examples: str
+
+
+@dataclass(frozen=True)
+class Book:
+    author: str
+    title: str
+    publisher: str
+    year: int
+    chapter: int
+
+
+@cache
+def graeber_types() -> tuple[tuple[GraeberType, ...], Book]:
+    """David Graeber's five kinds of bullshit job, and the book they come from."""
+    raw = yaml.safe_load((DATA / "graeber.yaml").read_text(encoding="utf-8"))
+    return tuple(GraeberType(**item) for item in raw["types"]), Book(**raw["source"])
+
+
 GRAEBER = ("flunky", "goon", "duct-taper", "box-ticker", "taskmaster")
 
 GENDERS = ("male", "female", "nonbinary")

@@ -29,6 +29,10 @@ _T = "tag:yaml.org,2002:"
 _STR = _T + "str"
 _SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 _constructor = SafeConstructor()
+# Brackets that open and close flow collections, found without looking at anything else.
+_FLOW = re.compile(r"[\[\]{}]")
+_DEPTH_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 # An anchor or alias is '&name' or '*name' where a value can start: after a line start, space,
 # '[', '{', ',' or ':'. Prose such as "R&D" never matches; a false alarm only costs a rescan.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
@@ -84,6 +88,10 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
     if "\t" in text:
         _check_tabs(text, display, line_offset, problems)
     try:
+        # before anything builds a tree: the composer recurses once per level, and ~50,000
+        # nested '[' overflow the C stack (the process dies with SIGSEGV, no exception)
+        if _maybe_deep(text):
+            _check_depth(text, display, line_offset)
         # cheap tests first; the event scan is a second parse
         if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
             _check_anchors(text, display, line_offset, problems)
@@ -112,6 +120,49 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
     if problems:
         raise ContentError(problems)
     return located
+
+
+def _maybe_deep(text: str) -> bool:
+    """Whether ``text`` could nest more than MAX_DEPTH levels; cheap, and never wrong when False.
+
+    Each block level takes at least one more column of indentation or one more "- ", "? " or
+    ": " before a line's content; each flow level takes one '[' or '{'. So the depth is at most
+    the longest run of spaces, tabs, '-', '?' and ':' that starts a line, plus one, plus the
+    deepest bracket nesting (counted over the whole text, quotes and all, which can only
+    overcount). Real content is a few levels deep and never gets past this test.
+    """
+    deepest = text.count("[") + text.count("{")  # at most this deep, and usually tiny
+    if deepest >= MAX_DEPTH // 2:
+        flow = deepest = 0
+        for m in _FLOW.finditer(text):
+            if m.group() in "[{":
+                flow += 1
+                deepest = max(deepest, flow)
+            elif flow:
+                flow -= 1
+    room = MAX_DEPTH - deepest - 1  # the longest line prefix that cannot be too deep
+    if room < 0:
+        return True
+    prefix = rf"[ \t?:-]{{{room + 1},}}"
+    # "\n" first, not "^" with re.M: a literal lets the search skip ahead (ten times faster)
+    return re.match(prefix, text) is not None or re.search("\n" + prefix, text) is not None
+
+
+def _check_depth(text: str, display: str, offset: int) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, from the parser's events (which do not recurse)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, _DEPTH_EVENTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 + offset
+                    msg = f"nested more than {MAX_DEPTH} levels deep; flatten this structure"
+                    raise ContentError([Problem(display, line, msg, "OT013")])
+            elif isinstance(event, _END_EVENTS):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: the real parse reports it, and stops before it gets deeper
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:

@@ -18,7 +18,7 @@ from ..content import vocab
 from . import population as pop
 
 SEED_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
-SEED_RE = re.compile(rf"^[{SEED_ALPHABET}]{{8}}$")
+SEED_RE = re.compile(rf"\A[{SEED_ALPHABET}]{{8}}\Z")  # \Z: "$" would let "abcdefgh\n" in
 
 FIRST_NAMES = {
     "female": [
@@ -180,12 +180,22 @@ class Character:
         """The seven attributes the filters read, keyed as in the custom-character URL."""
         return {key: getattr(self, key) for key in ATTRIBUTES}
 
+    @property
+    def key(self) -> str:
+        """The one key a run is stored under: the seed, or the hand-built attributes."""
+        return self.seed if self.seed is not None else custom_key(self.query())
+
     def query(self) -> dict[str, str]:
         """The attributes as query parameters for ``/play/custom``."""
         return {
             k: (str(v).lower() if isinstance(v, bool) else str(v))
             for k, v in self.attributes().items()
         }
+
+
+def custom_key(query: dict[str, str]) -> str:
+    """The key of a hand-built applicant from its canonical query values."""
+    return "custom:" + ":".join(query[a] for a in ATTRIBUTES)
 
 
 def new_seed() -> str:
@@ -297,8 +307,8 @@ def build(params: dict[str, str]) -> Character:
     age = int(age_text)
     if not vocab.MIN_AGE <= age <= vocab.MAX_AGE:
         raise BadCharacter(f"age must be from {vocab.MIN_AGE} to {vocab.MAX_AGE}; got {age}")
-    key = "custom:" + ":".join(params[a] for a in ATTRIBUTES)
     gender = params["gender"]
+    key = custom_key({**params, "age": str(age)})  # "030" and "30" are one applicant
     return Character(
         name=_name(key, gender),
         gender=gender,

@@ -108,7 +108,7 @@ def is_active(filters: Filters, key: str) -> bool:
     if key == "maxAge":
         return filters.maxAge < vocab.MAX_AGE
     if key == "union":
-        return filters.union != "any"
+        return bool(filters.union != "any")
     return len(allowed(filters, key)) < len(CHOICES[key])
 
 

@@ -281,12 +281,12 @@ class Stats:
     def postings(self) -> dict[str, Counts]:
         """Every posting anyone applied to: its counts (for the ranking's hire rate)."""
         stmt = select(Application.posting_id, func.count(), HIRED).group_by(Application.posting_id)
-        rows = self._call(lambda c: c.execute(stmt).all())
-        return {pid: Counts(int(n), int(h or 0)) for pid, n, h in rows}
+        rows: list[Any] = self._call(lambda c: list(c.execute(stmt)))
+        return {str(pid): Counts(int(n), int(h or 0)) for pid, n, h in rows}
 
     def scores(self, day: date) -> dict[int, int]:
         """How the daily runs of ``day`` scored: offers -> number of runs."""
-        rows = self._call(lambda c: c.execute(SCORES, {"day": day}).all())
+        rows: list[Any] = self._call(lambda c: list(c.execute(SCORES, {"day": day})))
         return {int(score or 0): int(n) for score, n in rows}
 
     def standing(self, run_id: str, day: date) -> Standing | None:
@@ -295,7 +295,8 @@ class Stats:
 
     def standing_of(self, digest: str, day: date) -> Standing | None:
         """:meth:`standing` for a run given by its stored digest (what a report page links)."""
-        applied, hired = self._call(lambda c: c.execute(MINE, {"run": digest, "day": day}).one())
+        row: Any = self._call(lambda c: c.execute(MINE, {"run": digest, "day": day}).one())
+        applied, hired = row
         if not applied:
             return None
         histogram = self.scores(day)

@@ -9,15 +9,20 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
+from flask_compress import Compress
 
 from ..content import ContentError
-from . import assets, caching, compression, present, security
+from . import assets, present, security, state
 from .hx import htmx
 from .site import Site
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -40,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         CONTENT_ROOT=os.environ.get("OTIOSE_CONTENT", str(ROOT)),
         SECRET_KEY=os.environ.get("SECRET_KEY"),
+        BASE_URL=os.environ.get("OTIOSE_BASE_URL", ""),
         REPO_URL=os.environ.get("OTIOSE_REPO_URL", ""),
         HSTS=os.environ.get("OTIOSE_HSTS", "") == "1",
         TRUSTED_PROXIES=int(os.environ.get("OTIOSE_TRUSTED_PROXIES", "0") or 0),
@@ -48,7 +54,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
         MAX_FORM_PARTS=50,
-        PAGE_CACHE_SIZE=4096,
+        COMPRESS_ALGORITHM=["gzip"],
+        COMPRESS_ALGORITHM_STREAMING=["gzip"],
+        COMPRESS_LEVEL=6,
+        COMPRESS_MIN_SIZE=512,
+        COMPRESS_REGISTER=False,
     )
     if config:
         app.config.update(config)
@@ -63,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 "behind one load balancer needs the same value."
             )
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    _configure_base_url(app, dev)
     if not dev:
         _log_requests_to_stderr(app)
 
@@ -75,13 +86,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         except ContentError:
             if not app.debug:
                 raise
-    app.extensions["otiose"] = site
+    state.install(app, site)
 
     htmx.init_app(app)
     security.init_app(app)
-    caching.init_app(app)
     assets.init_app(app)
-    compression.init_app(app)
+    _compress(app)
     present.init_app(app)
 
     from . import errors, game, live, pages, specimens, timeline
@@ -94,6 +104,42 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(live.bp)
     errors.init_app(app)
     return app
+
+
+def _compress(app: Flask) -> None:
+    """flask-compress for text responses to GET, HEAD and POST (an OPTIONS answer has no body)."""
+    compress = Compress(app)
+
+    @app.after_request
+    def _compressed(response: Response) -> Response:
+        if request.method == "OPTIONS":
+            return response
+        return compress.after_request(response)
+
+
+def _configure_base_url(app: Flask, dev: bool) -> None:
+    """Absolute URLs come from ``OTIOSE_BASE_URL``, never from a request's Host header.
+
+    In production it is required, and requests for any other host are refused (Flask's
+    ``TRUSTED_HOSTS``), so no client can put its own host into a page another client gets.
+    """
+    base = app.config["BASE_URL"].rstrip("/")
+    if not base:
+        if not dev:
+            raise ConfigError(
+                "OTIOSE_BASE_URL is not set. Set it to the site's public address, e.g. "
+                "https://otiose.example; links in pages and feeds are built from it."
+            )
+        base = DEV_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+        raise ConfigError(
+            f"OTIOSE_BASE_URL must look like https://host[:port] with no path; got {base!r}"
+        )
+    app.config["BASE_URL"] = base
+    if not dev and app.config.get("TRUSTED_HOSTS") is None:
+        extra = os.environ.get("OTIOSE_TRUSTED_HOSTS", "")
+        app.config["TRUSTED_HOSTS"] = [parts.netloc, *filter(None, extra.split(","))]
 
 
 def _log_requests_to_stderr(app: Flask) -> None:

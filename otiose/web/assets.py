@@ -24,7 +24,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _long_cache(response: Response) -> Response:
-        if request.endpoint == "static" and response.status_code in (200, 304):
+        if (
+            request.endpoint == "static"
+            and request.method in ("GET", "HEAD")
+            and response.status_code in (200, 304)
+        ):
             name = (request.view_args or {}).get("filename", "")
             # fonts are referenced from the CSS without ?v=; a font's bytes never change under
             # its file name (a new cut gets a new name), so it may be cached for good

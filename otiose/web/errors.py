@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, SecurityError
+from werkzeug.wrappers import Response
 
+from . import state
 from .hx import htmx
 
 STAMPS = {
@@ -17,9 +19,14 @@ STAMPS = {
 }
 
 
+def wants_json() -> bool:
+    """Every ``.json`` and ``/api/`` URL answers JSON, its errors included."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
 def render_error(code: int, title: str, message: str) -> tuple[str, int] | Response:
     """The error page (or, for htmx, its fragment; under /api/, JSON) with the right status."""
-    if request.path.startswith("/api/"):
+    if wants_json():
         response = jsonify(error=message or title)
         response.status_code = code
         return response
@@ -37,7 +44,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _content_problems() -> tuple[str, int] | None:
-        site = app.extensions["otiose"]
+        site = state.site()
         site.refresh()
         if site.error is not None and request.endpoint != "static":
             return render_template("content_errors.html", error=site.error), 500
@@ -47,6 +54,10 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException) -> tuple[str, int] | Response:
         if exc.code is None or exc.code < 400:
             return exc.get_response()
+        if isinstance(exc, SecurityError):  # an untrusted Host: no URL can be built for it
+            return Response(
+                "This site does not answer to that host name.\n", 400, mimetype="text/plain"
+            )
         titles = {404: "No such file", 405: "Method not allowed", 500: "Something broke"}
         title = titles.get(exc.code, exc.name)
         message = exc.description or ""

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
 
+from . import state
+
 LINK = re.compile(r'(href|action|src)="(/[^"]*)"')
 
 
@@ -36,6 +38,7 @@ def file_for(url: str) -> str | None:
     fixed = {
         "/eras/": "eras/index.html",
         "/declassified": "declassified.html",
+        "/graeber": "graeber.html",
         "/about": "about.html",
         "/api/postings/": "api/postings/index.json",
         "/specimens/schema.json": "specimens/schema.json",
@@ -64,15 +67,15 @@ def _anchor(url: str) -> str:
 def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[str]:
     """Write the site to ``out``; return the internal links that could not be exported."""
     app.config["STATIC_EXPORT"] = True
+    app.config["BASE_URL"] = base_url.rstrip("/")
     app.logger.setLevel(logging.WARNING)
-    site = app.extensions["otiose"]
-    library = site.library
+    library = state.library(app)
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(Path(app.static_folder or "static"), out / "static")
     client = app.test_client()
     queue: deque[str] = deque(
-        ["/", "/specimens/", "/eras/", "/declassified", "/about", "/api/postings/"]
+        ["/", "/specimens/", "/eras/", "/declassified", "/about", "/graeber", "/api/postings/"]
         + [f"/specimens/{i}" for i in library.specimens]
         + [f"/eras/{e.id}" for e in library.eras]
         + [f"/postings/{p}" for p in library.postings]

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -22,30 +21,18 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
 
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
-from . import live
-from .caching import serve
-from .cards import Cards
+from . import live, state
+from .http import private
 from .hx import htmx
+from .present import absolute_url
 
 bp = Blueprint("game", __name__)
 
 MAX_RUNS = 4  # runs remembered per browser
 MAX_TOKEN = 4000
-
-
-def _site():
-    return current_app.extensions["otiose"]
-
-
-def _cards() -> Cards:
-    """The board's pre-rendered markup for the library now loaded."""
-    library = _site().library
-    cards = current_app.extensions.get("cards")
-    if cards is None or cards.library is not library:
-        cards = current_app.extensions["cards"] = Cards(library)
-    return cards
 
 
 def _serializer() -> URLSafeSerializer:
@@ -55,18 +42,17 @@ def _serializer() -> URLSafeSerializer:
 # ---------------------------------------------------------------- characters
 
 
-def _character(seed: str | None) -> tuple[Character, str]:
-    """The character for this request and the key its run is stored under."""
+def _character(seed: str | None) -> Character:
+    """The character for this request: dealt from the seed, or built from the query."""
     if seed is not None:
         if not SEED_RE.match(seed):
             abort(404, "That is not a character seed. Seeds are eight letters and digits.")
-        return deal(seed), seed
+        return deal(seed)
     params = {k: v for k, v in request.args.items() if k != "run"}
     try:
-        character = build(params)
+        return build(params)
     except BadCharacter as exc:
         abort(400, f"This applicant cannot be assembled: {exc}.")
-    return character, "custom:" + ":".join(character.query().values())
 
 
 def _endpoint(name: str, seed: str | None) -> str:
@@ -74,7 +60,7 @@ def _endpoint(name: str, seed: str | None) -> str:
 
 
 def _url(name: str, seed: str | None, character: Character, **extra: Any) -> str:
-    args = {"seed": seed} if seed is not None else character.query()
+    args: dict[str, Any] = {"seed": seed} if seed is not None else dict(character.query())
     return url_for(_endpoint(name, seed), **args, **extra)
 
 
@@ -83,7 +69,7 @@ def _url(name: str, seed: str | None, character: Character, **extra: Any) -> str
 
 def _runs() -> list[list[Any]]:
     """The session's runs, keeping only well-formed entries that name real postings."""
-    postings = _site().library.postings
+    postings = state.library().postings
     raw = session.get("runs")
     clean: list[list[Any]] = []
     if isinstance(raw, list):
@@ -123,7 +109,7 @@ def _from_token(token: str, key: str) -> list[str]:
         data = _serializer().loads(token)
     except BadSignature:
         abort(400, "That share link has been altered or was not issued here.")
-    postings = _site().library.postings
+    postings = state.library().postings
     if (
         not isinstance(data, list)
         or len(data) != 2
@@ -145,7 +131,7 @@ def play() -> Response:
 
 
 @bp.get("/play/<seed>")
-def board(seed: str) -> Response | str:
+def board(seed: str) -> Response:
     """The board: the character and every era's postings; applied ones show their verdicts."""
     return _board(seed)
 
@@ -159,103 +145,126 @@ def custom_board() -> Response | str:
 
 
 def _board(seed: str | None) -> Response:
-    character, key = _character(seed)
+    character = _character(seed)
     token = request.args.get("run")
     if token is not None:
-        _save(key, _from_token(token, key))
-        return redirect(_url("board", seed, character), code=303)
-    return _render_board(seed, character, key)
-
-
-def _render_board(seed: str | None, character: Character, key: str) -> Response:
-    site = _site()
-    applied = _applied(key)
-
-    def render() -> str:
-        verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
-        return render_template(
-            "play.html",
-            character=character,
-            seed=seed,
-            eras=site.library.eras,
-            board_html=_cards().board(verdicts, _url("apply", seed, character)),
-            verdicts=verdicts,
-            report_url=_url("report", seed, character),
-            offers=sum(v.hired for v in verdicts.values()),
-            nav="play",
-        )
-
-    # A board is a function of the character and the postings applied to; the rendered page is
-    # kept in the bounded page cache under exactly that key.
-    response = serve(("board", key, tuple(applied), id(site.library)), render, private=True)
-    response.vary.add("Cookie")
-    return response
+        # A GET never changes a run: a shared run opens read-only, and adopting it is a POST.
+        if _from_token(token, character.key) == _applied(character.key):
+            return redirect(_url("board", seed, character), code=303)
+        return redirect(_url("report", seed, character, run=token), code=303)
+    board = state.board()
+    applied = _applied(character.key)
+    verdicts = {pid: board.verdict(pid, character) for pid in applied}
+    html = render_template(
+        "play.html",
+        character=character,
+        seed=seed,
+        eras=state.library().eras,
+        by_era=state.library().postings_by_era,
+        verdicts=verdicts,
+        apply_url=_url("apply", seed, character),
+        report_url=_url("report", seed, character),
+        offers=sum(v.hired for v in verdicts.values()),
+        nav="play",
+    )
+    return private(current_app.make_response(html))
 
 
 @bp.post("/play/<seed>/apply")
-def apply(seed: str) -> Response | str:
+def apply(seed: str) -> Response:
     """Apply to one posting. htmx gets the posting's card with its verdict; others a redirect."""
     return _apply(seed)
 
 
 @bp.post("/play/custom/apply")
-def custom_apply() -> Response | str:
+def custom_apply() -> Response:
     """Apply as a hand-built character."""
     return _apply(None)
 
 
-def _apply(seed: str | None) -> Response | str:
-    character, key = _character(seed)
-    site = _site()
+def _apply(seed: str | None) -> Response:
+    character = _character(seed)
+    library, board = state.library(), state.board()
     posting_id = request.form.get("posting", "")
-    posting = site.library.postings.get(posting_id)
+    posting = library.postings.get(posting_id)
     if posting is None:
-        abort(400, "Apply to a posting that is on the board.")
-    applied = _applied(key)
+        abort(400, "Apply to a posting that is on the board (form field 'posting').")
+    applied = _applied(character.key)
     if posting_id not in applied:
         applied = [*applied, posting_id]
-        _save(key, applied)
-        live.record(site.board.verdict(posting_id, character), live.session_run(key), daily=False)
+        _save(character.key, applied)
+        live.record(board.verdict(posting_id, character), live.session_run(character.key), False)
+    response: Response
     if htmx:
-        verdicts = {pid: site.board.verdict(pid, character) for pid in applied}
-        cards = _cards()
-        offers = sum(v.hired for v in verdicts.values())
-        tally = cards.tally(_url("report", seed, character), len(applied), offers)
-        response = current_app.make_response(cards.applied(verdicts[posting_id]) + tally)
-        response.vary.add("HX-Request")
-        return response
-    response = redirect(_url("board", seed, character, _anchor=f"posting-{posting_id}"), code=303)
+        verdicts = {pid: board.verdict(pid, character) for pid in applied}
+        response = current_app.make_response(
+            render_template(
+                "_posting.html",
+                p=posting,
+                verdict=verdicts[posting_id],
+                oob=True,
+                applications=len(applied),
+                offers=sum(v.hired for v in verdicts.values()),
+                report_url=_url("report", seed, character),
+            )
+        )
+    else:
+        anchor = f"posting-{posting_id}"
+        response = redirect(_url("board", seed, character, _anchor=anchor), code=303)
     response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@bp.post("/play/<seed>/adopt")
+def adopt(seed: str) -> Response:
+    """Take over a shared run (a signed token in the form) as this browser's run."""
+    return _adopt(seed)
+
+
+@bp.post("/play/custom/adopt")
+def custom_adopt() -> Response:
+    """Take over a shared run of a hand-built character."""
+    return _adopt(None)
+
+
+def _adopt(seed: str | None) -> Response:
+    character = _character(seed)
+    token = request.form.get("run")
+    if token is None:
+        abort(400, "Send the shared run to take over (form field 'run').")
+    _save(character.key, _from_token(token, character.key))
+    return redirect(_url("board", seed, character), code=303)
+
+
 @bp.get("/play/<seed>/report")
-def report(seed: str) -> str:
+def report(seed: str) -> Response:
     """The run report; with ``?run=`` it shows a shared run without touching the session."""
     return _report(seed)
 
 
 @bp.get("/play/custom/report")
-def custom_report() -> str:
+def custom_report() -> Response:
     """The run report of a hand-built character."""
     return _report(None)
 
 
-def _report(seed: str | None) -> str:
-    character, key = _character(seed)
+def _report(seed: str | None) -> Response:
+    character = _character(seed)
     token = request.args.get("run")
     shared = token is not None
-    applied = _from_token(token, key) if token is not None else _applied(key)
-    site = _site()
-    share_token = _token(key, applied)
-    return render_template(
+    applied = _from_token(token, character.key) if token is not None else _applied(character.key)
+    share_token = _token(character.key, applied)
+    html = render_template(
         "report.html",
-        report=site.board.report(character, applied),
+        report=state.board().report(character, applied),
         character=character,
         seed=seed,
         shared=shared,
-        share_url=_url("report", seed, character, run=share_token, _external=True),
-        replay_url=_url("board", seed, character, run=share_token),
+        share_token=share_token,
+        share_url=absolute_url(_url("report", seed, character, run=share_token)),
+        adopt_url=_url("adopt", seed, character),
         board_url=_url("board", seed, character),
         nav="play",
     )
+    return private(current_app.make_response(html))

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
     Flask,
-    Response,
     abort,
     current_app,
     redirect,
@@ -31,11 +31,15 @@ from flask import (
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
 
 from ..game.board import Verdict
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
+from . import state
+from .http import public
 from .hx import htmx
 
+T = TypeVar("T")
 bp = Blueprint("live", __name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -142,17 +146,15 @@ def players(posting_id: str) -> dict[str, int] | None:
 
 def sightings(specimen_id: str) -> int | None:
     """Sightings of one specimen for its JSON, or None while unavailable."""
-    result: int | None = _read(lambda s: s.sightings(specimen_id))
-    return result
+    return _read(lambda s: s.sightings(specimen_id))
 
 
 def hire_rates() -> dict[str, Counts] | None:
     """Every posting's players' counts (for the ranking), or None while unavailable."""
-    result: dict[str, Counts] | None = _read(lambda s: s.postings())
-    return result
+    return _read(lambda s: s.postings())
 
 
-def _read(fn: Any) -> Any:
+def _read(fn: Callable[[Stats], T]) -> T | None:
     service = stats()
     if service is None:
         return None
@@ -165,10 +167,6 @@ def _read(fn: Any) -> Any:
 # ---------------------------------------------------------------- fragments
 
 
-def _library() -> Any:
-    return current_app.extensions["otiose"].library
-
-
 def _fragment(template: str, page_title: str, **context: Any) -> Response:
     """The fragment for htmx; for a plain link, a small page around the same partial."""
     if htmx:
@@ -176,19 +174,18 @@ def _fragment(template: str, page_title: str, **context: Any) -> Response:
     else:
         body = render_template("live.html", partial=template, page_title=page_title, **context)
     response = current_app.make_response(body)
-    response.headers["Cache-Control"] = f"public, max-age={current_app.config['LIVE_MAX_AGE']}"
     response.vary.add("HX-Request")
-    return response
+    return public(response, max_age=int(current_app.config["LIVE_MAX_AGE"]))
 
 
 @bp.get("/live/postings/<posting_id>")
 def posting(posting_id: str) -> Response:
     """How the players who applied to one posting fared, beside its exact odds."""
-    p = _library().postings.get(posting_id)
+    p = state.library().postings.get(posting_id)
     if p is None:
         abort(404)
     counts = _read(lambda s: s.posting(posting_id))
-    odds = current_app.extensions["otiose"].board.odds.get(posting_id)
+    odds = state.board().odds.get(posting_id)
     return _fragment(
         "_live_posting.html",
         f"Players of {p.title}",
@@ -201,7 +198,7 @@ def posting(posting_id: str) -> Response:
 @bp.get("/live/specimens/<specimen_id>")
 def specimen(specimen_id: str) -> Response:
     """The sightings count of one file record, and the "I have worked with one" form."""
-    s = _library().specimens.get(specimen_id)
+    s = state.library().specimens.get(specimen_id)
     if s is None:
         abort(404)
     return _fragment(
@@ -217,7 +214,7 @@ def specimen(specimen_id: str) -> Response:
 @limiter.limit(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]))
 def sight(specimen_id: str) -> Response:
     """Count one sighting, once per browser per specimen per day (a signed cookie remembers)."""
-    s = _library().specimens.get(specimen_id)
+    s = state.library().specimens.get(specimen_id)
     if s is None:
         abort(404)
     day = today()
@@ -232,6 +229,7 @@ def sight(specimen_id: str) -> Response:
         except Unavailable:
             pass
     count = _read(lambda st: st.sightings(specimen_id))
+    response: Response
     if htmx:
         response = current_app.make_response(
             render_template(
@@ -265,7 +263,7 @@ def home() -> Response:
         "_live_home.html",
         "The week's most-sighted specimen",
         available=available,
-        specimen=_library().specimens.get(top[0]) if top else None,
+        specimen=state.library().specimens.get(top[0]) if top else None,
         count=top[1] if top else 0,
     )
 

@@ -4,32 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
+from flask import Blueprint, Response, jsonify, render_template
 
-from .caching import cached
+from . import state
+from .http import cacheable
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
-@cached(extra=lambda: date.today().toordinal())
+@cacheable()
 def home() -> str:
     """What this is, a featured specimen of the day, the way into the game."""
-    site = current_app.extensions["otiose"]
-    library = site.library
+    library = state.library()
     featured = library.featured(date.today().toordinal())
     return render_template(
         "home.html",
         featured=featured,
         counts=library.family_counts(),
         eras=library.eras,
-        board=site.board,
+        board=state.board(),
         nav="home",
     )
 
 
 @bp.get("/about")
-@cached
+@cacheable()
 def about() -> str:
     """How the game works and where its numbers come from."""
     from ..game import population
@@ -40,7 +40,7 @@ def about() -> str:
 @bp.get("/healthz")
 def healthz() -> Response:
     """Liveness and content counts for load balancers."""
-    library = current_app.extensions["otiose"].library
+    library = state.library()
     return jsonify(
         status="ok",
         specimens=len(library.specimens),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from flask import Flask
+from flask import Flask, current_app, request
 
 from ..content import vocab
 from ..game.rules import LABELS, VALUE_TEXT
@@ -61,11 +61,26 @@ def gauge(pct: int) -> dict[str, object]:
     }
 
 
+def absolute_url(path: str) -> str:
+    """An absolute URL for a path on this site, from ``OTIOSE_BASE_URL`` (never the Host)."""
+    return str(current_app.config["BASE_URL"]) + path
+
+
+def canonical_url() -> str:
+    """This page's canonical URL: the configured base plus the request's path, no query."""
+    return absolute_url(request.path)
+
+
 def init_app(app: Flask) -> None:
     """Register the helpers as Jinja filters and globals."""
     app.jinja_env.filters.update(money=money, percent=percent, one_in=one_in)
     app.jinja_env.globals.update(
-        gauge=gauge, filter_labels=LABELS, value_text=VALUE_TEXT, families=vocab.families
+        gauge=gauge,
+        filter_labels=LABELS,
+        value_text=VALUE_TEXT,
+        families=vocab.families,
+        absolute_url=absolute_url,
+        canonical_url=canonical_url,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from werkzeug.wrappers import Response
 
 from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
 from ..content.schema import specimen_schema
-from .caching import cached
+from . import state
+from .http import cacheable
 from .hx import htmx
+from .present import absolute_url
 
 bp = Blueprint("specimens", __name__)
 
@@ -31,18 +32,14 @@ SORT_LABELS = {
 }
 
 
-def _library():
-    return current_app.extensions["otiose"].library
-
-
 @bp.get("/specimens/")
-@cached
+@cacheable()
 def index() -> Response:
     """All specimens, grouped by family; live search, family filter, sort and pages.
 
     The same URL serves the full page, or (for htmx) just the results fragment.
     """
-    library = _library()
+    library = state.library()
     args = request.args
     query = args.get("q", "")[:100].strip()
     family = args.get("family", "")
@@ -67,16 +64,16 @@ def index() -> Response:
         nav="specimens",
     )
     template = "_results.html" if htmx and htmx.target == "results" else "specimens.html"
-    response = current_app.make_response(render_template(template, **context))
+    response = Response(render_template(template, **context), mimetype="text/html")
     response.vary.update(("HX-Request", "HX-Target"))
     return response
 
 
 @bp.get("/specimens/<id>")
-@cached
+@cacheable()
 def record(id: str) -> str:
     """One file record with every section numbered [01]-[11]."""
-    library = _library()
+    library = state.library()
     specimen = library.specimens.get(id)
     if specimen is None:
         abort(404, f"No specimen is filed under '{id[:80]}'.")
@@ -93,28 +90,44 @@ def record(id: str) -> str:
 
 
 @bp.get("/specimens/<id>.json")
-@cached
+@cacheable()
 def record_json(id: str) -> Response:
     """The specimen as JSON, exactly the validated fields, plus the derived label and links."""
-    library = _library()
+    library = state.library()
     specimen: Specimen | None = library.specimens.get(id)
     if specimen is None:
         abort(404, f"No specimen is filed under '{id[:80]}'.")
     data = specimen.model_dump(mode="json")
     data["flight_risk"]["label"] = specimen.flight_risk.label
-    data["url"] = url_for("specimens.record", id=id, _external=True)
+    data["url"] = absolute_url(url_for("specimens.record", id=id))
     data["postings"] = [p.id for p in library.postings_by_specimen.get(id, [])]
     return jsonify(data)
 
 
 @bp.get("/specimens/schema.json")
-@cached
+@cacheable()
 def schema() -> Response:
     """The JSON Schema of a specimen file, generated from the model."""
     return jsonify(specimen_schema())
 
 
+@bp.get("/graeber")
+@cacheable()
+def graeber() -> str:
+    """David Graeber's five kinds of bullshit job, and the specimens filed under each."""
+    types, source = vocab.graeber_types()
+    specimens = list(state.library().specimens.values())
+    return render_template(
+        "graeber.html",
+        types=types,
+        source=source,
+        filed={t.id: [s for s in specimens if s.graeber == t.id] for t in types},
+        unfiled=[s for s in specimens if s.graeber is None],
+        nav="specimens",
+    )
+
+
 @bp.get("/random")
 def random_record() -> Response:
     """A random file record."""
-    return redirect(url_for("specimens.record", id=_library().random_id()), code=302)
+    return redirect(url_for("specimens.record", id=state.library().random_id()), code=302)

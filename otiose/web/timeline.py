@@ -2,58 +2,56 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
 from ..content import vocab
 from ..content.schema import era_schema, posting_schema
 from ..game import rules
-from .caching import cached
+from . import state
+from .http import cacheable
+from .present import absolute_url
 
 bp = Blueprint("timeline", __name__)
 
 
-def _site():
-    return current_app.extensions["otiose"]
-
-
 @bp.get("/eras/")
-@cached
+@cacheable()
 def eras() -> str:
     """Every era in order, with its summary and postings."""
-    library = _site().library
+    library = state.library()
     return render_template(
         "eras.html", eras=library.eras, by_era=library.postings_by_era, nav="eras"
     )
 
 
 @bp.get("/eras/<era_id>")
-@cached
+@cacheable()
 def era(era_id: str) -> str:
     """An era's history of hiring discrimination and its postings."""
-    site = _site()
-    era = site.library.era(era_id)
+    library, board = state.library(), state.board()
+    era = library.era(era_id)
     if era is None:
         abort(404, f"No era is filed under '{era_id[:80]}'.")
-    index = site.library.eras.index(era)
+    index = library.eras.index(era)
     neighbours = (
-        site.library.eras[index - 1] if index > 0 else None,
-        site.library.eras[index + 1] if index + 1 < len(site.library.eras) else None,
+        library.eras[index - 1] if index > 0 else None,
+        library.eras[index + 1] if index + 1 < len(library.eras) else None,
     )
     return render_template(
         "era.html",
         era=era,
-        postings=site.library.postings_by_era.get(era.id, []),
-        odds=site.board.odds,
+        postings=library.postings_by_era.get(era.id, []),
+        odds=board.odds,
         neighbours=neighbours,
         nav="eras",
     )
 
 
 @bp.get("/postings/<posting_id>")
-@cached
+@cacheable()
 def posting(posting_id: str) -> str:
     """A posting's public parts, its era and its specimen; the filters stay sealed here."""
-    library = _site().library
+    library = state.library()
     p = library.postings.get(posting_id)
     if p is None:
         abort(404, f"No posting is filed under '{posting_id[:80]}'.")
@@ -64,29 +62,30 @@ def posting(posting_id: str) -> str:
 
 
 @bp.get("/declassified")
-@cached
+@cacheable()
 def declassified() -> str:
     """Every posting ranked by how much of the population its filters exclude."""
-    site = _site()
+    library, board = state.library(), state.board()
     return render_template(
         "declassified.html",
-        ranking=site.board.ranking(),
-        eras={e.id: e for e in site.library.eras},
+        ranking=board.ranking(),
+        eras={e.id: e for e in library.eras},
         labels=rules.LABELS,
         nav="declassified",
     )
 
 
 @bp.get("/api/postings/<posting_id>")
-@cached
+@cacheable()
 def posting_api(posting_id: str) -> Response:
     """A posting's public fields, era, filters and exact pass probability (``odds``, 0-1)."""
-    site = _site()
-    p = site.library.postings.get(posting_id)
+    library, board = state.library(), state.board()
+    p = library.postings.get(posting_id)
     if p is None:
         abort(404, f"no posting '{posting_id[:80]}'")  # JSON under /api/, like every API error
-    era = site.library.era(p.era)
-    entry = site.board.odds[p.id]
+    era = library.era(p.era)
+    assert era is not None  # the loader keeps only postings whose era loaded
+    entry = board.odds[p.id]
     filters = p.filters.model_dump(mode="json")
     return jsonify(
         id=p.id,
@@ -103,33 +102,33 @@ def posting_api(posting_id: str) -> Response:
         odds=float(entry.odds),
         odds_exact=f"{entry.odds.numerator}/{entry.odds.denominator}",
         exclusion={k: float(v) for k, v in entry.exclusion.items()},
-        url=url_for("timeline.posting", posting_id=p.id, _external=True),
+        url=absolute_url(url_for("timeline.posting", posting_id=p.id)),
     )
 
 
 @bp.get("/api/postings/")
-@cached
+@cacheable()
 def postings_api() -> Response:
     """Every posting's id, era and odds."""
-    site = _site()
+    board = state.board()
     return jsonify(
         postings=[
             {"id": o.posting.id, "era": o.posting.era, "odds": float(o.odds)}
-            for o in site.board.ranking()
+            for o in board.ranking()
         ],
         filter_keys=list(vocab.FILTER_KEYS),
     )
 
 
 @bp.get("/postings/schema.json")
-@cached
+@cacheable()
 def schema() -> Response:
     """The JSON Schema of a posting's front matter."""
     return jsonify(posting_schema())
 
 
 @bp.get("/eras/schema.json")
-@cached
+@cacheable()
 def era_schema_json() -> Response:
     """The JSON Schema of an era.yaml."""
     return jsonify(era_schema())

@@ -1,0 +1,52 @@
+"""gunicorn settings for production, behind deploy/nginx.conf (or any buffering proxy).
+
+    gunicorn -c deploy/gunicorn.conf.py --bind unix:/run/otiose/gunicorn.sock
+
+Environment: ``OTIOSE_WORKERS`` (default two per core), ``OTIOSE_THREADS`` (default 4),
+``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins), and the app's own
+variables (README, "Deploying").
+"""
+
+from __future__ import annotations
+
+import os
+
+wsgi_app = "app:app"
+bind = [os.environ.get("OTIOSE_BIND", "127.0.0.1:8000")]
+
+# Two workers per core: rendering is CPU-bound Python, so more processes than cores only adds
+# memory; two per core covers the moments a worker waits on the socket or the disk.
+workers = int(os.environ.get("OTIOSE_WORKERS", "0") or 0) or 2 * (os.cpu_count() or 1)
+
+# gthread, not sync and not an async class. A sync worker reads the request itself, so a client
+# that trickles its headers a byte a second holds the whole process (two such clients stopped a
+# two-worker site). Here nginx reads every request in full before it opens a connection to us
+# (proxy_request_buffering on, client_header_timeout / client_body_timeout) and takes every
+# response in full (proxy_buffering on), so the only peer gunicorn ever waits on is nginx on the
+# same machine. gthread lets one process serve several of nginx's keep-alive connections at once
+# without an event loop in the app; an async class (gevent, eventlet) would only matter if the
+# app waited on the network, which it does not.
+worker_class = "gthread"
+threads = int(os.environ.get("OTIOSE_THREADS", "4") or 4)
+
+# A request that takes longer than this is a bug (the slowest page renders in milliseconds):
+# the master kills the worker and starts another. nginx's proxy_read_timeout matches.
+timeout = 30
+graceful_timeout = 20
+# nginx keeps idle upstream connections open (upstream keepalive); close ours a bit later.
+keepalive = 20
+
+# Load and validate the content once, in the master, before forking. Every worker, including
+# one started later to replace a crashed or timed-out worker, inherits the same validated
+# library. Without this a replacement worker reads the files again: if a deploy has since broken
+# one, the new worker cannot boot and the master exits, taking the site down.
+preload_app = True
+
+# No gunicorn access log: the app writes one line per request itself in production
+# (otiose/web/__init__.py). With --access-logfile as well, every request was logged twice.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("OTIOSE_LOG_LEVEL", "info")
+
+# gunicorn 25.1+ opens a control socket in $HOME by default; nothing here uses it.
+control_socket_disable = True

@@ -1,0 +1,54 @@
+"""HTTP caching that browsers, nginx and CDNs understand: Cache-Control, strong ETags, 304s.
+
+A public page is a function of its URL (and, for a fragment, of the htmx headers it varies on),
+so it says so in standard headers and leaves the caching to HTTP caches in front of the app.
+Nothing is kept in process memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec
+
+from flask import current_app, request
+from werkzeug.wrappers import Response
+
+P = ParamSpec("P")
+
+PUBLIC_MAX_AGE = 300  # seconds a shared cache may serve a page before revalidating
+
+
+def public(response: Response, max_age: int = PUBLIC_MAX_AGE) -> Response:
+    """Mark a 200 response as the same for everyone: lifetime, strong ETag, conditional GET."""
+    if response.status_code != 200 or response.direct_passthrough:
+        return response
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+    return response.make_conditional(request)
+
+
+def private(response: Response) -> Response:
+    """Mark a response that depends on the visitor's cookie: browsers revalidate, caches skip."""
+    response.headers["Cache-Control"] = "private, no-cache"
+    if response.status_code == 200 and not response.direct_passthrough:
+        response.set_etag(hashlib.blake2b(response.get_data(), digest_size=16).hexdigest())
+        response = response.make_conditional(request)
+    response.vary.add("Cookie")
+    return response
+
+
+def cacheable(
+    max_age: int = PUBLIC_MAX_AGE,
+) -> Callable[[Callable[P, Any]], Callable[P, Response]]:
+    """Decorate a GET view whose response is the same for every visitor."""
+
+    def decorate(view: Callable[P, Any]) -> Callable[P, Response]:
+        @wraps(view)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Response:
+            return public(current_app.make_response(view(*args, **kwargs)), max_age)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,420 @@
+"""Run the production stack on 127.0.0.1: nginx (deploy/nginx.conf) in front of gunicorn
+(deploy/gunicorn.conf.py) on a unix socket.
+
+    make serve            (or: .venv/bin/python scripts/serve.py; PORT=8080 by default)
+
+Makes the run directory ``build/serve/`` (nginx.conf, pid, logs, cache, temp files, the gunicorn
+socket and a copy of static/ with a precompressed ``.gz`` beside each text file), then starts
+gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_URL``
+(``http://127.0.0.1:PORT`` if unset) and ``OTIOSE_TRUSTED_PROXIES=1`` (nginx is the one proxy),
+and nginx from Debian. Ctrl-C or SIGTERM stops both. The tests and the benchmarks start the same
+stack through :func:`stack`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import hashlib
+import http.client
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+RUN = ROOT / "build" / "serve"
+HOST = "127.0.0.1"
+NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
+MIME_TYPES = Path("/etc/nginx/mime.types")
+NGINX_USER = "www-data"
+# precompressed for gzip_static: every text type the site serves
+TEXT_SUFFIXES = {".css", ".js", ".svg", ".txt", ".json", ".html", ".map", ".xml", ".webmanifest"}
+PLACEHOLDER = re.compile(r"@[A-Z_]+@")
+INSTALL_HINT = "nginx is not installed: apt-get install nginx-light (Debian's nginx)"
+
+
+class ServeError(RuntimeError):
+    """The stack could not start: a tool is missing, a port is taken, a process died."""
+
+
+# ---------------------------------------------------------------- nginx's inputs
+
+
+def find_nginx() -> str:
+    """Path of Debian's nginx binary, or ServeError naming the package to install."""
+    for name in NGINX_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ServeError(INSTALL_HINT)
+
+
+def static_hashes(static: Path) -> dict[str, str]:
+    """What asset_url puts in ``?v=``: the first 12 hex digits of each file's SHA-256."""
+    return {
+        p.relative_to(static).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()[:12]
+        for p in sorted(static.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(static).parts)
+    }
+
+
+def copy_static(source: Path, target: Path) -> int:
+    """Copy static/ to ``target`` with a ``.gz`` beside each text file; return how many.
+
+    The copy is what nginx serves, so the files and their hashes stay those the app started
+    with even if static/ changes on disk while the stack runs.
+    """
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "*.gz"))
+    count = 0
+    for path in sorted(target.rglob("*")):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            gz = path.with_name(path.name + ".gz")
+            gz.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+            st = path.stat()
+            os.utime(gz, ns=(st.st_atime_ns, st.st_mtime_ns))
+            count += 1
+    return count
+
+
+def _quote(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9._~/\-]+", text):
+        raise ServeError(f"unexpected character in a static path: {text!r}")
+    return f'"{text}"'
+
+
+def static_map(hashes: dict[str, str]) -> str:
+    """The lines of nginx's ``map $uri$arg_v``: each file with its own hash is immutable."""
+    return "\n".join(
+        f'        {_quote(f"/static/{name}{digest}")} "public, max-age=31536000, immutable";'
+        for name, digest in hashes.items()
+    )
+
+
+def static_server(listen: str, root: Path) -> str:
+    """A server block that serves ``root`` as plain files (the benchmarks' baseline)."""
+    return f"""    server {{
+        listen {listen};
+        server_name _;
+        root {root};
+        gzip_static on;
+        location / {{
+            try_files $uri $uri.html $uri/index.html =404;
+        }}
+    }}
+"""
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    """Fill every ``@NAME@``; a name without a value is an error, not a silent blank."""
+    missing = sorted(set(PLACEHOLDER.findall(template)) - {f"@{k}@" for k in values})
+    if missing:
+        raise ServeError(f"deploy/nginx.conf: no value for {', '.join(missing)}")
+    return PLACEHOLDER.sub(lambda m: values[m.group(0)[1:-1]], template)
+
+
+def _writable_by_workers(*dirs: Path) -> str:
+    """Create ``dirs``; when root, hand them to nginx's worker user. Returns the user line."""
+    for d in dirs:
+        d.mkdir(parents=True, exist_ok=True)
+        for parent in d.parents:
+            if not parent.stat().st_mode & 0o001:
+                raise ServeError(
+                    f"nginx's workers cannot enter {parent} (mode {parent.stat().st_mode:o}); "
+                    "put the run directory under a path every user may traverse"
+                )
+    if os.geteuid() != 0:
+        return "# not root: the workers run as the current user"
+    try:
+        user = pwd.getpwnam(NGINX_USER)
+    except KeyError:
+        return "user nobody nogroup;"  # pragma: no cover - Debian always has www-data
+    for d in dirs:
+        for path in [d, *d.rglob("*")]:
+            os.chown(path, user.pw_uid, user.pw_gid)
+    return f"user {NGINX_USER};"
+
+
+# ---------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    """A TCP port that was free on 127.0.0.1 a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over gunicorn's unix socket (for health checks and tests that bypass nginx)."""
+
+    def __init__(self, path: Path, timeout: float = 5.0) -> None:
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = str(path)
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.unix_path)
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM, wait: float = 15) -> None:
+    """Signal ``proc``; SIGKILL its session (started by us, alone in it) if it lingers."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(sig)
+    try:
+        proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+@dataclass
+class Stack:
+    """A running nginx + gunicorn and where to find them."""
+
+    base: str
+    port: int
+    run: Path
+    socket: Path
+    gunicorn: subprocess.Popen[bytes]
+    nginx: subprocess.Popen[bytes]
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def log(self) -> Path:
+        """gunicorn's stderr: its own messages and the app's one line per request."""
+        return self.run / "gunicorn.log"
+
+    def workers(self) -> list[int]:
+        return children(self.gunicorn.pid)
+
+    def direct(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        """GET ``path`` straight from gunicorn over its socket, past nginx and its cache."""
+        host = urlsplit(self.base).netloc
+        conn = UnixHTTPConnection(self.socket)
+        try:
+            conn.request("GET", path, headers={"Host": host, **(headers or {})})
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
+
+
+def _wait(what: str, ready: Any, procs: list[tuple[str, subprocess.Popen[bytes], Path]],
+          timeout: float = 60) -> None:  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, proc, log in procs:
+            if proc.poll() is not None:
+                raise ServeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            if ready():
+                return
+        time.sleep(0.1)
+    logs = "\n".join(tail(log, 10) for _, _, log in procs)
+    raise ServeError(f"{what} did not become ready within {timeout:.0f} s:\n{logs}")
+
+
+@contextlib.contextmanager
+def stack(
+    port: int | None = None,
+    run: Path = RUN,
+    env: dict[str, str] | None = None,
+    extra: str = "",
+    log_to: IO[bytes] | None = None,
+    wsgi: str | None = None,
+) -> Iterator[Stack]:
+    """Start nginx and gunicorn; stop both when the block ends.
+
+    ``env`` adds to (and overrides) this process's environment for gunicorn. gunicorn's stderr
+    goes to ``run/gunicorn.log``, or to ``log_to`` when given (make serve: the terminal).
+    ``extra`` is more nginx server blocks; ``wsgi`` a module:app in scripts/ that gunicorn loads
+    instead of ``app:app`` (the benchmarks add a baseline route that way).
+    """
+    nginx = find_nginx()
+    if not MIME_TYPES.is_file():
+        raise ServeError(f"{MIME_TYPES} is missing; reinstall nginx-common")
+    port = port or free_port()
+    if not _port_free(port):
+        raise ServeError(f"port {port} on {HOST} is in use; pick another with PORT=…")
+    environ = {**os.environ, **(env or {})}
+    environ.setdefault("SECRET_KEY", secrets.token_hex(32))
+    environ.setdefault("OTIOSE_BASE_URL", f"http://{HOST}:{port}")
+    environ.setdefault("OTIOSE_TRUSTED_PROXIES", "1")
+    environ["PYTHONUNBUFFERED"] = "1"
+    base = urlsplit(environ["OTIOSE_BASE_URL"])
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise ServeError(f"OTIOSE_BASE_URL must be http(s)://host[:port], not {base.geturl()!r}")
+
+    if run.exists():
+        shutil.rmtree(run)
+    run.mkdir(parents=True)
+    static = run / "static"
+    copy_static(ROOT / "static", static)
+    temp = run / "temp"
+    user_line = _writable_by_workers(
+        run / "cache", *(temp / t for t in ("body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    )
+    sock = run / "gunicorn.sock"
+    conf = run / "nginx.conf"
+    conf.write_text(
+        render(
+            (DEPLOY / "nginx.conf").read_text(),
+            {
+                "USER_LINE": user_line,
+                "RUN": str(run),
+                "LISTEN": f"{HOST}:{port}",
+                "SERVER_NAME": base.hostname,
+                "HOST_HEADER": base.netloc,
+                "UPSTREAM": f"unix:{sock}",
+                "STATIC": str(static),
+                "STATIC_MAP": static_map(static_hashes(static)),
+                "MIME_TYPES": str(MIME_TYPES),
+                "EXTRA": extra,
+            },
+        )
+    )
+    check = subprocess.run(
+        [nginx, "-t", "-q", "-p", str(run), "-c", str(conf), "-e", str(run / "nginx-error.log")],
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode != 0:
+        raise ServeError(f"nginx refused {conf}:\n{check.stderr.strip()}")
+
+    log = run / "gunicorn.log"
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+    cmd += ["--bind", f"unix:{sock}"]
+    if wsgi:
+        cmd += ["--pythonpath", str(ROOT / "scripts"), wsgi]
+    with log.open("wb") as fh:
+        g = subprocess.Popen(
+            cmd, cwd=ROOT, env=environ, stdout=log_to or fh, stderr=log_to or fh,
+            start_new_session=True,
+        )  # fmt: skip
+    n: subprocess.Popen[bytes] | None = None
+    try:
+        probe = Stack(base.geturl(), port, run, sock, g, g, environ)
+
+        def app_ready() -> bool:
+            return sock.exists() and probe.direct("/healthz")[0] == 200
+
+        _wait("gunicorn", app_ready, [("gunicorn", g, log)])
+        nlog = run / "nginx-error.log"
+        n = subprocess.Popen(
+            [nginx, "-p", str(run), "-c", str(conf), "-e", str(nlog)],
+            cwd=run,
+            stdout=log_to,
+            stderr=log_to,
+            start_new_session=True,
+        )
+
+        def edge_ready() -> bool:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            try:
+                conn.request("GET", "/healthz", headers={"Host": base.netloc})
+                return conn.getresponse().status == 200
+            finally:
+                conn.close()
+
+        _wait("nginx", edge_ready, [("gunicorn", g, log), ("nginx", n, nlog)])
+        yield Stack(f"http://{HOST}:{port}", port, run, sock, g, n, environ)
+    finally:
+        if n is not None:
+            stop(n)
+        stop(g)
+
+
+# ---------------------------------------------------------------- make serve
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # a second Ctrl-C must not cut the clean-up short: ignore further signals, then unwind
+    # through stack(), which stops nginx and gunicorn
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise SystemExit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run-dir", type=Path, default=RUN, help="default: build/serve")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
+    try:
+        port = int(os.environ.get("PORT", "8080"))
+    except ValueError:
+        print(f"serve: PORT must be a number, not {os.environ['PORT']!r}", file=sys.stderr)
+        return 2
+    try:
+        with stack(port=port, run=args.run_dir.resolve(), log_to=sys.stderr.buffer) as s:
+            print(
+                f"serving {s.env['OTIOSE_BASE_URL']} on {s.base}: nginx (pid {s.nginx.pid}) → "
+                f"gunicorn (pid {s.gunicorn.pid}, {len(s.workers())} workers) on {s.socket}; "
+                f"nginx logs in {s.run}. Ctrl-C stops both.",
+                flush=True,
+            )
+            while True:
+                for name, proc in (("nginx", s.nginx), ("gunicorn", s.gunicorn)):
+                    if proc.poll() is not None:
+                        print(f"serve: {name} exited with {proc.returncode}", file=sys.stderr)
+                        return 1
+                time.sleep(0.5)
+    except ServeError as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

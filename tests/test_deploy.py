@@ -1,0 +1,303 @@
+"""The production stack (deploy/: nginx in front of gunicorn), started as `make serve` starts it.
+
+Needs Debian's nginx: skipped without it locally, an error in CI (.ci/run installs nginx-light).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import serve  # noqa: E402
+
+try:
+    serve.find_nginx()
+except serve.ServeError as exc:
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs nginx for tests/test_deploy.py: {exc}") from None
+    pytestmark = pytest.mark.skip(reason=str(exc))
+
+SEED = "abcdefgh"
+RECORD = "junior-machine-learning-engineer"
+POSTING = sorted(ROOT.glob("eras/*/*.md"))[0].stem
+
+
+@pytest.fixture(scope="module")
+def run_dir() -> Iterator[Path]:
+    """Under build/: nginx's workers (www-data) cannot enter pytest's private temp folder."""
+    path = ROOT / "build" / f"test-deploy-{os.getpid()}"
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(run_dir: Path) -> Iterator[serve.Stack]:
+    """nginx + gunicorn on a free port, with two workers."""
+    with serve.stack(run=run_dir / "main", env={"OTIOSE_WORKERS": "2"}) as s:
+        yield s
+
+
+def get(
+    s: serve.Stack,
+    path: str,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: str = "",
+    timeout: float = 10,
+) -> tuple[int, dict[str, str], bytes]:
+    """One request to nginx over a fresh connection, with the configured Host unless given."""
+    conn = http.client.HTTPConnection(serve.HOST, s.port, timeout=timeout)
+    hdrs = {"Host": f"{serve.HOST}:{s.port}", "Accept-Encoding": "identity", **(headers or {})}
+    if body:
+        hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body.encode() or None, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    finally:
+        conn.close()
+
+
+def test_a_public_page_is_answered_from_the_cache_the_second_time(stack):
+    path = f"/specimens/{RECORD}"
+    status, first, body = get(stack, path)
+    assert status == 200
+    assert first["x-cache-status"] in ("MISS", "EXPIRED", "HIT")
+    status, second, again = get(stack, path)
+    assert (status, second["x-cache-status"]) == (200, "HIT")
+    assert again == body
+
+
+def test_a_conditional_get_with_the_etag_gets_304(stack):
+    path = "/specimens/"
+    status, headers, _ = get(stack, path)
+    assert status == 200 and headers["etag"].startswith('"')
+    status, again, body = get(stack, path, {"If-None-Match": headers["etag"]})
+    assert (status, body) == (304, b"")
+    assert again["etag"] == headers["etag"]
+    assert again["x-cache-status"] == "HIT"  # nginx answered it from its cache
+
+
+def test_a_precompressed_static_file_revalidates(stack):
+    gz = {"Accept-Encoding": "gzip"}
+    status, headers, body = get(stack, "/static/css/site.css", gz)
+    assert (status, headers["content-encoding"]) == (200, "gzip")
+    assert body[:2] == b"\x1f\x8b"
+    status, _, body = get(stack, "/static/css/site.css", {**gz, "If-None-Match": headers["etag"]})
+    assert (status, body) == (304, b"")
+
+
+def test_fingerprinted_static_urls_are_immutable_and_others_are_not(stack):
+    _, _, page = get(stack, "/")
+    href = page.decode().split('href="/static/css/site.css?v=', 1)[1].split('"', 1)[0]
+    _, headers, _ = get(stack, f"/static/css/site.css?v={href}")
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    _, headers, _ = get(stack, "/static/css/site.css?v=000000000000")
+    assert headers["cache-control"] == "public, max-age=300"
+
+
+def test_an_apply_post_works_and_a_players_board_never_comes_from_the_cache(stack):
+    origin = {"Origin": f"http://{serve.HOST}:{stack.port}", "HX-Request": "true"}
+    status, headers, body = get(
+        stack, f"/play/{SEED}/apply", origin, method="POST", body=f"posting={POSTING}"
+    )
+    assert status == 200, body[:500]
+    assert "session=" in headers.get("set-cookie", "")
+    assert headers.get("x-cache-status", "") != "HIT"
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    for _ in range(2):
+        status, board, _ = get(stack, f"/play/{SEED}", {"Cookie": cookie})
+        assert status == 200
+        assert board["x-cache-status"] == "BYPASS"
+
+
+def test_a_cross_site_post_is_refused(stack):
+    status, _, _ = get(
+        stack,
+        f"/play/{SEED}/apply",
+        {"Origin": "https://evil.example"},
+        method="POST",
+        body=f"posting={POSTING}",
+    )
+    assert status == 403
+
+
+def test_a_request_for_another_host_is_refused(stack):
+    try:
+        status, _, body = get(stack, f"/specimens/{RECORD}", {"Host": "evil.example"})
+    except (http.client.RemoteDisconnected, ConnectionResetError):
+        return  # 444 would close the connection; that is a refusal too
+    assert status == 400
+    assert b"evil.example" not in body
+
+
+def test_forwarded_headers_from_the_client_change_nothing(stack):
+    path = "/specimens/?q=forwarded"  # not yet in the cache: the app renders it for this request
+    forged = {
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Prefix": "//evil.example",
+        "X-Forwarded-Proto": "javascript",
+        "X-Forwarded-Port": "666",
+        "Forwarded": "host=evil.example;proto=javascript",
+    }
+    status, headers, body = get(stack, path, forged)
+    assert status == 200
+    assert b"evil.example" not in body and b"javascript:" not in body
+    assert headers["x-cache-status"] == "MISS"
+    status, _, clean = get(stack, path)
+    assert clean == body
+
+
+def test_sixteen_slow_clients_do_not_stop_a_normal_request(stack):
+    """16 sockets each trickle a header a byte a second; a normal request is still answered."""
+    halt = threading.Event()
+    socks = [socket.create_connection((serve.HOST, stack.port), timeout=5) for _ in range(16)]
+    request = f"GET /about HTTP/1.1\r\nHost: {serve.HOST}:{stack.port}\r\nX-Slow: ".encode()
+
+    def trickle(sock: socket.socket) -> None:
+        for i in range(30):
+            if halt.is_set():
+                return
+            try:
+                sock.sendall(request[i : i + 1] if i < len(request) else b"a")
+            except OSError:
+                return
+            halt.wait(1)
+
+    threads = [threading.Thread(target=trickle, args=(s,), daemon=True) for s in socks]
+    for t in threads:
+        t.start()
+    try:
+        halt.wait(2)  # every slow client has its connection open and a few bytes sent
+        # fresh pages, so the answer has to come from gunicorn, not from nginx's cache
+        for n in range(4):
+            status, headers, _ = get(stack, f"/specimens/?q=slow{n}", timeout=5)
+            assert status == 200
+            assert headers["x-cache-status"] == "MISS"
+    finally:
+        halt.set()
+        for t in threads:
+            t.join(timeout=5)
+        for s in socks:
+            s.close()
+
+
+def test_each_request_is_logged_once(stack):
+    paths = [f"/specimens/?q=logline{n}" for n in range(5)]
+    before = stack.log.read_text().count("logline")
+    for p in paths:
+        assert get(stack, p)[0] == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        text = stack.log.read_text()
+        if text.count("logline") - before >= len(paths):
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)  # a second line, if any, is written right after the first
+    lines = stack.log.read_text().splitlines()
+    for p in paths:
+        assert sum(p + '"' in line or p + " " in line for line in lines) == 1, p
+
+
+# ---------------------------------------------------------------- a bad deploy
+
+
+@pytest.fixture
+def broken_deploy(tmp_path: Path, run_dir: Path) -> Iterator[tuple[serve.Stack, Path]]:
+    """The stack over a copy of the content, with one worker (so the replacement is known)."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "specimens", content / "specimens")
+    shutil.copytree(ROOT / "eras", content / "eras")
+    env = {"OTIOSE_CONTENT": str(content), "OTIOSE_WORKERS": "1"}
+    with serve.stack(run=run_dir / "broken", env=env) as s:
+        yield s, content
+
+
+def test_a_replacement_worker_serves_the_content_loaded_before_the_files_broke(broken_deploy):
+    s, content = broken_deploy
+    page = f"/specimens/{RECORD}"
+    status, before = s.direct(page)
+    assert status == 200
+    (content / "specimens" / f"{RECORD}.yaml").write_text("id: [unclosed\n")
+    (old,) = s.workers()
+    os.kill(old, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert s.gunicorn.poll() is None, "the gunicorn master exited:\n" + serve.tail(s.log)
+        workers = s.workers()
+        with contextlib.suppress(OSError):
+            if workers and workers != [old] and s.direct("/healthz")[0] == 200:
+                break
+        time.sleep(0.2)
+    else:
+        pytest.fail("no replacement worker answered:\n" + serve.tail(s.log))
+    assert s.gunicorn.poll() is None, "the gunicorn master exited:\n" + serve.tail(s.log)
+    status, after = s.direct(page)  # straight from the new worker, past nginx's cache
+    assert status == 200
+    assert after == before
+    assert get(s, page, {"Cache-Control": "no-cache"})[0] == 200
+
+
+# ---------------------------------------------------------------- make serve itself
+
+
+def test_make_serve_stops_nginx_and_gunicorn_on_sigterm(run_dir: Path):
+    port = serve.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--run-dir", str(run_dir / "cli")],
+        env={**os.environ, "PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # printed once both answer
+        pids = [int(p) for p in re.findall(r"pid (\d+)", line)]
+        assert len(pids) == 2, line
+        assert get(serve.Stack("", port, run_dir, Path(), proc, proc), "/healthz")[0] == 200
+        workers = serve.children(pids[1])
+        assert workers
+        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)  # an impatient second one must not cut the clean-up short
+        assert proc.wait(timeout=30) == 0
+        time.sleep(0.5)  # workers exit right after their master
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        left = [p for p in pids if Path(f"/proc/{p}").exists() and _state(p) != "Z"]
+        for pid in left:  # what serve.py failed to stop: nginx and gunicorn masters it started
+            os.kill(pid, signal.SIGTERM)
+    for pid in [*pids, *workers]:
+        assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), f"{pid} still runs"
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_without_nginx_make_serve_says_what_to_install(monkeypatch, capsys):
+    monkeypatch.setattr(serve, "NGINX_CANDIDATES", ("/nonexistent/nginx",))
+    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    assert serve.main([]) == 1
+    err = capsys.readouterr().err
+    assert err == "serve: nginx is not installed: apt-get install nginx-light (Debian's nginx)\n"
