@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from otiose.stats.models import Base
 
@@ -36,6 +36,10 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # several app servers starting on a new database: one migrates, the others wait
+                # here and then find nothing left to do
+                connection.execute(text("SELECT pg_advisory_xact_lock(7151819)"))
             context.run_migrations()
 
 

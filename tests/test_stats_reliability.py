@@ -53,6 +53,7 @@ def _gunicorn(db_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes],
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
     env.update(
+        OTIOSE_BASE_URL=f"http://127.0.0.1:{port}",
         DATABASE_URL=db_url,
         SECRET_KEY="reliability-test-secret",
         OTIOSE_SIGHTING_RATE_LIMIT="100000 per minute",

@@ -202,3 +202,40 @@ def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog)
         assert r.status_code == 200 and "not filed" in r.get_data(as_text=True)
         assert "unavailable" in client.get("/live/home").get_data(as_text=True)
     assert len([r for r in caplog.records if "live numbers unavailable" in r.getMessage()]) == 1
+
+
+def test_the_json_apis_carry_the_counts(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert client.get(f"/api/postings/{POSTING}").get_json()["players"] == {
+        "applied": 0,
+        "hired": 0,
+    }
+    _apply(live_app.test_client())
+    _apply(live_app.test_client())
+    client.post(f"/live/specimens/{SPECIMEN}/sightings")
+    players = client.get(f"/api/postings/{POSTING}").get_json()["players"]
+    assert players["applied"] == 2 and 0 <= players["hired"] <= 2
+    assert client.get(f"/specimens/{SPECIMEN}.json").get_json()["sightings"] == 1
+
+
+def test_the_json_apis_say_null_while_unavailable(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": f"sqlite:///{blocked}/x/live.db"}
+    )
+    client = app.test_client()
+    assert client.get(f"/api/postings/{POSTING}").get_json()["players"] is None
+    assert client.get(f"/specimens/{SPECIMEN}.json").get_json()["sightings"] is None
+
+
+def test_the_ranking_fragment_puts_the_players_rate_beside_the_odds(live_app: Flask) -> None:
+    client = live_app.test_client()
+    text = client.get("/live/ranking", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No player has applied anywhere yet" in text
+    _stats(live_app).record_application("r1", POSTING, "corporate", True, date.today(), False)
+    _stats(live_app).record_application("r2", POSTING, "corporate", False, date.today(), False)
+    text = client.get("/live/ranking", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'href="/postings/{POSTING}"' in text
+    assert "50% <small>(1 of 2)</small>" in text
+    assert text.count("<tr>") == 2  # the header and the one posting anyone applied to

@@ -89,7 +89,7 @@ def export(out: Path) -> None:
     One row per posting, era, day and daily flag (applications and hires), and one per
     specimen and day (sightings). No run, browser or person appears in it.
     """
-    service = Stats(migrate="refuse")
+    service = Stats(migrate="never")
     try:
         if str(out) == "-":
             rows = service.export_csv(sys.stdout)

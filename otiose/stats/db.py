@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,13 +130,23 @@ def behind(engine: Engine) -> str | None:
     if at == want:
         return None
     script = ScriptDirectory.from_config(_script_config())
-    where = "empty (no tables yet)" if at is None else f"at revision {at}"
+    if at is None:
+        where = "empty (no tables yet)" if empty(engine) else "unversioned (tables, no revision)"
+    else:
+        where = f"at revision {at}"
     if at is not None and not _known(script, at):
         where = f"at revision {at}, which this code does not know (is the code older?)"
     return (
         f"The database {describe(str(engine.url))} is {where}; this code needs revision {want}. "
         "Run: flask --app app db upgrade"
     )
+
+
+def empty(engine: Engine) -> bool:
+    """True for a new database: no migration recorded and none of the app's tables."""
+    if current(engine) is not None:
+        return False
+    return not {"applications", "sightings"} & set(inspect(engine).get_table_names())
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -106,7 +106,9 @@ class Stats:
 
     ``migrate`` says what to do when the database is behind the code: ``"upgrade"`` applies the
     migrations (the dev server, tests), ``"refuse"`` raises :class:`SchemaBehind` from
-    :meth:`start` (production) and otherwise keeps the numbers unavailable.
+    :meth:`start` (production) and otherwise keeps the numbers unavailable, but sets up a new,
+    empty database on first use: only a schema someone already relies on is never migrated
+    behind their back. ``"never"`` writes nothing (the CSV export).
     """
 
     def __init__(
@@ -117,8 +119,8 @@ class Stats:
         retry_after: float = 2.0,
         logger: logging.Logger | None = None,
     ) -> None:
-        if migrate not in ("upgrade", "refuse"):
-            raise ValueError("migrate must be 'upgrade' or 'refuse'")
+        if migrate not in ("upgrade", "refuse", "never"):
+            raise ValueError("migrate must be 'upgrade', 'refuse' or 'never'")
         self.url = db.normalise(url or db.default_url())
         self.migrate = migrate
         self.retry_after = retry_after
@@ -172,7 +174,9 @@ class Stats:
 
     def _prepare(self, engine: Engine) -> None:
         problem = db.behind(engine)
-        if problem is not None and self.migrate == "upgrade":
+        if problem is not None and (
+            self.migrate == "upgrade" or (self.migrate == "refuse" and db.empty(engine))
+        ):
             migrations = db.make_engine(self.url)  # transactional, unlike the service's
             try:
                 db.upgrade(migrations)

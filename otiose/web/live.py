@@ -248,6 +248,17 @@ def sight(specimen_id: str) -> Response:
     return response
 
 
+@bp.get("/live/ranking")
+def ranking() -> Response:
+    """Every posting's players' hire rate beside its exact odds (for the declassified page)."""
+    return _fragment(
+        "_live_ranking.html",
+        "How the players fared on each posting",
+        rates=hire_rates(),
+        ranking=state.board().ranking(),
+    )
+
+
 @bp.get("/live/home")
 def home() -> Response:
     """The week's most-sighted specimen."""
