@@ -170,6 +170,34 @@ def _pair(tmp: Path, url: str) -> tuple[benchlib.WrkResult, benchlib.WrkResult]:
     return results[False], results[True]
 
 
+def _capacity(url: str, threads: int = 16, seconds: float = 3.0) -> float:
+    """Applications the database records per second from ``threads`` writers, no app between."""
+    from datetime import date
+
+    from otiose.stats import Stats
+
+    stats = Stats(url)
+    today = date.today()
+    done = [0] * threads
+    stop = time.monotonic() + seconds
+
+    def write(n: int) -> None:
+        i = 0
+        while time.monotonic() < stop:
+            stats.record_application(f"cap-{n}-{i}", "capacity", "bench", False, today, False)
+            i += 1
+        done[n] = i
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    stats.close()
+    return sum(done) / (time.monotonic() - started)
+
+
 def _count(url: str) -> int:
     from otiose.stats import Stats
 
@@ -193,6 +221,7 @@ def measure() -> list[Row]:
                 off = benchlib.combine(first[0], second[0])
                 on = benchlib.combine(first[1], second[1])
                 counted = _count(url)
+                capacity = _capacity(url)
             if counted < on.requests:
                 raise BenchError(f"{label}: {on.requests} applications sent, {counted} counted")
             ratio = on.p99_ms / off.p99_ms if off.p99_ms else float("inf")
@@ -208,6 +237,14 @@ def measure() -> list[Row]:
                 (
                     f"applications recorded/s, one server ({WORKERS} gthread workers), {label}",
                     f"{on.rps:,.0f}/s (apply without recording: {off.rps:,.0f}/s)",
+                    "info",
+                    True,
+                )
+            )
+            rows.append(
+                (
+                    f"applications the database records/s, 16 threads in one process, {label}",
+                    f"{capacity:,.0f}/s",
                     "info",
                     True,
                 )

@@ -239,3 +239,10 @@ def test_the_ranking_fragment_puts_the_players_rate_beside_the_odds(live_app: Fl
     assert f'href="/postings/{POSTING}"' in text
     assert "50% <small>(1 of 2)</small>" in text
     assert text.count("<tr>") == 2  # the header and the one posting anyone applied to
+
+
+def test_about_says_what_we_count(live_app: Flask) -> None:
+    text = live_app.test_client().get("/about").get_data(as_text=True)
+    assert 'id="what-we-count"' in text
+    assert "No IP address, browser description, account or cookie is written" in text
+    assert "flask --app app stats export" in text
