@@ -8,11 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
 
+from otiose.game.character import deal
 from otiose.stats import Counts, Stats
-from otiose.web import create_app, live
+from otiose.web import create_app, live, state
 
 SEED = "abcdefgh"
 POSTING = "corporate-account-representative"
@@ -246,3 +247,21 @@ def test_about_says_what_we_count(live_app: Flask) -> None:
     assert 'id="what-we-count"' in text
     assert "No IP address, browser description, account or cookie is written" in text
     assert "flask --app app stats export" in text
+
+
+def test_a_daily_run_from_apply_stands_in_the_days_chart(live_app: Flask) -> None:
+    client = live_app.test_client()
+    with live_app.test_request_context():
+        assert live.standing_key("abcdefgh") is None  # nothing applied: no key, no cookie
+    assert _apply(client) == 303
+    day = live.today()
+    # a daily run records with the daily's date (the game calls record itself); here, by hand
+    with live_app.test_request_context():
+        session["live"] = "0" * 32
+        verdict = state.board().verdict(POSTING, deal("abcdefgh"))
+        assert live.record(verdict, live.session_run("daily-key"), True, day)
+        key = live.standing_key("daily-key")
+    assert key == live.run_digest("daily-key:" + "0" * 32)
+    text = client.get(f"/live/daily/{day.isoformat()}?run={key}", headers={"HX-Request": "true"})
+    assert "1 run of this day's applicant so far" in text.get_data(as_text=True)
+    assert "This run is the only one so far" in text.get_data(as_text=True)

@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
     if config["LIVE_NUMBERS"]:
         stats.start()
     limiter.init_app(app)
-    app.jinja_env.globals["live_run_key"] = run_digest
+    app.jinja_env.globals["live_standing_key"] = standing_key
 
 
 def stats() -> Stats | None:
@@ -133,6 +133,18 @@ def session_run(key: str) -> str:
     if not isinstance(nonce, str) or len(nonce) != 32:
         nonce = session["live"] = os.urandom(16).hex()
     return f"{key}:{nonce}"
+
+
+def standing_key(key: str) -> str | None:
+    """The ``run`` parameter of ``/live/daily/<day>`` for this browser's run ``key``, if any.
+
+    Never creates anything (a report page must not set a cookie): None when this browser has
+    not applied in this session.
+    """
+    nonce = session.get("live")
+    if not isinstance(nonce, str) or len(nonce) != 32:
+        return None
+    return run_digest(f"{key}:{nonce}")
 
 
 # ---------------------------------------------------------------- reads, for pages and JSON
