@@ -3,7 +3,9 @@ sightings form (once per browser per day, rate-limited), and "unavailable" inste
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -114,7 +116,9 @@ def test_sightings_once_per_browser_per_day(live_app: Flask) -> None:
     other = live_app.test_client()
     r = other.post(url)
     assert r.status_code == 303
-    assert r.headers["Location"].endswith(f"/specimens/{SPECIMEN}#sightings")
+    assert r.headers["Location"].endswith(f"/live/specimens/{SPECIMEN}?filed=yes")
+    page = other.get(r.headers["Location"]).get_data(as_text=True)
+    assert "<html" in page and "Sighting filed" in page and "<strong>2</strong> readers" in page
     assert _stats(live_app).sightings(SPECIMEN) == 2
     # a forged cookie is not believed, and an unknown specimen is refused
     forger = live_app.test_client()
@@ -265,3 +269,53 @@ def test_a_daily_run_from_apply_stands_in_the_days_chart(live_app: Flask) -> Non
     text = client.get(f"/live/daily/{day.isoformat()}?run={key}", headers={"HX-Request": "true"})
     assert "1 run of this day's applicant so far" in text.get_data(as_text=True)
     assert "This run is the only one so far" in text.get_data(as_text=True)
+
+
+def test_a_slot_is_a_link_that_htmx_replaces_on_load(live_app: Flask) -> None:
+    with live_app.test_request_context():
+        from flask import render_template_string
+
+        html = render_template_string(
+            '{% from "_live_slot.html" import live_slot %}{{ live_slot(url, "How players fared") }}',
+            url=f"/live/postings/{POSTING}",
+        )
+    assert f'data-hx-get="/live/postings/{POSTING}"' in html
+    assert 'data-hx-trigger="load"' in html
+    assert f'<a class="live__link" href="/live/postings/{POSTING}">How players fared</a>' in html
+
+
+def test_the_live_pages_are_valid_html(live_app: Flask, tmp_path: Path) -> None:
+    """Every live page as a browser without JS gets it, checked by the Nu Html Checker."""
+    from test_html_valid import VNU, _tools
+
+    java = _tools()
+    stats = _stats(live_app)
+    day = date(2026, 11, 23)
+    for run, hires in {"a": 0, "b": 1}.items():
+        stats.record_application(run, POSTING, "corporate", hires > 0, day, True)
+    stats.record_sighting(SPECIMEN, live.today())
+    client = live_app.test_client()
+    urls = [
+        f"/live/postings/{POSTING}",
+        f"/live/specimens/{SPECIMEN}",
+        f"/live/specimens/{SPECIMEN}?filed=yes",
+        "/live/home",
+        "/live/ranking",
+        f"/live/daily/2026-11-23?run={live.run_digest('b')}",
+        "/live/daily/2020-01-01",
+    ]
+    files = []
+    for i, url in enumerate(urls):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        path = tmp_path / f"live-{i}.html"
+        path.write_text(response.get_data(as_text=True), encoding="utf-8")
+        files.append(str(path))
+    proc = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(proc.stderr or proc.stdout or "{}").get("messages", [])
+    assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []

@@ -213,12 +213,16 @@ def specimen(specimen_id: str) -> Response:
     s = state.library().specimens.get(specimen_id)
     if s is None:
         abort(404)
+    filed = request.args.get("filed")
+    if filed not in (None, "yes", "no"):
+        abort(400, "The filed parameter is yes or no.")
     return _fragment(
         "_live_sightings.html",
         f"Sightings of the {s.title}",
         specimen=s,
         count=_read(lambda st: st.sightings(specimen_id)),
-        said=False,
+        said=filed == "yes",
+        failed=filed == "no",
     )
 
 
@@ -253,7 +257,9 @@ def sight(specimen_id: str) -> Response:
             )
         )
     else:
-        response = redirect(url_for("specimens.record", id=specimen_id) + "#sightings", code=303)
+        # without JS: back to the numbers' own page (a URL of its own, so no stale cached copy)
+        filed = "yes" if said or counted else "no"
+        response = redirect(url_for("live.specimen", specimen_id=specimen_id, filed=filed), 303)
     response.headers["Cache-Control"] = "private, no-store"
     if counted:
         _remember(response, day, [*seen, specimen_id][-MAX_SIGHTED:])
