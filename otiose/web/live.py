@@ -11,7 +11,9 @@ client address in memory (or Redis) for a minute and writes nothing to the datab
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -70,6 +72,7 @@ def init_app(app: Flask) -> None:
             config["DATABASE_URL"] = os.environ["DATABASE_URL"]
         elif app.testing:  # tests never write into the developer's instance/otiose.db
             folder = tempfile.mkdtemp(prefix="otiose-test-db-")
+            atexit.register(shutil.rmtree, folder, True)
             config["DATABASE_URL"] = f"sqlite:///{folder}/otiose.db"
         else:
             config["DATABASE_URL"] = db.default_url()
