@@ -16,11 +16,12 @@ from typing import Any
 
 import click
 
+from .audit import law
 from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
 from .content.lint import warnings
 from .content.load import display_path
-from .content.schema import era_schema, posting_schema, specimen_schema
+from .content.schema import era_schema, population_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,10 +53,16 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     errors: list[Problem] = []
     found: list[Problem] = []
     library = None
+    law_named = [p for p in paths if p.resolve() == law.LAW_FILE.resolve()]
     try:
-        library = load_library(root, only=list(paths) or None)
+        library = load_library(root, only=[p for p in paths if p not in law_named] or None)
     except ContentError as exc:
         errors = exc.problems
+    if not paths or law_named:  # the audit desk's law timeline (otiose/data/law.yaml)
+        try:
+            law.load()
+        except ContentError as exc:
+            errors = [*errors, *exc.problems]
     if library is not None:
         named = [display_path(p, root) for p in paths] if paths else None
         found = warnings(library, named)
@@ -173,7 +180,7 @@ def new(title: str, family: str) -> None:
 @click.command("schema")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder to write to.")
 def schema(out: Path | None) -> None:
-    """Write the JSON Schemas for specimens, postings and eras (for editors)."""
+    """Write the JSON Schemas for specimens, postings, eras and populations (for editors)."""
     folder = out or (ROOT / "schema")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in schemas().items():
@@ -237,4 +244,5 @@ def schemas() -> dict[str, dict[str, Any]]:
         "specimen.schema.json": specimen_schema(),
         "posting.schema.json": posting_schema(),
         "era.schema.json": era_schema(),
+        "population.schema.json": population_schema(),
     }

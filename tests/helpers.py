@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from otiose.content.load import TODAY_POPULATION
+
 SPECIMEN = """\
 id: {id}
 title: {title}
@@ -98,9 +100,22 @@ def write_specimen(
 
 
 def write_era(root: Path, era: str = "test-era", text: str | None = None) -> Path:
+    """An era.yaml, and beside it a population.yaml (a copy of today's) unless one is there."""
     path = root / "eras" / era / "era.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text if text is not None else ERA.format(), encoding="utf-8")
+    write_population(path.parent)
+    return path
+
+
+def write_population(folder: Path, text: str | None = None) -> Path:
+    """``folder/population.yaml``: ``text``, or a copy of today's population if none is there."""
+    path = folder / "population.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    elif not path.exists():
+        path.write_bytes(TODAY_POPULATION.read_bytes())
     return path
 
 

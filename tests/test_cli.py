@@ -98,7 +98,12 @@ def test_new_refuses_bad_titles(tmp_path):
 def test_schema_files_are_generated_and_in_sync(tmp_path):
     result = run(cli.schema, ["--out", str(tmp_path)])
     assert result.exit_code == 0
-    for name in ("specimen.schema.json", "posting.schema.json", "era.schema.json"):
+    for name in (
+        "specimen.schema.json",
+        "posting.schema.json",
+        "era.schema.json",
+        "population.schema.json",
+    ):
         generated = json.loads((tmp_path / name).read_text())
         committed = json.loads((ROOT / "schema" / name).read_text())
         assert generated == committed, f"schema/{name} is stale: run `make schema`"

@@ -85,7 +85,7 @@ def test_rejection_explains_itself(client):
     assert fails == ["Maximum age", "Education"]
     assert (
         doc.find(cls="declass__fix").text
-        == "Hired, had you been 15 years younger and the holder of a graduate degree."
+        == "Hired, had you been 25 years younger and the holder of a graduate degree."
     )
     assert "Samuel O'Connell" in doc.find(cls="letter__body").text
 

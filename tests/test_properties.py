@@ -27,7 +27,8 @@ from itsdangerous import URLSafeSerializer
 
 from otiose.content import ContentError, Library, load_library, vocab
 from otiose.content.library import SORTS
-from otiose.content.models import Era, Posting, Specimen
+from otiose.content.load import TODAY_POPULATION
+from otiose.content.models import Era, PopulationFile, Posting, Specimen
 from otiose.game.character import ATTRIBUTES, SEED_ALPHABET
 from otiose.web import create_app, state
 
@@ -63,8 +64,10 @@ ERA_DOC = yaml.safe_load(ERA.format())
 POSTING_DOC = yaml.safe_load(
     POSTING.format(id="test-posting", era="test-era", filters=DEFAULT_FILTERS).split("---")[1]
 )
+POPULATION_DOC = yaml.safe_load(TODAY_POPULATION.read_text(encoding="utf-8"))
 FIELD_NAMES = sorted(
     {*Specimen.model_fields, *Era.model_fields, *Posting.model_fields, *vocab.FILTER_KEYS}
+    | {*PopulationFile.model_fields, "shares", "by_band", "ages", "share", "member", "source"}
     | {"titel", "summry", "market_avg", "percentage", "filter", "a[b]", "x.y", ""}
 )
 
@@ -159,6 +162,14 @@ def test_loader_survives_random_era_documents(doc):
 
 
 @SETTINGS
+@given(doc=st.one_of(documents, damaged(POPULATION_DOC)))
+def test_loader_survives_random_population_documents(doc):
+    in_tree(
+        lambda root: (root / "eras" / "test-era" / "population.yaml").write_text(dump(doc), "utf-8")
+    )
+
+
+@SETTINGS
 @given(
     front=st.one_of(documents, damaged(POSTING_DOC)),
     body=st.text(max_size=200),
@@ -178,7 +189,12 @@ def test_loader_survives_random_postings(front, body, name):
         st.sampled_from([b"", b"---", b"---\n", b"\xef\xbb\xbf---\n---\n", b"---\n---\n"]),
     ),
     target=st.sampled_from(
-        ["specimens/test-role.yaml", "eras/test-era/era.yaml", "eras/test-era/test-posting.md"]
+        [
+            "specimens/test-role.yaml",
+            "eras/test-era/era.yaml",
+            "eras/test-era/test-posting.md",
+            "eras/test-era/population.yaml",
+        ]
     ),
 )
 def test_loader_survives_random_text_and_bytes(content, target):

@@ -26,6 +26,7 @@ import yaml
 from helpers import APPLICANT
 
 from otiose.content import vocab
+from otiose.content.load import TODAY_POPULATION
 from otiose.web import create_app, state
 
 # Each payload either sets the sentinel ``window.__xss`` or opens a dialog if it ever runs.
@@ -145,6 +146,13 @@ def era(k: int) -> dict[str, Any]:
     }
 
 
+def population(k: int) -> dict[str, Any]:
+    """Today's population with the payload as its title, summary and a source line."""
+    data = yaml.safe_load(TODAY_POPULATION.read_text(encoding="utf-8"))
+    data["title"] = data["summary"] = data["gender"]["source"] = PAYLOADS[k]
+    return data
+
+
 def posting(k: int, outcome: str) -> dict[str, Any]:
     p = PAYLOADS[k]
     key = vocab.FILTER_KEYS[k % len(vocab.FILTER_KEYS)]
@@ -174,6 +182,7 @@ def write_xss_content(root: Path) -> Path:
         folder = root / "eras" / f"era-{k:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "era.yaml").write_text(dump(era(k)), encoding="utf-8")
+        (folder / "population.yaml").write_text(dump(population(k)), encoding="utf-8")
         for outcome in ("hired", "rejected"):
             text = f"---\n{dump(posting(k, outcome))}---\n{PAYLOADS[k]}\n\n{MARKDOWN}\n"
             (folder / f"post-{k:02d}-{outcome}.md").write_text(text, encoding="utf-8")

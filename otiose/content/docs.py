@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .models import Era, Filters, Posting, Specimen
+from .models import Era, Filters, PopulationFile, Posting, Specimen
 from .rules import RULES
 
 MARKERS: dict[str, Callable[[], str]] = {
@@ -88,6 +88,10 @@ def field_reference() -> str:
         ("Posting front matter (`eras/<era>/<id>.md`)", Posting),
         ("Posting `filters`", Filters),
         ("Era (`eras/<era>/era.yaml`)", Era),
+        (
+            "Population (`eras/<era>/population.yaml`, `otiose/data/population.yaml`)",
+            PopulationFile,
+        ),
     ):
         schema = model.model_json_schema()
         header = ["| key | type | required | notes |", "|---|---|---|---|"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from . import vocab
-from .models import Era, Posting, Specimen
+from .models import Era, PopulationFile, Posting, Specimen
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
@@ -35,6 +35,7 @@ class Library:
     specimens: dict[str, Specimen]
     eras: list[Era]
     postings: dict[str, Posting]
+    population: PopulationFile | None = None  # today's; each era carries its own
     postings_by_era: dict[str, list[Posting]] = field(default_factory=dict)
     postings_by_specimen: dict[str, list[Posting]] = field(default_factory=dict)
     by_title: dict[str, str] = field(default_factory=dict)
@@ -42,13 +43,20 @@ class Library:
     _orders: dict[str, list[Specimen]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, specimens: list[Specimen], eras: list[Era], postings: list[Posting]) -> Library:
-        """Index validated content."""
+    def build(
+        cls,
+        specimens: list[Specimen],
+        eras: list[Era],
+        postings: list[Posting],
+        population: PopulationFile | None = None,
+    ) -> Library:
+        """Index validated content (``population``: today's working-age population)."""
         ordered = sorted(specimens, key=lambda s: (s.title.casefold(), s.id))
         lib = cls(
             specimens={s.id: s for s in ordered},
             eras=sorted(eras, key=lambda e: (e.order, e.years.start, e.id)),
             postings={},
+            population=population,
         )
         era_ids = [e.id for e in lib.eras]
         for p in sorted(postings, key=lambda p: (p.posted or date.min, p.postedDate, p.id)):

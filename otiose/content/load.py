@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,9 +18,9 @@ from pydantic import BaseModel, ValidationError
 from . import vocab
 from .errors import ContentError, Problem
 from .library import Library
-from .models import PLACEHOLDER, Era, Filters, Posting, Specimen
+from .models import PLACEHOLDER, Era, Filters, PopulationFile, Posting, Specimen, share_text
 from .validate import dotted, problems_from
-from .yamlsafe import Located, parse, read_text
+from .yamlsafe import Loc, Located, parse, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -184,6 +185,86 @@ def load_posting(path: Path, display: str) -> Posting:
     return posting
 
 
+# ---------------------------------------------------------------- populations
+
+POPULATION = "population.yaml"
+TODAY_POPULATION = vocab.DATA / POPULATION
+
+# The per-band tables and the vocabulary each row must cover (the filters' own values).
+_BANDED = {
+    "education": vocab.EDUCATION,
+    "experience": vocab.EXPERIENCE,
+    "union": ("member",),
+    "maritalStatus": vocab.MARITAL,
+}
+
+
+def load_population(path: Path, display: str) -> PopulationFile:
+    """Read and validate a population file: every table sums to one, age bands contiguous
+    from 18 to 70, each per-band table on the same bands, estimates explained."""
+    text = read_text(path, display)
+    located = parse(text, display)
+    population = _validate(PopulationFile, located, display, text)
+    problems: list[Problem] = []
+
+    def problem(loc: Loc, msg: str, code: str = "OT013") -> None:
+        problems.append(Problem(display, located.line(loc), msg, code))
+
+    def sums_to_one(loc: Loc, shares: Iterable[Fraction]) -> None:
+        total = sum(shares, Fraction(0))
+        if total != 1:
+            where = dotted(loc)
+            problem(loc, f"{where} adds up to {share_text(total)}, not 100%", "OT021")
+
+    for key in ("gender", "race"):
+        sums_to_one((key, "shares"), dict(getattr(population, key).shares).values())
+    bands = [b.ages for b in population.age.bands]
+    sums_to_one(("age", "bands"), (b.share for b in population.age.bands))
+    if bands[0][0] != vocab.MIN_AGE:
+        msg = f"the first age band starts at {bands[0][0]}; it must start at {vocab.MIN_AGE}"
+        problem(("age", "bands", 0, "ages"), msg, "OT021")
+    if bands[-1][1] != vocab.MAX_AGE:
+        msg = f"the last age band ends at {bands[-1][1]}; it must end at {vocab.MAX_AGE}"
+        problem(("age", "bands", len(bands) - 1, "ages"), msg, "OT021")
+    for i in range(1, len(bands)):
+        if bands[i][0] != bands[i - 1][1] + 1:
+            msg = (
+                f"age band {_band(bands[i])} does not follow {_band(bands[i - 1])}; "
+                f"bands must be contiguous (the next should start at {bands[i - 1][1] + 1})"
+            )
+            problem(("age", "bands", i, "ages"), msg, "OT021")
+    listed = ", ".join(_band(b) for b in bands)
+    for key, values in _BANDED.items():
+        rows = getattr(population, key).by_band
+        if [r.ages for r in rows] != bands:
+            msg = f"{key}.by_band must give one row per age band, in order: {listed}"
+            mismatch = next(
+                (i for i, r in enumerate(rows) if i >= len(bands) or r.ages != bands[i]),
+                len(rows),
+            )
+            loc: Loc = (
+                (key, "by_band", mismatch, "ages") if mismatch < len(rows) else (key, "by_band")
+            )
+            problem(loc, msg, "OT021")
+        if key == "union":
+            continue
+        for i, row in enumerate(rows):
+            sums_to_one((key, "by_band", i), (getattr(row, v) for v in values))
+    for key in PopulationFile.model_fields:
+        table = getattr(population, key)
+        if getattr(table, "kind", "statistic") != "statistic" and table.note is None:
+            msg = f"{key} is marked '{table.kind}': add a note saying how it was worked out"
+            problem((key, "kind"), msg, "OT021")
+    if problems:
+        raise ContentError(problems)
+    population._source = display
+    return population
+
+
+def _band(ages: tuple[int, int]) -> str:
+    return f"{ages[0]}-{ages[1]}"
+
+
 # ---------------------------------------------------------------- the whole library
 
 
@@ -242,6 +323,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
             problems.append(_stray(folder, root, "eras/ holds one folder per era"))
             continue
         era_file = folder / "era.yaml"
+        pop_file = folder / POPULATION
         if not inside(era_file):
             pass  # reported by inside()
         elif not era_file.is_file():
@@ -249,15 +331,28 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
             problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
         elif (e := attempt(load_era, era_file)) is not None:
             eras.append(e)
+            if not inside(pop_file):
+                pass  # reported by inside()
+            elif not pop_file.is_file():
+                msg = (
+                    f"era folder '{folder.name}' has no {POPULATION}: every era declares the "
+                    "working-age population of its years (copy otiose/data/population.yaml)"
+                )
+                problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
+            elif (population := attempt(load_population, pop_file)) is not None:
+                e._population = population
         for path in sorted(folder.iterdir()):
-            if path.name == "era.yaml" or path.name.startswith(".") or not inside(path):
+            skip = path.name in ("era.yaml", POPULATION) or path.name.startswith(".")
+            if skip or not inside(path):
                 continue
             if path.suffix == ".md" and path.is_file():
                 if (p := attempt(load_posting, path)) is not None:
                     postings.append(p)
             else:
-                problems.append(_stray(path, root, "an era folder holds era.yaml and <id>.md"))
+                why = f"an era folder holds era.yaml, {POPULATION} and <id>.md"
+                problems.append(_stray(path, root, why))
 
+    today = attempt(load_population, TODAY_POPULATION)
     stems = {p.stem for p in spec_dir.glob("*.yaml")} if spec_ok else set()
     problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
@@ -265,7 +360,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
         problems = [p for p in problems if p.path in wanted]
     if problems:
         raise ContentError(problems)
-    return Library.build(specimens, eras, postings)
+    return Library.build(specimens, eras, postings, population=today)
 
 
 def display_path(path: Path, root: Path) -> str:

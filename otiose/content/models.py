@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     PrivateAttr,
     StringConstraints,
     WithJsonSchema,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
 
@@ -257,11 +260,17 @@ class Era(Strict):
     _id: str = PrivateAttr("")
     _source: str = PrivateAttr("")
     _history_html: str = PrivateAttr("")
+    _population: PopulationFile | None = PrivateAttr(None)
 
     @property
     def id(self) -> str:
         """The era's id: its folder name."""
         return self._id
+
+    @property
+    def population(self) -> PopulationFile | None:
+        """The working-age population of the era's years (``population.yaml`` beside it)."""
+        return self._population
 
     @property
     def history_html(self) -> str:
@@ -318,3 +327,198 @@ class Posting(Strict):
 
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+# ---------------------------------------------------------------- populations
+
+_PERCENT = re.compile(r"^([0-9]{1,3}(?:\.[0-9]+)?)\s*%$")
+
+
+def _share_error(v: Any) -> PydanticCustomError:
+    got = "true or false" if isinstance(v, bool) else repr(v)[:40]
+    how = 'write a decimal from 0 to 1 (0.49) or a percentage ("49%")'
+    return PydanticCustomError("share", "{msg}", {"msg": f"{got} is not a share; {how}"})
+
+
+def parse_share(v: Any) -> Fraction:
+    """A share written as a decimal from 0 to 1 or as a percentage string, kept exact.
+
+    A decimal is read back from its shortest decimal spelling (``0.49`` is exactly 49/100), so no
+    binary rounding creeps into the odds.
+    """
+    if isinstance(v, bool):
+        raise _share_error(v)
+    if isinstance(v, int):
+        value = Fraction(v)
+    elif isinstance(v, float):
+        value = Fraction(repr(v))
+    elif isinstance(v, str) and (m := _PERCENT.match(v.strip())):
+        whole, _, decimals = m.group(1).partition(".")
+        value = Fraction(int(whole + decimals), 100 * 10 ** len(decimals))
+    else:
+        raise _share_error(v)
+    if not 0 <= value <= 1:
+        raise PydanticCustomError("share", "{msg}", {"msg": f"{v} is outside 0-1 (0% to 100%)"})
+    return value
+
+
+def share_text(value: Fraction) -> str:
+    """A share as a short percentage: 49%, 0.5%, 12.25%."""
+    pct = value * 100
+    if pct.denominator == 1:
+        return f"{pct.numerator}%"
+    text = f"{float(pct):.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+Share = Annotated[
+    Fraction,
+    PlainValidator(parse_share),
+    PlainSerializer(share_text, return_type=str),
+    WithJsonSchema(
+        {
+            "description": 'A decimal from 0 to 1 (0.49) or a percentage string ("49%").',
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 1},
+                {"type": "string", "pattern": r"^[0-9]{1,3}(\.[0-9]+)?\s*%$"},
+            ],
+        }
+    ),
+]
+
+_AGES = re.compile(r"^([0-9]{1,3})-([0-9]{1,3})$")
+
+
+def parse_ages(v: Any) -> tuple[int, int]:
+    """An age band written ``18-21`` (inclusive)."""
+    m = _AGES.match(v.strip()) if isinstance(v, str) else None
+    if not m:
+        msg = f"{str(v)[:40]!r} is not an age band; write it like 18-21 (inclusive)"
+        raise PydanticCustomError("ages", "{msg}", {"msg": msg})
+    lo, hi = int(m.group(1)), int(m.group(2))
+    if lo > hi:
+        msg = f"age band {v} runs backwards; write the younger age first"
+        raise PydanticCustomError("ages", "{msg}", {"msg": msg})
+    return lo, hi
+
+
+Ages = Annotated[
+    tuple[int, int],
+    PlainValidator(parse_ages),
+    PlainSerializer(lambda b: f"{b[0]}-{b[1]}", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{1,3}-[0-9]{1,3}$"}),
+]
+
+PopulationKind = Literal["statistic", "estimate", "model"]
+
+
+class Cited(Strict):
+    """A figure or table and where it comes from."""
+
+    source: Text = Field(description="Where the figures come from: publication, table, year.")
+    kind: PopulationKind = Field(
+        "statistic",
+        description=(
+            "statistic: rounded from the source; estimate: worked out from it (say how in note); "
+            "model: the game's own assumption, not a measurement (say so in note)."
+        ),
+    )
+    note: Text | None = Field(None, description="How an estimate was made; caveats.")
+
+
+def _shares(name: str, values: tuple[str, ...], doc: str, banded: bool) -> Any:
+    """A model with one share per vocabulary value (and the age band, for per-band rows)."""
+    fields: dict[str, Any] = {
+        v: (Share, Field(description=f'Share for {v}: 0.49 or "49%".')) for v in values
+    }
+    if banded:
+        fields = {"ages": (Ages, Field(description="The age band, like 25-34.")), **fields}
+    return create_model(name, __base__=Strict, __doc__=doc, **fields)
+
+
+GenderShares = _shares("GenderShares", vocab.GENDERS, "Shares by gender; they sum to 1.", False)
+RaceShares = _shares("RaceShares", vocab.RACES, "Shares by race and ethnicity; sum to 1.", False)
+EducationRow = _shares("EducationRow", vocab.EDUCATION, "Highest education in a band.", True)
+ExperienceRow = _shares("ExperienceRow", vocab.EXPERIENCE, "Work experience in a band.", True)
+MaritalRow = _shares("MaritalRow", vocab.MARITAL, "Marital status in a band.", True)
+
+
+class GenderTable(Cited):
+    """Shares by gender."""
+
+    shares: GenderShares  # type: ignore[valid-type]
+
+
+class RaceTable(Cited):
+    """Shares by race and ethnicity (Hispanic of any race counted once, as Hispanic)."""
+
+    shares: RaceShares  # type: ignore[valid-type]
+
+
+class AgeBand(Strict):
+    """One age band and its share of everyone aged 18-70."""
+
+    ages: Ages
+    share: Share
+
+
+class AgeTable(Cited):
+    """Age bands, contiguous from 18 to 70, with their shares."""
+
+    bands: list[AgeBand] = Field(min_length=1, max_length=20)
+
+
+class EducationTable(Cited):
+    """Highest education by band: none < high_school (incl. some college) < bachelor < graduate."""
+
+    by_band: list[EducationRow] = Field(min_length=1, max_length=20)  # type: ignore[valid-type]
+
+
+class ExperienceTable(Cited):
+    """Work experience by age band: none < junior < experienced < senior."""
+
+    by_band: list[ExperienceRow] = Field(min_length=1, max_length=20)  # type: ignore[valid-type]
+
+
+class UnionRow(Strict):
+    """The share of a band who hold a union card."""
+
+    ages: Ages
+    member: Share
+
+
+class UnionTable(Cited):
+    """Union members as a share of everyone in the band (not only of those at work)."""
+
+    by_band: list[UnionRow] = Field(min_length=1, max_length=20)
+
+
+class MaritalTable(Cited):
+    """Marital status by age band."""
+
+    by_band: list[MaritalRow] = Field(min_length=1, max_length=20)  # type: ignore[valid-type]
+
+
+class PopulationFile(Strict):
+    """A working-age population (ages 18-70): ``otiose/data/population.yaml`` for today,
+    ``eras/<era>/population.yaml`` for each era. Every table says where it comes from."""
+
+    model_config = ConfigDict(title="Otiose population")
+
+    title: Line = Field(description='Who this is, e.g. "Adults 18-70, United States, 1910".')
+    year: int = Field(ge=1700, le=2200, description="The year the figures describe.")
+    summary: Text | None = Field(None, description="One or two sentences on the whole.")
+    gender: GenderTable
+    race: RaceTable
+    age: AgeTable
+    education: EducationTable
+    experience: ExperienceTable
+    union: UnionTable
+    maritalStatus: MaritalTable
+
+    _source: str = PrivateAttr("")
+
+    @property
+    def source_path(self) -> str:
+        """The file it was read from, as problems name it."""
+        return self._source

@@ -37,10 +37,17 @@ RULES: dict[str, Rule] = {
         Rule(
             "OT018",
             "error",
-            "An era is missing its `era.yaml`, or a letter uses an unknown placeholder.",
+            "An era is missing its `era.yaml` or `population.yaml`, or a letter uses an unknown "
+            "placeholder.",
         ),
         Rule("OT019", "error", "A file sits where no content is expected."),
         Rule("OT020", "error", "Scaffold text (`TODO:`) is still in the file."),
+        Rule(
+            "OT021",
+            "error",
+            "A population table does not sum to 100%, its age bands do not run from 18 to 70 "
+            "without a gap, or an estimate has no note.",
+        ),
         Rule("OT101", "warning", "The summary is longer than a card can show well."),
         Rule("OT102", "warning", "A section is present but empty."),
         Rule("OT103", "warning", "The title or summary is nearly the same as another specimen's."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Era, Posting, Specimen
+from .models import Era, PopulationFile, Posting, Specimen
 
 BASE = "https://otiose.invalid/schema/"
 
@@ -22,6 +22,11 @@ def posting_schema() -> dict[str, Any]:
 def era_schema() -> dict[str, Any]:
     """The JSON Schema of ``eras/<era>/era.yaml``."""
     return _schema(Era, "era")
+
+
+def population_schema() -> dict[str, Any]:
+    """The JSON Schema of ``population.yaml`` (today's and each era's)."""
+    return _schema(PopulationFile, "population")
 
 
 def _schema(model: Any, name: str) -> dict[str, Any]:

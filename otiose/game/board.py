@@ -12,15 +12,21 @@ from ..content.models import Era
 from . import rules
 from .character import Character
 from .odds import Fix, exclusion_by_filter, pass_probability, smallest_fix
+from .population import Population, today
 
 
 @dataclass(frozen=True)
 class PostingOdds:
-    """A posting's exact pass probability and what each of its filters excludes on its own."""
+    """A posting's exact pass probability and what each of its filters excludes on its own.
+
+    ``odds`` is against today's population, ``era_odds`` against the posting's own era's (None
+    only when the era has no population loaded, as in a single-file preview).
+    """
 
     posting: Posting
     odds: Fraction
     exclusion: dict[str, Fraction]
+    era_odds: Fraction | None = None
 
     @property
     def worst_filter(self) -> str | None:
@@ -43,6 +49,7 @@ class Verdict:
     letter: str
     odds: Fraction
     fix: Fix | None
+    era_odds: Fraction | None = None
 
     @property
     def failures(self) -> list[str]:
@@ -74,14 +81,29 @@ class Board:
 
     def __init__(self, library: Library) -> None:
         self.library = library
+        self.population = (
+            Population.from_file(library.population) if library.population else today()
+        )
+        self.era_populations = {
+            e.id: Population.from_file(e.population) for e in library.eras if e.population
+        }
         self.odds = {
-            pid: PostingOdds(p, pass_probability(p.filters), exclusion_by_filter(p.filters))
+            pid: PostingOdds(
+                p,
+                pass_probability(p.filters, self.population),
+                exclusion_by_filter(p.filters, self.population),
+                self._era_odds(p),
+            )
             for pid, p in library.postings.items()
         }
         n = len(self.odds)
         self.population_rate = (
             sum((o.odds for o in self.odds.values()), Fraction(0)) / n if n else Fraction(0)
         )
+
+    def _era_odds(self, p: Posting) -> Fraction | None:
+        era = self.era_populations.get(p.era)
+        return pass_probability(p.filters, era) if era else None
 
     def ranking(self) -> list[PostingOdds]:
         """Postings from the most to the least exclusive."""
@@ -103,8 +125,9 @@ class Board:
             template, name=c.name, title=posting.title, company=posting.company
         )
         fix = smallest_fix(posting.filters, c) if failed else None
+        entry = self.odds[posting_id]
         return Verdict(
-            posting, era, c, failed is None, checks, failed, letter, self.odds[posting_id].odds, fix
+            posting, era, c, failed is None, checks, failed, letter, entry.odds, fix, entry.era_odds
         )
 
     def report(self, c: Character, applied: list[str]) -> Report:

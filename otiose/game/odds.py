@@ -1,22 +1,24 @@
-"""Exact odds: the probability that a random character passes a posting's filters.
+"""Exact odds: the probability that a random person of a population passes a posting's filters.
 
-Computed from ``population`` by summing over age bands (within a band every conditional is the
-same), so the answer is an exact ``Fraction``, not a sample.
+Computed against a given ``Population`` (today's, or an era's) by summing over age bands (within
+a band every conditional is the same), so the answer is an exact ``Fraction``, not a sample.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from ..content import vocab
 from ..content.models import Filters
-from . import population as pop
 from .character import Character
+from .population import BANDED, Population, today
 from .rules import HAD_YOU_BEEN, ORDERED, allowed, is_active
 
 
-def _share(table: dict, values: tuple) -> Fraction:
+def _share(table: Mapping[Any, Fraction], values: tuple[Any, ...]) -> Fraction:
     return sum((table[v] for v in values), Fraction(0))
 
 
@@ -30,32 +32,28 @@ _FULL = {
 }
 
 
-def pass_probability(filters: Filters, only: str | None = None) -> Fraction:
-    """P(a random character passes ``filters``); with ``only``, just that one filter."""
+def pass_probability(filters: Filters, population: Population, only: str | None = None) -> Fraction:
+    """P(a random person of ``population`` passes ``filters``); with ``only``, that one filter."""
     ok = {k: allowed(filters, k) if only in (None, k) else full for k, full in _FULL.items()}
     lo = filters.minAge if only in (None, "minAge") else vocab.MIN_AGE
     hi = filters.maxAge if only in (None, "maxAge") else vocab.MAX_AGE
-    p = _share(pop.GENDER, ok["gender"]) * _share(pop.RACE, ok["race"])
+    p = _share(population.gender, ok["gender"]) * _share(population.race, ok["race"])
     total = Fraction(0)
-    for band, (band_lo, band_hi, share) in enumerate(pop.AGE_BANDS):
-        inside = max(0, min(band_hi, hi) - max(band_lo, lo) + 1)
+    for band in population.bands:
+        inside = max(0, min(band.hi, hi) - max(band.lo, lo) + 1)
         if not inside:
             continue
-        total += (
-            share
-            * Fraction(inside, band_hi - band_lo + 1)
-            * _share(pop.EDUCATION_BY_BAND[band], ok["education"])
-            * _share(pop.EXPERIENCE_BY_BAND[band], ok["experience"])
-            * _share(pop.union_by_band(band), ok["union"])
-            * _share(pop.MARITAL_BY_BAND[band], ok["maritalStatus"])
-        )
+        share = band.share * Fraction(inside, band.years)
+        for key in BANDED:
+            share *= _share(band.table(key), ok[key])
+        total += share
     return p * total
 
 
-def exclusion_by_filter(filters: Filters) -> dict[str, Fraction]:
-    """For each active filter, the share of the population it alone turns away."""
+def exclusion_by_filter(filters: Filters, population: Population) -> dict[str, Fraction]:
+    """For each active filter, the share of ``population`` it alone turns away."""
     return {
-        key: 1 - pass_probability(filters, only=key)
+        key: 1 - pass_probability(filters, population, only=key)
         for key in vocab.FILTER_KEYS
         if is_active(filters, key)
     }
@@ -85,37 +83,31 @@ class Fix:
         return f"had you been {joined}"
 
 
-_TABLES = {
-    "education": lambda band: pop.EDUCATION_BY_BAND[band],
-    "experience": lambda band: pop.EXPERIENCE_BY_BAND[band],
-    "union": pop.union_by_band,
-    "maritalStatus": lambda band: pop.MARITAL_BY_BAND[band],
-}
-
-
 def smallest_fix(filters: Filters, c: Character) -> Fix | None:
     """The fewest attribute changes (then the smallest age shift) that make ``c`` pass.
 
-    Only characters that can exist in the population count: a 19-year-old with a graduate degree
-    is not one you could become. Returns None when no possible character passes at all.
+    Only characters that can exist in today's population (the one applicants are dealt from)
+    count: a 19-year-old with a graduate degree is not one you could become. Returns None when no
+    possible character passes at all.
     """
+    pop = today()
     best: tuple[tuple[int, int, int], Fix] | None = None
     fixed: list[tuple[str, object]] = []
-    for key, table in (("gender", pop.GENDER), ("race", pop.RACE)):
+    for key, table in (("gender", pop.gender), ("race", pop.race)):
         ok = [v for v in allowed(filters, key) if table[v] > 0]
         if not ok:
             return None
         if getattr(c, key) not in ok:
             fixed.append((key, ok[0]))
     for age in allowed(filters, "age"):
-        band = pop.band_of(age)
+        band = pop.band(age)
         changes = list(fixed)
         distance = 0
         if age != c.age:
             changes.insert(0, ("age", age))
         feasible = True
-        for key, table_of in _TABLES.items():
-            table = table_of(band)
+        for key in BANDED:
+            table = band.table(key)
             ok = [v for v in allowed(filters, key) if table[v] > 0]
             if not ok:
                 feasible = False

@@ -1,10 +1,11 @@
-"""The population the characters are drawn from: documented, roughly realistic distributions.
+"""Populations as the game reads them: exact ``Fraction`` tables built from the data files.
 
-Every probability here is an exact ``Fraction`` so that the odds of a posting can be computed
-exactly. The figures are rounded from public statistics about US adults (see the notes), because
-a dealt character should feel like a person you might meet, and the odds should mean something.
+Today's working-age population (``otiose/data/population.yaml``) is the one every applicant is
+dealt from; each era's ``population.yaml`` describes the people of its own years and is used
+only to say what share of *them* a posting's filters would have passed. The applicant is the
+same person in every era.
 
-Structure (the joint distribution):
+Structure of the joint distribution (the same for every population):
 
 * gender and race are independent of everything else;
 * age is drawn first, by band, then uniformly within its band;
@@ -14,99 +15,157 @@ Structure (the joint distribution):
 
 from __future__ import annotations
 
-from fractions import Fraction as F
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from typing import Any
 
 from ..content import vocab
+from ..content.load import TODAY_POPULATION, load_population
+from ..content.models import PopulationFile
 
-# Gender: roughly even; about 1-2% of US adults describe themselves as nonbinary (Pew, 2022).
-GENDER = {"male": F(49, 100), "female": F(49, 100), "nonbinary": F(2, 100)}
 
-# Race and ethnicity, rounded from the 2020 US Census (Hispanic of any race counted once).
-RACE = {
-    "white": F(58, 100),
-    "hispanic": F(19, 100),
-    "black": F(12, 100),
-    "asian": F(6, 100),
-    "indigenous": F(1, 100),
-    "multiracial": F(4, 100),
+@dataclass(frozen=True, eq=False)
+class Band:
+    """One age band (inclusive) with its share and the conditional tables inside it."""
+
+    lo: int
+    hi: int
+    share: Fraction
+    education: Mapping[str, Fraction]
+    experience: Mapping[str, Fraction]
+    union: Mapping[bool, Fraction]
+    maritalStatus: Mapping[str, Fraction]
+
+    @property
+    def years(self) -> int:
+        """How many single years of age the band holds."""
+        return self.hi - self.lo + 1
+
+    def table(self, key: str) -> Mapping[Any, Fraction]:
+        """The band's table for ``education``, ``experience``, ``union`` or ``maritalStatus``."""
+        table: Mapping[Any, Fraction] = getattr(self, key)
+        return table
+
+
+BANDED = ("education", "experience", "union", "maritalStatus")
+
+
+@dataclass(frozen=True, eq=False)
+class Population:
+    """A working-age population (18-70) as exact probability tables."""
+
+    title: str
+    year: int
+    gender: Mapping[str, Fraction]
+    race: Mapping[str, Fraction]
+    bands: tuple[Band, ...]
+    data: PopulationFile
+
+    @classmethod
+    def from_file(cls, data: PopulationFile) -> Population:
+        """Build the tables from a validated population file (the loader checked the sums)."""
+
+        def row(model: Any, values: tuple[str, ...]) -> dict[str, Fraction]:
+            return {v: getattr(model, v) for v in values}
+
+        bands = tuple(
+            Band(
+                lo=b.ages[0],
+                hi=b.ages[1],
+                share=b.share,
+                education=row(data.education.by_band[i], vocab.EDUCATION),
+                experience=row(data.experience.by_band[i], vocab.EXPERIENCE),
+                union={
+                    True: data.union.by_band[i].member,
+                    False: 1 - data.union.by_band[i].member,
+                },
+                maritalStatus=row(data.maritalStatus.by_band[i], vocab.MARITAL),
+            )
+            for i, b in enumerate(data.age.bands)
+        )
+        return cls(
+            title=data.title,
+            year=data.year,
+            gender=row(data.gender.shares, vocab.GENDERS),
+            race=row(data.race.shares, vocab.RACES),
+            bands=bands,
+            data=data,
+        )
+
+    def band_of(self, age: int) -> int:
+        """Index of the age band holding ``age``."""
+        for i, band in enumerate(self.bands):
+            if band.lo <= age <= band.hi:
+                return i
+        raise ValueError(f"age {age} is outside {vocab.MIN_AGE}-{vocab.MAX_AGE}")
+
+    def band(self, age: int) -> Band:
+        """The age band holding ``age``."""
+        return self.bands[self.band_of(age)]
+
+    def age_probability(self, age: int) -> Fraction:
+        """P(age) for one year of age: the band's share spread evenly over its years."""
+        band = self.band(age)
+        return band.share / band.years
+
+    def weight(self, attributes: Mapping[str, Any]) -> Fraction:
+        """The probability of one exact combination of the seven attributes (0: impossible)."""
+        band = self.band(attributes["age"])
+        p = (
+            self.gender[attributes["gender"]]
+            * self.race[attributes["race"]]
+            * self.age_probability(attributes["age"])
+        )
+        for key in BANDED:
+            p *= band.table(key)[attributes[key]]
+        return p
+
+
+@cache
+def today() -> Population:
+    """Today's working-age population, read once from ``otiose/data/population.yaml``.
+
+    Raises ``ContentError`` (with ``path:line`` problems) if the file is invalid; ``check``
+    reports the same problems.
+    """
+    return Population.from_file(load_population(TODAY_POPULATION, "otiose/data/population.yaml"))
+
+
+# ---------------------------------------------------------------- the dealer's view of today
+
+# The character dealer reads today's tables by these module-level names; they are built from
+# the data file on first use, never written out here.
+_TABLES: dict[str, Callable[[Population], Any]] = {
+    "GENDER": lambda p: dict(p.gender),
+    "RACE": lambda p: dict(p.race),
+    "AGE_BANDS": lambda p: [(b.lo, b.hi, b.share) for b in p.bands],
+    "EDUCATION_BY_BAND": lambda p: [dict(b.education) for b in p.bands],
+    "EXPERIENCE_BY_BAND": lambda p: [dict(b.experience) for b in p.bands],
+    "UNION_BY_BAND": lambda p: [b.union[True] for b in p.bands],
+    "MARITAL_BY_BAND": lambda p: [dict(b.maritalStatus) for b in p.bands],
 }
 
-# Age bands (inclusive) and their share of adults 18-70, rounded from Census age estimates.
-AGE_BANDS: list[tuple[int, int, F]] = [
-    (18, 21, F(7, 100)),
-    (22, 24, F(6, 100)),
-    (25, 34, F(22, 100)),
-    (35, 44, F(21, 100)),
-    (45, 54, F(19, 100)),
-    (55, 64, F(18, 100)),
-    (65, 70, F(7, 100)),
-]
 
-# Highest education by band: none < high_school (incl. some college) < bachelor < graduate.
-# 25+ follows the Census's ~38% bachelor's-or-higher, ~14% advanced degree.
-EDUCATION_BY_BAND = [
-    {"none": F(14, 100), "high_school": F(83, 100), "bachelor": F(3, 100), "graduate": F(0)},
-    {"none": F(9, 100), "high_school": F(56, 100), "bachelor": F(31, 100), "graduate": F(4, 100)},
-    {"none": F(8, 100), "high_school": F(52, 100), "bachelor": F(27, 100), "graduate": F(13, 100)},
-    {"none": F(9, 100), "high_school": F(50, 100), "bachelor": F(26, 100), "graduate": F(15, 100)},
-    {"none": F(10, 100), "high_school": F(52, 100), "bachelor": F(24, 100), "graduate": F(14, 100)},
-    {"none": F(10, 100), "high_school": F(54, 100), "bachelor": F(22, 100), "graduate": F(14, 100)},
-    {"none": F(11, 100), "high_school": F(54, 100), "bachelor": F(21, 100), "graduate": F(14, 100)},
-]
-
-# Work experience by band: none < junior < experienced < senior.
-EXPERIENCE_BY_BAND = [
-    {"none": F(55, 100), "junior": F(45, 100), "experienced": F(0), "senior": F(0)},
-    {"none": F(25, 100), "junior": F(65, 100), "experienced": F(10, 100), "senior": F(0)},
-    {"none": F(8, 100), "junior": F(37, 100), "experienced": F(45, 100), "senior": F(10, 100)},
-    {"none": F(5, 100), "junior": F(15, 100), "experienced": F(45, 100), "senior": F(35, 100)},
-    {"none": F(5, 100), "junior": F(10, 100), "experienced": F(35, 100), "senior": F(50, 100)},
-    {"none": F(6, 100), "junior": F(9, 100), "experienced": F(30, 100), "senior": F(55, 100)},
-    {"none": F(10, 100), "junior": F(10, 100), "experienced": F(30, 100), "senior": F(50, 100)},
-]
-
-# Union membership by band; about 10% of US wage and salary workers overall (BLS, 2023).
-UNION_BY_BAND = [F(4, 100), F(6, 100), F(8, 100), F(11, 100), F(12, 100), F(12, 100), F(9, 100)]
-
-# Marital status by band, rounded from the Census's Current Population Survey.
-MARITAL_BY_BAND = [
-    {"single": F(95, 100), "married": F(5, 100), "divorced": F(0), "widowed": F(0)},
-    {"single": F(84, 100), "married": F(15, 100), "divorced": F(1, 100), "widowed": F(0)},
-    {"single": F(52, 100), "married": F(42, 100), "divorced": F(5, 100), "widowed": F(1, 100)},
-    {"single": F(27, 100), "married": F(59, 100), "divorced": F(12, 100), "widowed": F(2, 100)},
-    {"single": F(18, 100), "married": F(60, 100), "divorced": F(18, 100), "widowed": F(4, 100)},
-    {"single": F(12, 100), "married": F(61, 100), "divorced": F(19, 100), "widowed": F(8, 100)},
-    {"single": F(8, 100), "married": F(59, 100), "divorced": F(18, 100), "widowed": F(15, 100)},
-]
+def __getattr__(name: str) -> Any:
+    if name in _TABLES:
+        value = _TABLES[name](today())
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def band_of(age: int) -> int:
-    """Index of the age band holding ``age``."""
-    for i, (lo, hi, _) in enumerate(AGE_BANDS):
-        if lo <= age <= hi:
-            return i
-    raise ValueError(f"age {age} is outside {vocab.MIN_AGE}-{vocab.MAX_AGE}")
+    """Index of today's age band holding ``age``."""
+    return today().band_of(age)
 
 
-def age_probability(age: int) -> F:
-    """P(age) for one year of age: the band's share spread evenly over its years."""
-    lo, hi, share = AGE_BANDS[band_of(age)]
-    return share / (hi - lo + 1)
+def age_probability(age: int) -> Fraction:
+    """P(age) for one year of age in today's population."""
+    return today().age_probability(age)
 
 
-def union_by_band(band: int) -> dict[bool, F]:
-    """P(member) and P(not a member) for an age band."""
-    p = UNION_BY_BAND[band]
-    return {True: p, False: 1 - p}
-
-
-def _check() -> None:
-    """Every distribution sums to one; the tests call this too."""
-    tables = [GENDER, RACE, *EDUCATION_BY_BAND, *EXPERIENCE_BY_BAND, *MARITAL_BY_BAND]
-    for table in tables:
-        assert sum(table.values()) == 1, table
-    assert sum(share for _, _, share in AGE_BANDS) == 1
-    assert AGE_BANDS[0][0] == vocab.MIN_AGE and AGE_BANDS[-1][1] == vocab.MAX_AGE
-
-
-_check()
+def union_by_band(band: int) -> dict[bool, Fraction]:
+    """P(member) and P(not a member) for one of today's age bands."""
+    return dict(today().bands[band].union)

@@ -31,10 +31,8 @@ def home() -> str:
 @bp.get("/about")
 @cacheable()
 def about() -> str:
-    """How the game works and where its numbers come from."""
-    from ..game import population
-
-    return render_template("about.html", population=population, nav="about")
+    """How the game works and where its numbers come from (today's population, with sources)."""
+    return render_template("about.html", population=state.board().population, nav="about")
 
 
 @bp.get("/healthz")

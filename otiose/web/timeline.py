@@ -42,6 +42,8 @@ def era(era_id: str) -> str:
         era=era,
         postings=library.postings_by_era.get(era.id, []),
         odds=board.odds,
+        era_pop=board.era_populations.get(era.id),
+        today=board.population,
         neighbours=neighbours,
         nav="eras",
     )
@@ -51,13 +53,20 @@ def era(era_id: str) -> str:
 @cacheable()
 def posting(posting_id: str) -> str:
     """A posting's public parts, its era and its specimen; the filters stay sealed here."""
-    library = state.library()
+    library, board = state.library(), state.board()
     p = library.postings.get(posting_id)
     if p is None:
         abort(404, f"No posting is filed under '{posting_id[:80]}'.")
     specimen = library.specimens.get(p.specimen) if p.specimen else None
     return render_template(
-        "posting.html", p=p, era=library.era(p.era), specimen=specimen, nav="eras"
+        "posting.html",
+        p=p,
+        era=library.era(p.era),
+        specimen=specimen,
+        entry=board.odds[p.id],
+        era_pop=board.era_populations.get(p.era),
+        today=board.population,
+        nav="eras",
     )
 
 
@@ -78,7 +87,8 @@ def declassified() -> str:
 @bp.get("/api/postings/<posting_id>")
 @cacheable()
 def posting_api(posting_id: str) -> Response:
-    """A posting's public fields, era, filters and exact pass probability (``odds``, 0-1)."""
+    """A posting's public fields, era, filters and exact pass probabilities, 0-1: ``odds``
+    against today's working-age population, ``era_odds`` against its own era's."""
     library, board = state.library(), state.board()
     p = library.postings.get(posting_id)
     if p is None:
@@ -97,10 +107,21 @@ def posting_api(posting_id: str) -> Response:
         salary=p.salary,
         requirements=list(p.requirements),
         specimen=p.specimen,
-        era={"id": era.id, "name": era.name, "years": era.years.model_dump()},
+        era={
+            "id": era.id,
+            "name": era.name,
+            "years": era.years.model_dump(),
+            "population": None if era.population is None else era.population.title,
+        },
         filters=filters,
         odds=float(entry.odds),
         odds_exact=f"{entry.odds.numerator}/{entry.odds.denominator}",
+        era_odds=None if entry.era_odds is None else float(entry.era_odds),
+        era_odds_exact=(
+            None
+            if entry.era_odds is None
+            else f"{entry.era_odds.numerator}/{entry.era_odds.denominator}"
+        ),
         exclusion={k: float(v) for k, v in entry.exclusion.items()},
         url=absolute_url(url_for("timeline.posting", posting_id=p.id)),
         players=live.players(p.id),  # {"applied": n, "hired": m}; null while unavailable
@@ -114,7 +135,12 @@ def postings_api() -> Response:
     board = state.board()
     return jsonify(
         postings=[
-            {"id": o.posting.id, "era": o.posting.era, "odds": float(o.odds)}
+            {
+                "id": o.posting.id,
+                "era": o.posting.era,
+                "odds": float(o.odds),
+                "era_odds": None if o.era_odds is None else float(o.era_odds),
+            }
             for o in board.ranking()
         ],
         filter_keys=list(vocab.FILTER_KEYS),

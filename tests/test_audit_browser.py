@@ -1,0 +1,124 @@
+"""The audit desk in a real browser: change a filter, the numbers update in place, the chart and
+its table agree, the posting downloads; the same walk without JavaScript; axe at zero."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TIMEOUT_MS = 10_000
+START = "/audit?date=1966-06-01&jurisdiction=us"
+
+
+def fresh(new_context: Any, **args: Any) -> Page:
+    context: BrowserContext = new_context(**args)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
+def chart_and_table(page: Page) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Per kind of group: the ratios the chart prints, and the ratios the table lists."""
+    chart: dict[str, list[str]] = {}
+    for figure in page.locator("figure.audit-chart").all():
+        kind = figure.get_attribute("data-attribute") or ""
+        chart[kind] = [t.strip() for t in figure.locator(".audit-chart__value").all_text_contents()]
+    table: dict[str, list[str]] = {}
+    for row in page.locator(".audit-table--groups tbody tr").all():
+        kind = row.get_attribute("data-attribute") or ""
+        table.setdefault(kind, []).append(row.locator(".ratio").text_content().strip())
+    return chart, table
+
+
+def test_the_desk_walk_with_htmx(new_context, live_server: str) -> None:
+    page = fresh(new_context, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server + START)
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("window.__deskMarker = 'still here'")
+    rate = page.locator(".audit__rate")
+    expect(rate).to_have_text("100%")
+
+    # Men under 40, no union card: one change at a time, each answered in place.
+    with page.expect_response(lambda r: "/audit?" in r.url):
+        page.get_by_label("female").uncheck()
+    page.get_by_label("nonbinary").uncheck()
+    page.get_by_label("Maximum").fill("39")
+    page.get_by_label("non-members only").check()
+    expect(page.locator('.law-row[data-filter="union"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="gender"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="maxAge"] .ruling')).to_have_text("Lawful")
+    expect(rate).not_to_have_text("100%")
+    assert page.evaluate("window.__deskMarker") == "still here", "the page reloaded"
+    expect(page).to_have_url(
+        re.compile(r"/audit\?gender=male&maxAge=39&union=false&date=1966-06-01&")
+    )
+    whom = page.locator('.audit-table--whom tr[data-filter="union"] .whom')
+    expect(whom).to_have_text("union members")
+    women = page.locator('.audit-table--groups tr[data-attribute="gender"][data-value="female"]')
+    expect(women).to_contain_text("flagged")
+
+    chart, table = chart_and_table(page)
+    assert set(chart) == {"gender", "race", "age_group", "gender_race"}
+    assert chart == table
+    assert chart["gender"] == ["1.00", "0.00", "0.00"]
+    flagged = page.locator("figure[data-attribute=gender] .audit-chart__value--flagged")
+    assert flagged.all_text_contents() == ["0.00", "0.00"]
+
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Download as a posting").click()
+    download = caught.value
+    assert download.suggested_filename.startswith("audit-desk-1966-")
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert '"gender":"male"' in text and '"maxAge":39' in text and '"union":false' in text
+    assert "postedDate: June 1, 1966" in text
+    assert not errors, errors
+
+
+def test_the_desk_without_javascript(new_context, live_server: str) -> None:
+    page = fresh(new_context, java_script_enabled=False)
+    page.goto(live_server + START)
+    page.get_by_label("female").uncheck()
+    page.get_by_label("nonbinary").uncheck()
+    page.get_by_label("non-members only").check()
+    page.get_by_role("button", name="Audit").click()
+    expect(page).to_have_url(re.compile(r"gender=male&"))
+    expect(page.locator('.law-row[data-filter="union"] .ruling')).to_have_text("Unlawful")
+    expect(page.locator('.law-row[data-filter="gender"] .ruling')).to_have_text("Unlawful")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, scheme: str) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")
+    page = fresh(new_context, color_scheme=scheme)
+    failures = []
+    for url in (
+        START + "&gender=male&maxAge=39&union=false&education=bachelor",
+        "/audit?minAge=90",
+        "/law",
+    ):
+        page.goto(live_server + url)
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = page.evaluate("async () => await axe.run(document)")
+        assert result["passes"]
+        for v in result["violations"]:
+            nodes = "; ".join(" ".join(n["target"]) for n in v["nodes"][:6])
+            failures.append(f"[{scheme}] {url}: {v['id']} ({v['impact']}) {v['help']}: {nodes}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("url", [START + "&gender=male&maxAge=39&union=false", "/law"])
+def test_phone_width_has_no_horizontal_overflow(new_context, live_server: str, url: str) -> None:
+    page = fresh(new_context, viewport={"width": 390, "height": 844})
+    page.goto(live_server + url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -1,0 +1,224 @@
+"""The audit desk over HTTP: /api/audit against the posting API, 400s that name the parameter,
+the page and its htmx fragment, the posting download, the law page and the one-line partial."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+import pytest
+from flask import render_template
+
+from otiose.audit.posting import posting_text
+from otiose.content import vocab
+from otiose.content.models import Filters
+from otiose.web import state
+
+
+def query_for(filters: dict) -> list[tuple[str, str]]:
+    """A posting's filters as the desk's query: a list is the key repeated."""
+    pairs = []
+    for key in vocab.FILTER_KEYS:
+        value = filters[key]
+        if isinstance(value, list):
+            name = f"{key}[]" if len(value) == 1 else key  # ["none"] is not "none or higher"
+            pairs += [(name, v) for v in value]
+        elif isinstance(value, bool):
+            pairs.append((key, "true" if value else "false"))
+        else:
+            pairs.append((key, str(value)))
+    return pairs
+
+
+def test_api_odds_equal_the_posting_apis_for_every_posting(client, app):
+    """Today's population against ``odds``; an era's, where the desk offers it, ``era_odds``."""
+    from otiose.web.audit import _populations
+
+    postings = state.library(app).postings
+    assert len(postings) >= 10
+    with app.app_context():
+        offered = set(_populations())
+    assert "today" in offered
+    compared = 0
+    for pid in postings:
+        posting = client.get(f"/api/postings/{pid}").get_json()
+        for population, key in (("today", "odds"), (posting["era"]["id"], "era_odds")):
+            if population not in offered:
+                continue
+            query = [*query_for(posting["filters"]), ("population", population)]
+            audit = client.get("/api/audit?" + urlencode(query))
+            assert audit.status_code == 200, audit.get_json()
+            assert audit.get_json()["odds"] == posting[key], (pid, population)
+            compared += 1
+    assert compared >= len(postings)
+
+
+def test_api_shape_and_defaults(client):
+    body = client.get("/api/audit").get_json()
+    assert body["odds"] == 1 and body["law"] == []
+    assert body["jurisdiction"] == "us" and body["population"] == "today"
+    assert body["date"] == date.today().isoformat()
+    kinds = [g["attribute"] for g in body["groups"]]
+    assert kinds.count("gender") == 3 and kinds.count("race") == 6
+    assert kinds.count("age_group") == 2 and kinds.count("gender_race") == 18
+    for g in body["groups"]:
+        assert set(g) >= {"attribute", "value", "selection_rate", "impact_ratio", "flagged"}
+        assert g["selection_rate"] == 1 and g["impact_ratio"] == 1 and g["flagged"] is False
+
+
+def test_men_under_40_no_union_card_1966_united_states(client):
+    url = "/api/audit?gender=male&maxAge=39&union=false&date=1966-06-01&jurisdiction=us"
+    body = client.get(url).get_json()
+    groups = {(g["attribute"], g["value"]): g for g in body["groups"]}
+    for value in ("female", "nonbinary"):
+        assert groups[("gender", value)]["selection_rate"] == 0
+        assert groups[("gender", value)]["flagged"] is True
+    law = {r["filter"]: r for r in body["law"]}
+    assert law["union"]["lawful"] is False and law["union"]["in_force"] == "1935-07-05"
+    assert law["gender"]["lawful"] is False and law["gender"]["in_force"] == "1965-07-02"
+    assert "Title VII" in law["gender"]["citation"]
+    assert law["maxAge"]["lawful"] is True
+    exclusion = {e["filter"]: e for e in body["exclusion"]}
+    assert exclusion["union"]["turns_away"] == ["union members"]
+    assert "women" in exclusion["gender"]["turns_away"]
+    page = client.get(url.replace("/api/audit", "/audit")).get_data(as_text=True)
+    assert "union members" in page and "Unlawful" in page and "Wagner Act" in page
+
+
+@pytest.mark.parametrize(
+    "query,param",
+    [
+        ("gender=mail", "gender"),
+        ("race=any&race=white", "race"),
+        ("race=white&race=white", "race"),
+        ("education=phd", "education"),
+        ("maritalStatus=", "maritalStatus"),
+        ("minAge=abc", "minAge"),
+        ("minAge=10", "minAge"),
+        ("maxAge=99", "maxAge"),
+        ("maxAge=%C2%B2", "maxAge"),
+        ("minAge=50&maxAge=40", "minAge"),
+        ("minAge=20&minAge=30", "minAge"),
+        ("union=maybe", "union"),
+        ("date=1966-13-01", "date"),
+        ("date=19660601", "date"),
+        ("date=1066-10-14", "date"),
+        ("date=1966-06-01&date=1967-06-01", "date"),
+        ("jurisdiction=fr", "jurisdiction"),
+        ("population=mars", "population"),
+        ("colour=red", "colour"),
+        ("minAge[]=30", "minAge[]"),
+        ("experience[]=any&experience=none", "experience"),
+    ],
+)
+def test_bad_parameters_get_a_400_naming_them(client, query, param):
+    response = client.get(f"/api/audit?{query}")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["parameter"] == param and body["error"].startswith(f"{param}: ")
+    download = client.get(f"/audit/posting.md?{query}")
+    assert download.status_code == 400 and download.get_json()["parameter"] == param
+    page = client.get(f"/audit?{query}")
+    assert page.status_code == 400
+    assert f"<strong>{param}</strong>" in page.get_data(as_text=True)
+
+
+def test_lists_and_any_are_accepted(client):
+    ok = client.get("/api/audit?race=black&race=asian&education=any&experience=junior")
+    assert ok.status_code == 200
+    assert ok.get_json()["filters"]["race"] == ["black", "asian"]
+    assert ok.get_json()["filters"]["experience"] == "junior"  # that level or higher
+
+
+def test_a_one_level_list_is_spelled_with_brackets(client):
+    exact_none = client.get("/api/audit?experience[]=none").get_json()
+    or_higher = client.get("/api/audit?experience=none").get_json()
+    assert exact_none["filters"]["experience"] == ["none"]
+    assert or_higher["filters"]["experience"] == "none"  # none or higher: everyone
+    assert exact_none["odds"] < or_higher["odds"] == 1
+    page = client.get("/audit?experience[]=none").get_data(as_text=True)
+    assert 'name="experience[]" value="none"' in page  # the form keeps it on the next change
+    assert "experience%5B%5D=none" in page  # and so do the share and download links
+
+
+def test_page_and_fragment_come_from_one_partial(client):
+    url = "/audit?gender=female&minAge=30&date=1980-01-01&jurisdiction=uk"
+    page = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true", "HX-Target": "audit-results"})
+    assert page.status_code == fragment.status_code == 200
+    html, part = page.get_data(as_text=True), fragment.get_data(as_text=True)
+    assert "<html" in html and "<html" not in part
+    assert part.strip()[:60] in html
+    assert 'data-hx-trigger="input changed delay:300ms' in html
+    assert "Not legal advice" in part
+    assert "Sex Discrimination Act 1975" in part
+    assert "HX-Request" in page.headers["Vary"]
+    pushed = "/audit?gender=female&minAge=30&date=1980-01-01&jurisdiction=uk&population=today"
+    assert fragment.headers["HX-Push-Url"] == pushed
+
+
+def test_an_htmx_request_with_a_bad_query_shows_the_error_in_place(client):
+    response = client.get(
+        "/audit?minAge=90", headers={"HX-Request": "true", "HX-Target": "audit-results"}
+    )
+    assert response.status_code == 200  # htmx swaps only 2xx responses
+    assert 'role="alert"' in response.get_data(as_text=True)
+
+
+def test_the_download_is_the_posting_draft(client):
+    url = "/audit/posting.md?gender=male&maxAge=39&union=false&education=bachelor&date=1966-06-01"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "text/markdown"
+    filters = Filters(gender="male", maxAge=39, union=False, education="bachelor")
+    name, text = posting_text(filters, date(1966, 6, 1), "postwar")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.get_data(as_text=True) == text
+
+
+def test_the_law_page_lists_every_law_with_its_source(client):
+    from otiose.audit.law import timeline
+
+    html = client.get("/law").get_data(as_text=True)
+    for entry in timeline().laws:
+        assert f'id="{entry.id}"' in html
+        assert entry.source in html
+
+
+def test_the_audit_line_for_a_posting(app):
+    library = state.library(app)
+    postings = list(library.postings.values())
+    industrial = next(p for p in postings if p.era == "industrial" and p.filters.gender != "any")
+    with app.test_request_context("/"):
+        line = render_template("_audit_line.html", p=industrial)
+    assert f"Lawful in {industrial.posted.year}." in line
+    assert "Unlawful today under Title VII" in line
+    open_door = Filters()
+    plain = industrial.model_copy(update={"filters": open_door})
+    with app.test_request_context("/"):
+        line = render_template("_audit_line.html", posting=plain)
+    assert "Lawful today." in line and "impact ratio" not in line
+
+
+def test_the_audit_line_renders_for_every_posting(app):
+    library = state.library(app)
+    lines = []
+    with app.test_request_context("/"):
+        for posting in library.postings.values():
+            line = render_template("_audit_line.html", p=posting)
+            assert f"in {posting.posted.year}" in line, posting.id
+            if posting.posted > date.today():
+                assert "on the law as it stands today" in line
+            assert "today" in line and "/audit?" in line
+            lines.append(line)
+    assert any("Unlawful today" in x for x in lines)
+
+
+def test_the_api_says_what_each_filter_alone_does_to_each_group(client):
+    body = client.get("/api/audit?gender=male&union=true").get_json()
+    union = next(e for e in body["exclusion"] if e["filter"] == "union")
+    assert union["turns_away"] == ["people outside a union"]
+    assert len(union["by_group"]) == 29
+    gender = next(e for e in body["exclusion"] if e["filter"] == "gender")
+    women = next(g for g in gender["by_group"] if g["value"] == "female")
+    assert women["share"] == 1
