@@ -179,7 +179,8 @@ def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
     assert "beat 1 of the other 3 runs, tied with 1, and trailed 1" in text
     assert "live-chart__bar--you" in text
     assert "style=" not in text  # the CSP allows no inline style
-    assert client.get("/live/daily/2026-13-01").status_code == 400
+    for bad in ("2026-13-01", "2026-W48-1", "20261123", "2026-11-23x"):
+        assert client.get(f"/live/daily/{bad}").status_code == 400, bad
     assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
     empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
     assert "No one has played this day" in empty.get_data(as_text=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -45,6 +46,7 @@ T = TypeVar("T")
 bp = Blueprint("live", __name__)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COOKIE = "otiose_sighted"
 MAX_SIGHTED = 100  # specimens one cookie remembers for a day (bounds the cookie's size)
 
@@ -304,10 +306,10 @@ def home() -> Response:
 def daily(day: str) -> Response:
     """How the day's daily players scored (a chart drawn here) and where one run stands."""
     try:
+        if not DAY_RE.fullmatch(day):
+            raise ValueError(day)
         when = date.fromisoformat(day)
     except ValueError:
-        abort(400, "The day must be a date written YYYY-MM-DD.")
-    if len(day) != 10:
         abort(400, "The day must be a date written YYYY-MM-DD.")
     run = request.args.get("run", "")
     if run and (len(run) != 32 or any(c not in "0123456789abcdef" for c in run)):
