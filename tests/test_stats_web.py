@@ -14,7 +14,7 @@ from flask import Flask, session
 from flask.testing import FlaskClient
 
 from otiose.game.character import deal
-from otiose.stats import Counts, Stats
+from otiose.stats import Counts, SchemaBehind, Stats, db
 from otiose.web import create_app, live, state
 
 SEED = "abcdefgh"
@@ -320,3 +320,26 @@ def test_the_live_pages_are_valid_html(live_app: Flask, tmp_path: Path) -> None:
     )
     messages = json.loads(proc.stderr or proc.stdout or "{}").get("messages", [])
     assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []
+
+
+def test_production_will_not_start_on_a_database_behind_the_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.make_engine(url)
+    with engine.begin() as connection:  # a schema in use, not at the code's revision
+        connection.exec_driver_sql("CREATE TABLE applications (id INTEGER PRIMARY KEY)")
+    engine.dispose()
+    logger = logging.getLogger("otiose.web")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    production = {"SECRET_KEY": "s", "BASE_URL": "http://localhost", "DATABASE_URL": url}
+    try:
+        with pytest.raises(SchemaBehind, match=r"Run: flask --app app db upgrade"):
+            create_app(production)
+        # once the operator has brought it up (here: dropped the stray table, then upgraded)
+        engine = db.make_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE applications")
+        db.upgrade(engine)
+        engine.dispose()
+        assert create_app(production).extensions["stats"].available
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved
