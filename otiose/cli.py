@@ -208,9 +208,9 @@ def export(out: Path, base_url: str) -> None:
     from .web import create_app
     from .web.export import export as write_site
 
-    app = create_app(
-        {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root()), "LIVE_NUMBERS": False}
-    )
+    config = {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())}
+    config["LIVE_NUMBERS"] = False  # a static site has no database behind it
+    app = create_app({**config, "BASE_URL": base_url})  # links point where the files will live
     missing = write_site(app, out, base_url)
     for line in missing:
         click.echo(f"not exported: {line}", err=True)

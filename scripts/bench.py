@@ -26,6 +26,7 @@ missed (this is a report) and 1 if a benchmark could not run.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import gzip
 import http.client
@@ -489,8 +490,9 @@ def _abba(
     stack: serve.Stack, route: dict, base: dict, connections: int
 ) -> tuple[benchlib.WrkResult, ...]:
     """Route and baseline in the order A B B A, so drift in the machine's load hits both alike."""
-    benchlib.wrk(seconds=WRK_WARMUP, connections=8, **route)
-    benchlib.wrk(seconds=WRK_WARMUP, connections=8, **base)
+    for load in (route, base):
+        with contextlib.suppress(BenchError):  # a slow route may finish nothing in a warm-up
+            benchlib.wrk(seconds=WRK_WARMUP, connections=8, **load)
     runs = []
     for load in (route, base, base, route):
         _settle(stack)
@@ -522,8 +524,9 @@ PUBLIC = [
 def export_site(site: Path) -> None:
     """What `make export` writes, into ``site``; the search fragment is added from the app."""
     run = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "export", str(site)],
+        [sys.executable, "-m", "flask", "--app", "app", "export", str(site), "--base-url", BASE],
         cwd=ROOT,
+        # production mode: the export's own requests must be for OTIOSE_BASE_URL's host
         env={**os.environ, "SECRET_KEY": "bench-export", "OTIOSE_BASE_URL": BASE},
         capture_output=True,
         text=True,
@@ -602,8 +605,10 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
         raise BenchError(f"board {board.status}, /bench/fixed {fixed.status} {len(fixed.body)} B")
     routes = [
         ("game board, run in progress", "GET", f"/play/{SEED}", player, "", board),
+        # no session cookie: each POST is a first application (applying twice to one posting
+        # is refused with 409, applications being final)
         ("apply (POST, htmx)", "POST", f"/play/{SEED}/apply",
-         {**player, **origin, **HX}, f"posting={POSTING}", applied),
+         {**origin, **HX}, f"posting={POSTING}", applied),
     ]  # fmt: skip
     base = dict(url=stack.base + "/bench/fixed")
     for name, method, path, headers, body, sample in routes:
@@ -852,6 +857,7 @@ def write_markdown(report: Report, info: dict[str, str], elapsed: float) -> None
         f"| gunicorn | {info['gunicorn']} |",
         f"| wrk | {info['wrk']} |",
         f"| nginx | {info['nginx']} |",
+        f"| load average at the start (1 / 5 / 15 min) | {info['load']} |",
         "",
     ]
     out += ["Baselines, one line each:", ""]
@@ -895,6 +901,7 @@ def main() -> int:
     started = time.monotonic()
     info = benchlib.machine()
     info["nginx"] = _nginx_version()
+    info["load"] = "{:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
     print(f"Otiose benchmarks — {info['date']}")
     print(f"{info['uname']}\n{info['python']}, {info['cpus']} CPUs, {info['gunicorn']}")
     report = Report()

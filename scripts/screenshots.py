@@ -42,6 +42,7 @@ def main() -> None:
                 page = ctx.new_page()
                 page.goto(BASE + "/play/abcdefgh")
                 for pid in ("junior-ml-engineer-new-grad", "new-deal-wing-riveter"):
+                    page.goto(BASE + f"/play/abcdefgh#posting-{pid}")  # one era at a time
                     if page.locator(f"#posting-{pid} button").count():
                         page.click(f"#posting-{pid} button")
                         page.wait_for_selector(f"#posting-{pid} .verdict")

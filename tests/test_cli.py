@@ -182,3 +182,15 @@ def test_preview_reports_errors(tmp_path):
     path = write_specimen(tmp_path, text="title: [broken\n")
     result = run(cli.preview, [str(path)])
     assert result.exit_code == 1 and "YAML syntax error" in result.output
+
+
+def test_export_command_runs_in_production_mode_from_a_clean_environment(tmp_path):
+    """`make export` needs no OTIOSE_BASE_URL: --base-url is where the files will live."""
+    out = tmp_path / "site"
+    env = {"OTIOSE_BASE_URL": None, "SECRET_KEY": None, "FLASK_DEBUG": None, "OTIOSE_CONTENT": None}
+    result = CliRunner().invoke(
+        cli.export, [str(out), "--base-url", "https://wiki.example"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "specimens" / "sdet.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://wiki.example/specimens/sdet">' in page

@@ -95,18 +95,17 @@ def _play(app, client) -> dict[str, str]:
     share = html.unescape(match.group(1)).split("://", 1)[1].split("/", 1)[1]
     shared = client.get("/" + share)
     assert shared.status_code == 200
-    # A custom character with a verdict too, through the custom apply route.
+    # The "what if" sandbox (every verdict at once) and today's daily board.
     query = "&".join(f"{k}={v}" for k, v in CUSTOM.items())
-    response = client.post(f"/play/custom/apply?{query}", data={"posting": chosen[0]})
-    assert response.status_code == 303
     custom_board = client.get(f"/play/custom?{query}")
-    custom_report = client.get(f"/play/custom/report?{query}")
+    daily = client.get("/play/daily", follow_redirects=True)
+    assert daily.status_code == 200
     return {
         "board-with-verdicts": text,
         "report": report_text,
         "report-shared": shared.get_data(as_text=True),
-        "custom-board-with-verdict": custom_board.get_data(as_text=True),
-        "custom-report": custom_report.get_data(as_text=True),
+        "custom-sandbox": custom_board.get_data(as_text=True),
+        "daily-board": daily.get_data(as_text=True),
     }
 
 

@@ -19,7 +19,7 @@ def test_home(client):
     assert r.status_code == 200
     assert "What does everyone at work" in doc.find("h1").text
     assert doc.find(cls="featured__title").find("a").attrs["href"].startswith("/specimens/")
-    assert doc.find(cls="door--game").attrs["href"] == "/play"
+    assert doc.find(cls="door--game").attrs["href"] == "/play/daily"
 
 
 def test_taxonomy_groups_every_specimen_by_family(client, app):

@@ -20,6 +20,7 @@ from otiose.web import create_app, live, state
 SEED = "abcdefgh"
 POSTING = "corporate-account-representative"
 SPECIMEN = "agile-coach"
+OTHERS = ["corporate-administrative-assistant", "corporate-associate-consultant", POSTING]
 
 
 @pytest.fixture
@@ -45,14 +46,17 @@ def _apply(client: FlaskClient, posting: str = POSTING, seed: str = SEED) -> int
 
 def test_each_application_of_a_run_is_counted_once(live_app: Flask) -> None:
     client = live_app.test_client()
+    assert client.get(f"/play/{SEED}").status_code == 200  # the board, before any apply
+    before = client.get_cookie("session")
+    assert before is not None
     assert _apply(client) == 303
-    assert _apply(client) == 303  # a replayed request, or a reload of the form
-    counts = _stats(live_app).posting(POSTING)
-    assert counts.applied == 1
-    # a second tab shares the browser's session: still the same run
-    second_tab = live_app.test_client()
-    second_tab.set_cookie("session", client.get_cookie("session").value)  # type: ignore[union-attr]
-    assert _apply(second_tab) == 303
+    assert _apply(client) == 409  # the game refuses a repeat; nothing is counted
+    assert _stats(live_app).posting(POSTING).applied == 1
+    # a replay of the first request, with the cookie it carried (another tab, a resend): the
+    # game accepts it, since that state had not applied yet, but the run has counted already
+    replay = live_app.test_client()
+    replay.set_cookie("session", before.value)
+    assert _apply(replay) == 303
     assert _stats(live_app).posting(POSTING).applied == 1
     # another player (another browser) is another run
     assert _apply(live_app.test_client()) == 303
@@ -199,9 +203,9 @@ def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog)
     )
     caplog.set_level(logging.INFO)
     client = app.test_client()
-    for _ in range(3):
+    for posting in OTHERS:
         assert client.get(f"/specimens/{SPECIMEN}").status_code == 200
-        assert _apply(client) == 303
+        assert _apply(client, posting) == 303
         r = client.get(f"/live/postings/{POSTING}", headers={"HX-Request": "true"})
         assert r.status_code == 200 and "unavailable just now" in r.get_data(as_text=True)
         r = client.post(f"/live/specimens/{SPECIMEN}/sightings", headers={"HX-Request": "true"})

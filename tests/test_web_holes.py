@@ -141,10 +141,11 @@ def test_cross_site_writes_are_refused(fresh_app, headers):
 
 def test_same_origin_writes_pass(fresh_app):
     client = fresh_app.test_client()
-    for headers in ({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, {}):
-        r = client.post(
-            f"/play/{SEED}/apply", data={"posting": _posting(fresh_app)}, headers=headers
-        )
+    ids = list(state.library(fresh_app).postings)
+    for i, headers in enumerate(
+        ({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}, {})
+    ):  # a different posting each time: applying twice to one is refused (409)
+        r = client.post(f"/play/{SEED}/apply", data={"posting": ids[i]}, headers=headers)
         assert r.status_code == 303
 
 

@@ -30,14 +30,15 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typograp
 
 def render_markdown(text: str) -> str:
     """Markdown to HTML with raw HTML escaped, never passed through."""
-    return _markdown.render(text)
+    html: str = _markdown.render(text)
+    return html
 
 
 def _todos(located: Located, display: str) -> list[Problem]:
     """Every string value still holding the scaffold's ``TODO:`` marker."""
     found: list[Problem] = []
 
-    def walk(value: Any, loc: tuple) -> None:
+    def walk(value: Any, loc: tuple[str | int, ...]) -> None:
         if isinstance(value, str) and "TODO:" in value:
             msg = f"'{dotted(loc)}' still holds scaffold text; replace the TODO with your own"
             found.append(Problem(display, located.line(loc), msg, "OT020"))

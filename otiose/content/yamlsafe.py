@@ -156,7 +156,7 @@ def _check_depth(text: str, display: str, offset: int) -> None:
             if isinstance(event, _DEPTH_EVENTS):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line = event.start_mark.line + 1 + offset
+                    line = _line(event, offset)
                     msg = f"nested more than {MAX_DEPTH} levels deep; flatten this structure"
                     raise ContentError([Problem(display, line, msg, "OT013")])
             elif isinstance(event, _END_EVENTS):
@@ -175,13 +175,20 @@ def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -
 
 def _check_anchors(text: str, display: str, offset: int, problems: list[Problem]) -> None:
     for event in yaml.parse(text, Loader=Loader):
-        line = event.start_mark.line + 1 + offset
+        line = _line(event, offset)
+        anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
-            msg = f"YAML alias '*{event.anchor}' is not allowed; write the value out in full"
+            msg = f"YAML alias '*{anchor}' is not allowed; write the value out in full"
             problems.append(Problem(display, line, msg, "OT005"))
-        elif getattr(event, "anchor", None):
-            msg = f"YAML anchor '&{event.anchor}' is not allowed; write the value out in full"
+        elif anchor:
+            msg = f"YAML anchor '&{anchor}' is not allowed; write the value out in full"
             problems.append(Problem(display, line, msg, "OT005"))
+
+
+def _line(event: yaml.Event, offset: int) -> int:
+    """The 1-based line an event starts on, shifted by ``offset``."""
+    mark = event.start_mark
+    return (mark.line + 1 if mark is not None else 1) + offset
 
 
 def _build(

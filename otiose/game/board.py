@@ -13,6 +13,7 @@ from . import rules
 from .character import Character
 from .odds import Fix, exclusion_by_filter, pass_probability, smallest_fix
 from .population import Population, today
+from .recourse import Recourse, from_fix
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class Verdict:
     def failures(self) -> list[str]:
         """Every filter the character failed, in key order."""
         return [c.key for c in self.checks if not c.passed]
+
+    @property
+    def recourse(self) -> Recourse | None:
+        """After a rejection, what could be done about it and what could not."""
+        return None if self.hired else from_fix(self.fix, self.character)
 
 
 @dataclass(frozen=True)

@@ -327,7 +327,7 @@ def build(params: dict[str, str]) -> Character:
 def plausibility(c: Character) -> Fraction:
     """The weight of this exact combination of attributes in the population (0: impossible)."""
     band = pop.band_of(c.age)
-    return (
+    weight: Fraction = (
         pop.GENDER[c.gender]
         * pop.RACE[c.race]
         * pop.age_probability(c.age)
@@ -336,3 +336,4 @@ def plausibility(c: Character) -> Fraction:
         * pop.union_by_band(band)[c.union]
         * pop.MARITAL_BY_BAND[band][c.maritalStatus]
     )
+    return weight

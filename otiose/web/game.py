@@ -1,270 +1,441 @@
-"""The application game: deal, board, apply, report, custom characters.
+"""The application game: deal, the daily applicant, board, apply, report, share, sandbox.
 
-State between requests is the character (a seed in the URL, or the attributes of a hand-built
-character) plus the list of postings applied to. That list lives in the signed session cookie
-while playing and in a signed ``run`` token in share links. Every verdict is recomputed here from
-the character and the posting; nothing the browser sends can make a hire.
+A run is an applicant (a seed, dealt or the day's) plus the postings applied to, at most
+``BUDGET`` of them. The choices live in the signed session cookie while playing and in a signed
+token in share links; every verdict, the score and par are recomputed here from the applicant and
+the choices, so nothing the browser sends can add an application or an offer. The "what if"
+builder is a sandbox: a hand-built applicant sees every verdict at once, with no budget or score.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
+from ..game import signed
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
+from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
+from ..game.picture import run_image
+from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
+from ..game.share import share_text
 from . import live, state
-from .http import private
+from .http import private, public
 from .hx import htmx
 from .present import absolute_url
 
 bp = Blueprint("game", __name__)
 
 MAX_RUNS = 4  # runs remembered per browser
-MAX_TOKEN = 4000
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="otiose-run")
+@bp.record_once
+def _globals(setup: BlueprintSetupState) -> None:
+    """Templates outside the game (the home page) name the budget from its one place."""
+    setup.app.jinja_env.globals["budget"] = BUDGET
 
 
-# ---------------------------------------------------------------- characters
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
 
 
-def _character(seed: str | None) -> Character:
-    """The character for this request: dealt from the seed, or built from the query."""
-    if seed is not None:
-        if not SEED_RE.match(seed):
-            abort(404, "That is not a character seed. Seeds are eight letters and digits.")
-        return deal(seed)
-    params = {k: v for k, v in request.args.items() if k != "run"}
+# ---------------------------------------------------------------- which run
+
+
+@dataclass(frozen=True)
+class Run:
+    """The run a request is about: the applicant, its key, and how to name and link it."""
+
+    character: Character
+    key: str  # the seed: one run per applicant per browser
+    day: Daily | None
+
+    @property
+    def label(self) -> str:
+        """How the run is named in share text and pictures."""
+        if self.day:
+            return f"Otiose daily No. {self.day.number}"
+        return f"Otiose run {self.key}"
+
+    @property
+    def caption(self) -> str:
+        """The run's name on its picture."""
+        if self.day:
+            return f"Daily No. {self.day.number} · {self.day.day.isoformat()}"
+        return f"Run {self.key}"
+
+    def url(self, name: str, **extra: Any) -> str:
+        """A URL of this run: ``board``, ``apply``, ``adopt``, ``report``, ``picture``."""
+        if self.day:
+            return url_for(f"game.daily_{name}", day=self.day.day.isoformat(), **extra)
+        return url_for(f"game.{name}", seed=self.key, **extra)
+
+
+def _seed_run(seed: str) -> Run:
+    if not SEED_RE.fullmatch(seed):
+        abort(404, "That is not an applicant's seed. Seeds are eight letters and digits.")
+    c = deal(seed)
+    return Run(c, c.key, None)
+
+
+def _daily_run(day: str) -> Run:
     try:
-        return build(params)
-    except BadCharacter as exc:
-        abort(400, f"This applicant cannot be assembled: {exc}.")
-
-
-def _endpoint(name: str, seed: str | None) -> str:
-    return f"game.{name}" if seed is not None else f"game.custom_{name}"
-
-
-def _url(name: str, seed: str | None, character: Character, **extra: Any) -> str:
-    args: dict[str, Any] = {"seed": seed} if seed is not None else dict(character.query())
-    return url_for(_endpoint(name, seed), **args, **extra)
+        d = daily(parse_day(day))
+    except NoSuchDay as exc:
+        abort(404, f"No daily applicant for that date: {exc}.")
+    except ValueError as exc:
+        abort(404, f"No daily applicant for that date: {exc}.")
+    c = deal(d.seed)
+    return Run(c, c.key, d)
 
 
 # ---------------------------------------------------------------- run state
 
 
-def _runs() -> list[list[Any]]:
-    """The session's runs, keeping only well-formed entries that name real postings."""
+def _runs() -> list[tuple[str, tuple[str, ...]]]:
+    """The session's runs, keeping only honest ones (a forged one is dropped, not trusted)."""
     postings = state.library().postings
     raw = session.get("runs")
-    clean: list[list[Any]] = []
+    clean: list[tuple[str, tuple[str, ...]]] = []
     if isinstance(raw, list):
         for entry in raw[:MAX_RUNS]:
-            if (
-                isinstance(entry, list)
-                and len(entry) == 2
-                and isinstance(entry[0], str)
-                and len(entry[0]) <= 120
-                and isinstance(entry[1], list)
-                and len(entry[1]) <= len(postings)
-            ):
-                names = [i for i in entry[1] if isinstance(i, str)]  # no unhashable junk
-                ids = [i for i in dict.fromkeys(names) if i in postings]
-                clean.append([entry[0], ids])
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+                try:
+                    clean.append((entry[0][:16], check_choices(entry[1], postings)))
+                except (RunError, TypeError):
+                    continue
     return clean
 
 
-def _applied(key: str) -> list[str]:
-    return next((ids for k, ids in _runs() if k == key), [])
+def _applied(run: Run) -> tuple[str, ...]:
+    return next((ids for k, ids in _runs() if k == run.key), ())
 
 
-def _save(key: str, ids: list[str]) -> None:
-    runs = [r for r in _runs() if r[0] != key]
-    session["runs"] = [[key, ids], *runs][:MAX_RUNS]
+def _save(run: Run, ids: tuple[str, ...]) -> None:
+    others = [[k, list(v)] for k, v in _runs() if k != run.key]
+    session["runs"] = [[run.key, list(ids)], *others][:MAX_RUNS]
 
 
-def _token(key: str, ids: list[str]) -> str:
-    return _serializer().dumps([key, ids])
+def _populations() -> dict[str, Any]:
+    """What a verdict needs to say its odds against its era's people and today's."""
+    board = state.board()
+    return {"era_pops": board.era_populations, "today_pop": board.population}
 
 
-def _from_token(token: str, key: str) -> list[str]:
-    """The posting ids in a share token for this character; 400 if forged or malformed."""
-    if len(token) > MAX_TOKEN:
-        abort(400, "That share link is too long to be one of ours.")
+def _report(run: Run, applied: tuple[str, ...]) -> RunReport:
+    return run_report(state.board(), run.character, applied)
+
+
+def _honest(run: Run, token: str) -> tuple[str, ...]:
+    """The choices in a signed run token for this run; 400 if it is not an honest run's."""
     try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        abort(400, "That share link has been altered or was not issued here.")
-    postings = state.library().postings
-    if (
-        not isinstance(data, list)
-        or len(data) != 2
-        or data[0] != key
-        or not isinstance(data[1], list)
-        or not all(isinstance(i, str) for i in data[1])
-    ):
-        abort(400, "That share link belongs to a different applicant.")
-    return [i for i in dict.fromkeys(data[1]) if i in postings]
+        return signed.load(_secret(), token, run.key, state.library().postings)
+    except signed.BadState as exc:
+        abort(400, f"The run parameter was refused: {exc}.")
 
 
-# ---------------------------------------------------------------- views
+def _token_run(run: Run) -> tuple[str, ...] | None:
+    """The choices of a ``?run=`` share token, if there is one."""
+    token = request.args.get("run")
+    return None if token is None else _honest(run, token)
+
+
+# ---------------------------------------------------------------- deal
 
 
 @bp.get("/play")
 def play() -> Response:
-    """Deal a new character and send the player to its shareable board."""
+    """Deal a new applicant and send the player to its shareable board."""
     return redirect(url_for("game.board", seed=new_seed()), code=303)
+
+
+@bp.get("/play/daily")
+def daily_today() -> Response:
+    """Today's applicant (UTC), at its own dated address."""
+    return redirect(url_for("game.daily_board", day=today().isoformat()), code=303)
+
+
+# ---------------------------------------------------------------- the board
 
 
 @bp.get("/play/<seed>")
 def board(seed: str) -> Response:
-    """The board: the character and every era's postings; applied ones show their verdicts."""
-    return _board(seed)
+    """A dealt applicant's board."""
+    return _board(_seed_run(seed))
 
 
-@bp.get("/play/custom")
-def custom_board() -> Response | str:
-    """A hand-built character's board, or the builder form when no attributes are given."""
-    if not request.args:
-        return render_template("custom.html", character=None, nav="play")
-    return _board(None)
+@bp.get("/play/daily/<day>")
+def daily_board(day: str) -> Response:
+    """The daily applicant's board."""
+    return _board(_daily_run(day))
 
 
-def _board(seed: str | None) -> Response:
-    character = _character(seed)
-    token = request.args.get("run")
-    if token is not None:
-        # A GET never changes a run: a shared run opens read-only, and adopting it is a POST.
-        if _from_token(token, character.key) == _applied(character.key):
-            return redirect(_url("board", seed, character), code=303)
-        return redirect(_url("report", seed, character, run=token), code=303)
-    board = state.board()
-    applied = _applied(character.key)
-    verdicts = {pid: board.verdict(pid, character) for pid in applied}
+def _board(run: Run) -> Response:
+    unknown = sorted(set(request.args) - {"run"})
+    if unknown:
+        abort(400, f"The board takes no parameter '{unknown[0][:40]}'.")
+    shared = _token_run(run)
+    applied = _applied(run)
+    if shared is not None:
+        # A GET never changes a run: a shared run opens as its report; taking it over is a POST.
+        if shared == applied:
+            return redirect(run.url("board"), code=303)
+        return redirect(run.url("report", run=request.args["run"]), code=303)
+    library = state.library()
+    live.session_run(run.key)  # the run's id exists before its first apply, so replays share it
+    report = _report(run, applied)
     html = render_template(
         "play.html",
-        character=character,
-        seed=seed,
-        eras=state.library().eras,
-        by_era=state.library().postings_by_era,
-        verdicts=verdicts,
-        apply_url=_url("apply", seed, character),
-        report_url=_url("report", seed, character),
-        offers=sum(v.hired for v in verdicts.values()),
+        character=run.character,
+        run=run,
+        report=report,
+        verdicts={v.posting.id: v for v in report.verdicts},
+        era_counts=Counter(v.era.id for v in report.verdicts),
+        eras=library.eras,
+        by_era=library.postings_by_era,
         nav="play",
+        **_populations(),
     )
     return private(current_app.make_response(html))
 
 
+# ---------------------------------------------------------------- apply
+
+
 @bp.post("/play/<seed>/apply")
 def apply(seed: str) -> Response:
-    """Apply to one posting. htmx gets the posting's card with its verdict; others a redirect."""
-    return _apply(seed)
+    """Apply as a dealt applicant."""
+    return _apply(_seed_run(seed))
 
 
-@bp.post("/play/custom/apply")
-def custom_apply() -> Response:
-    """Apply as a hand-built character."""
-    return _apply(None)
+@bp.post("/play/daily/<day>/apply")
+def daily_apply(day: str) -> Response:
+    """Apply as the daily applicant."""
+    return _apply(_daily_run(day))
 
 
-def _apply(seed: str | None) -> Response:
-    character = _character(seed)
-    library, board = state.library(), state.board()
+def _apply(run: Run) -> Response:
+    library = state.library()
     posting_id = request.form.get("posting", "")
-    posting = library.postings.get(posting_id)
-    if posting is None:
+    if posting_id not in library.postings:
         abort(400, "Apply to a posting that is on the board (form field 'posting').")
-    applied = _applied(character.key)
-    if posting_id not in applied:
-        applied = [*applied, posting_id]
-        _save(character.key, applied)
-        live.record(board.verdict(posting_id, character), live.session_run(character.key), False)
+    try:
+        applied = spend(_applied(run), posting_id, library.postings)
+    except RunError as exc:
+        abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+    _save(run, applied)
+    # counted once per run and posting, only after the run's state was checked and spent
+    live.record(
+        state.board().verdict(posting_id, run.character),
+        live.session_run(run.key),
+        daily=run.day is not None,
+        day=run.day.day if run.day else None,
+    )
     response: Response
-    if htmx:
-        verdicts = {pid: board.verdict(pid, character) for pid in applied}
-        response = current_app.make_response(
-            render_template(
-                "_posting.html",
-                p=posting,
-                verdict=verdicts[posting_id],
-                oob=True,
-                applications=len(applied),
-                offers=sum(v.hired for v in verdicts.values()),
-                report_url=_url("report", seed, character),
-            )
+    if not htmx:
+        response = redirect(run.url("board", _anchor=f"posting-{posting_id}"), code=303)
+        response.vary.add("HX-Request")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    report = _report(run, applied)
+    context = {
+        "character": run.character,
+        "run": run,
+        "report": report,
+        "verdicts": {v.posting.id: v for v in report.verdicts},
+        "era_counts": Counter(v.era.id for v in report.verdicts),
+        "oob": True,
+        **_populations(),
+    }
+    if report.finished:  # every other card loses its Apply button: send the whole board
+        html = render_template(
+            "_board.html", eras=library.eras, by_era=library.postings_by_era, **context
         )
+        response = current_app.make_response(html)
+        response.headers["HX-Retarget"] = "#board"
+        response.headers["HX-Reswap"] = "outerHTML"
     else:
-        anchor = f"posting-{posting_id}"
-        response = redirect(_url("board", seed, character, _anchor=anchor), code=303)
+        p = library.postings[posting_id]
+        verdict = report.verdicts[-1]
+        html = render_template("_posting.html", p=p, verdict=verdict, **context)
+        response = current_app.make_response(html)
     response.vary.add("HX-Request")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
+# ---------------------------------------------------------------- adopt
+
+
 @bp.post("/play/<seed>/adopt")
 def adopt(seed: str) -> Response:
     """Take over a shared run (a signed token in the form) as this browser's run."""
-    return _adopt(seed)
+    return _adopt(_seed_run(seed))
 
 
-@bp.post("/play/custom/adopt")
-def custom_adopt() -> Response:
-    """Take over a shared run of a hand-built character."""
-    return _adopt(None)
+@bp.post("/play/daily/<day>/adopt")
+def daily_adopt(day: str) -> Response:
+    """Take over a shared daily run."""
+    return _adopt(_daily_run(day))
 
 
-def _adopt(seed: str | None) -> Response:
-    character = _character(seed)
+def _adopt(run: Run) -> Response:
     token = request.form.get("run")
     if token is None:
         abort(400, "Send the shared run to take over (form field 'run').")
-    _save(character.key, _from_token(token, character.key))
-    return redirect(_url("board", seed, character), code=303)
+    incoming = _honest(run, token)
+    if not signed.extends(_applied(run), incoming):
+        abort(
+            409,
+            "You already have a run with this applicant, and taking over that one would "
+            "take back applications you made; applications are final.",
+        )
+    _save(run, incoming)
+    return redirect(run.url("board"), code=303)
+
+
+# ---------------------------------------------------------------- the report
 
 
 @bp.get("/play/<seed>/report")
 def report(seed: str) -> Response:
-    """The run report; with ``?run=`` it shows a shared run without touching the session."""
-    return _report(seed)
+    """A dealt run's report; with ``?run=`` a shared run, without touching the session."""
+    return _report_page(_seed_run(seed))
 
 
-@bp.get("/play/custom/report")
-def custom_report() -> Response:
-    """The run report of a hand-built character."""
-    return _report(None)
+@bp.get("/play/daily/<day>/report")
+def daily_report(day: str) -> Response:
+    """The daily run's report."""
+    return _report_page(_daily_run(day))
 
 
-def _report(seed: str | None) -> Response:
-    character = _character(seed)
-    token = request.args.get("run")
-    shared = token is not None
-    applied = _from_token(token, character.key) if token is not None else _applied(character.key)
-    share_token = _token(character.key, applied)
+def _report_page(run: Run) -> Response:
+    shared = _token_run(run)
+    applied = shared if shared is not None else _applied(run)
+    token = signed.dump(_secret(), run.key, applied)
+    rep = _report(run, applied)
+    link = absolute_url(run.url("report", run=token))
     html = render_template(
         "report.html",
-        report=state.board().report(character, applied),
-        character=character,
-        seed=seed,
-        shared=shared,
-        share_token=share_token,
-        share_url=absolute_url(_url("report", seed, character, run=share_token)),
-        adopt_url=_url("adopt", seed, character),
-        board_url=_url("board", seed, character),
+        report=rep,
+        summary=state.board().report(run.character, list(applied)),
+        character=run.character,
+        run=run,
+        shared=shared is not None,
+        share_token=token,
+        share_url=link,
+        share_text=share_text(rep, state.library().eras, run.label, link),
+        image_url=absolute_url(run.url("picture", run=token)),
+        adopt_url=run.url("adopt"),
+        board_url=run.url("board"),
         nav="play",
     )
     return private(current_app.make_response(html))
+
+
+# ---------------------------------------------------------------- the picture
+
+
+@bp.get("/play/<seed>/run.png")
+def picture(seed: str) -> Response:
+    """A dealt run's Open Graph picture (the run comes from its ``?run=`` token)."""
+    return _picture(_seed_run(seed))
+
+
+@bp.get("/play/daily/<day>/run.png")
+def daily_picture(day: str) -> Response:
+    """The daily run's Open Graph picture."""
+    return _picture(_daily_run(day))
+
+
+def _picture(run: Run) -> Response:
+    applied = _token_run(run)
+    if applied is None:
+        abort(400, "The run parameter is missing: a picture shows one run.")
+    eras = state.library().eras
+    rep = _report(run, applied)
+    # Everything the picture is drawn from, so a revalidation is answered without drawing it.
+    drawn = (
+        run.caption,
+        sorted(run.character.attributes().items()),
+        run.character.name,
+        run.character.backstory,
+        run.character.portrait,
+        [(e.id, e.name, e.years.start) for e in eras],
+        [(v.era.id, v.hired) for v in rep.verdicts],
+        rep.par,
+        rep.budget,
+    )
+    etag = hashlib.sha256(repr(drawn).encode()).hexdigest()[:24]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        fonts = Path(current_app.static_folder or "static") / "fonts"
+        response = Response(run_image(rep, eras, run.caption, fonts), mimetype="image/png")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+# ---------------------------------------------------------------- the API
+
+
+@bp.get("/api/play/<seed>")
+def api_play(seed: str) -> Response:
+    """The dealt applicant's attributes (the filter vocabulary), the budget and par."""
+    if not SEED_RE.fullmatch(seed):
+        abort(404, "not an applicant's seed (eight letters and digits)")
+    c = deal(seed)
+    rep = _report(Run(c, c.key, None), ())
+    response = jsonify(
+        seed=seed,
+        name=c.name,
+        applicant=c.attributes(),
+        budget=rep.budget,
+        par=rep.par,
+        url=absolute_url(url_for("game.board", seed=seed)),
+    )
+    return public(response, 3600)
+
+
+# ---------------------------------------------------------------- the sandbox
+
+
+@bp.get("/play/custom")
+def custom_board() -> Response | str:
+    """The "what if" builder, or a hand-built applicant's board with every verdict shown."""
+    if not request.args:
+        return render_template("custom.html", character=None, nav="play")
+    try:
+        character = build(dict(request.args))
+    except BadCharacter as exc:
+        abort(400, f"This applicant cannot be assembled: {exc}.")
+    library, board = state.library(), state.board()
+    verdicts = {pid: board.verdict(pid, character) for pid in library.postings}
+    html = render_template(
+        "custom.html",
+        character=character,
+        verdicts=verdicts,
+        offers=sum(v.hired for v in verdicts.values()),
+        eras=library.eras,
+        by_era=library.postings_by_era,
+        nav="play",
+        **_populations(),
+    )
+    return public(current_app.make_response(html))

@@ -1,0 +1,152 @@
+"""A daily run played in Chromium on a phone-sized page: deal → read → apply within budget →
+report → copy the share text, with axe-core at zero violations on the board and the report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from otiose.game.run import BUDGET
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+def axe_violations(page: Page, where: str) -> list[str]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert result["passes"], f"axe checked nothing on {where}"
+    return [
+        f"{where}: {v['id']} ({v['impact']}) {v['help']}: "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
+
+def spent(page: Page) -> int:
+    return int(page.locator("#tally .tally__spent strong").inner_text())
+
+
+def in_thumb_reach(page: Page, locator: Any) -> None:
+    """Big enough to hit with a thumb, and on screen once scrolled to."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44 and box["width"] >= 200, box
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> None:
+    context = new_context(viewport=PHONE, color_scheme=scheme, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    # deal: today's applicant, at its dated address
+    page.goto(live_server + "/play/daily")
+    assert re.search(r"/play/daily/\d{4}-\d{2}-\d{2}$", page.url), page.url
+    page.wait_for_function("() => window.htmx !== undefined")
+    expect(page.locator("h1")).to_contain_text(f"{BUDGET} applications")
+    tally = page.locator("#tally")
+    expect(tally).to_contain_text(f"0 applications of {BUDGET}")
+
+    # every era: one at a time, and no taller than three screens
+    tabs = page.locator(".era-block:visible .era-tabs a")
+    eras = tabs.count()
+    assert eras >= 5
+    for i in range(eras):
+        page.locator(".era-block:visible .era-tabs a").nth(i).click()
+        expect(page.locator(".era-block:visible")).to_have_count(1)
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height <= 3 * PHONE["height"], (i, height)
+    page.locator(".era-block:visible .era-tabs a").first.click()
+
+    # read and apply: two postings an era, moving on with "Next era", until the budget is spent
+    while spent(page) < BUDGET:
+        block = page.locator(".era-block:visible")
+        buttons = block.locator("form.posting__apply button")
+        applied_here = block.locator(".posting--applied").count()
+        if applied_here >= 2 or buttons.count() == 0:
+            block.locator(".era-block__next").click()
+            continue
+        card = buttons.first.locator("xpath=ancestor::article")
+        expect(card.locator(".posting__reqs li").first).to_be_visible()  # the ad is there to read
+        in_thumb_reach(page, buttons.first)
+        before = spent(page)
+        last = (card.get_attribute("id") or "").removeprefix("posting-")
+        buttons.first.click()
+        expect(tally.locator(".tally__spent strong")).to_have_text(str(before + 1))
+        left = tally.locator(".tally__left")
+        expect(left).to_be_visible()
+        expect(left).to_have_text(f"{BUDGET - before - 1} of {BUDGET} left")
+        inside = tally.evaluate(
+            "t => [...t.querySelectorAll('*')].every(e => e.getBoundingClientRect().right <= 390.5)"
+        )
+        assert inside, "the run bar runs off the right edge"
+        # the bar stays on screen: fixed to the bottom edge
+        box = tally.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"] + 1
+    expect(page.locator("form.posting__apply")).to_have_count(0)  # nothing left to spend
+    # the last application swapped in the whole board: the era on screen is still the same one
+    expect(page.locator(f"#posting-{last} .verdict__stamp")).to_be_visible()
+    expect(page.locator(".posting--applied")).to_have_count(BUDGET)
+    stamp = page.locator(".verdict__stamp").first
+    expect(stamp).to_have_text(re.compile("Hired|Rejected"))
+    problems = axe_violations(page, f"[{scheme}] board")
+
+    # the report: score against par, and the share text
+    tally.get_by_role("link", name=re.compile("^Report")).click()
+    page.wait_for_url(re.compile(r"/play/daily/\d{4}-\d{2}-\d{2}/report$"))
+    expect(page.locator("h1")).to_contain_text(re.compile(r"\d+ offers? of a possible \d+"))
+    expect(page.locator(".ledger__row")).to_have_count(BUDGET)
+    share = page.locator("#share-text")
+    text = share.input_value()
+    assert text.startswith("Otiose daily No. ") and text.rstrip().endswith(
+        page.locator("#share-url").input_value()
+    )
+    copy = page.get_by_role("button", name="Copy the share text")
+    expect(copy).to_be_visible()
+    copy.click()
+    expect(page.locator(".share__status")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    og = page.locator('meta[property="og:image"]').get_attribute("content") or ""
+    assert re.search(r"/play/daily/\d{4}-\d{2}-\d{2}/run\.png\?run=", og), og
+    problems += axe_violations(page, f"[{scheme}] report")
+    assert not problems, "\n".join(problems)
+    assert not errors, errors
+
+
+def test_the_board_without_javascript_on_a_phone(new_context, live_server: str) -> None:
+    """Era tabs are anchors; Apply is a form; the share text is selectable without the button."""
+    context = new_context(viewport=PHONE, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/abcd2345")
+    last = page.locator(".era-block:visible .era-tabs a").last
+    name = last.get_attribute("href") or ""
+    last.click()
+    expect(page.locator(f".era-block{name}")).to_be_visible()
+    card = page.locator(".era-block:visible article.posting").first
+    posting = (card.get_attribute("id") or "").removeprefix("posting-")
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    page.wait_for_url(re.compile(rf"#posting-{posting}$"))
+    # the era holding the posting just applied to is the one on screen
+    expect(page.locator(f"#posting-{posting} .verdict__stamp")).to_be_visible()
+    page.locator("#tally").get_by_role("link", name=re.compile("^Report")).click()
+    expect(page.get_by_role("button", name="Copy the share text")).to_be_hidden()
+    expect(page.locator("#share-text")).to_be_visible()
