@@ -188,7 +188,9 @@ def test_export_command_runs_in_production_mode_from_a_clean_environment(tmp_pat
     """`make export` needs no OTIOSE_BASE_URL: --base-url is where the files will live."""
     out = tmp_path / "site"
     env = {"OTIOSE_BASE_URL": None, "SECRET_KEY": None, "FLASK_DEBUG": None, "OTIOSE_CONTENT": None}
-    result = CliRunner().invoke(cli.export, [str(out), "--base-url", "https://wiki.example"], env=env)
+    result = CliRunner().invoke(
+        cli.export, [str(out), "--base-url", "https://wiki.example"], env=env
+    )
     assert result.exit_code == 0, result.output
     page = (out / "specimens" / "sdet.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://wiki.example/specimens/sdet">' in page

@@ -94,13 +94,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _compress(app)
     present.init_app(app)
 
-    from . import audit, errors, game, pages, specimens, timeline
+    from . import audit, errors, game, live, pages, specimens, timeline
 
+    live.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(specimens.bp)
     app.register_blueprint(timeline.bp)
     app.register_blueprint(game.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(live.bp)
     errors.init_app(app)
     return app
 

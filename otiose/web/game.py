@@ -35,7 +35,7 @@ from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
 from ..game.picture import run_image
 from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
 from ..game.share import share_text
-from . import state
+from . import live, state
 from .http import private, public
 from .hx import htmx
 from .present import absolute_url
@@ -198,6 +198,7 @@ def _board(run: Run) -> Response:
             return redirect(run.url("board"), code=303)
         return redirect(run.url("report", run=request.args["run"]), code=303)
     library = state.library()
+    live.session_run(run.key)  # the run's id exists before its first apply, so replays share it
     report = _report(run, applied)
     html = render_template(
         "play.html",
@@ -239,6 +240,13 @@ def _apply(run: Run) -> Response:
     except RunError as exc:
         abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
     _save(run, applied)
+    # counted once per run and posting, only after the run's state was checked and spent
+    live.record(
+        state.board().verdict(posting_id, run.character),
+        live.session_run(run.key),
+        daily=run.day is not None,
+        day=run.day.day if run.day else None,
+    )
     response: Response
     if not htmx:
         response = redirect(run.url("board", _anchor=f"posting-{posting_id}"), code=303)

@@ -17,7 +17,7 @@ from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
 from ..content.schema import specimen_schema
-from . import state
+from . import live, state
 from .http import cacheable
 from .hx import htmx
 from .present import absolute_url
@@ -101,6 +101,7 @@ def record_json(id: str) -> Response:
     data["flight_risk"]["label"] = specimen.flight_risk.label
     data["url"] = absolute_url(url_for("specimens.record", id=id))
     data["postings"] = [p.id for p in library.postings_by_specimen.get(id, [])]
+    data["sightings"] = live.sightings(id)  # null while the live numbers are unavailable
     return jsonify(data)
 
 

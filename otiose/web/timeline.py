@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 from ..content import vocab
 from ..content.schema import era_schema, posting_schema
 from ..game import rules
-from . import state
+from . import live, state
 from .http import cacheable
 from .present import absolute_url
 
@@ -124,6 +124,7 @@ def posting_api(posting_id: str) -> Response:
         ),
         exclusion={k: float(v) for k, v in entry.exclusion.items()},
         url=absolute_url(url_for("timeline.posting", posting_id=p.id)),
+        players=live.players(p.id),  # {"applied": n, "hired": m}; null while unavailable
     )
 
 

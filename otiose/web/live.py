@@ -1,0 +1,383 @@
+"""Live numbers on the web: small fragments with a short lifetime, the sightings form, recording.
+
+Pages that show live numbers stay cacheable: they carry a placeholder that htmx fills from
+here on load (``hx-get … hx-trigger="load"``), or a plain link without JS. Fragments are public
+for ``LIVE_MAX_AGE`` seconds, so nginx and CDNs absorb most of the reads.
+
+Nothing about a browser is stored server-side: the "one sighting per browser per specimen per
+day" rule lives in a signed cookie in that browser. The rate limiter counts requests per
+client address in memory (or Redis) for a minute and writes nothing to the database.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
+
+from ..game.board import Verdict
+from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
+from . import state
+from .http import public
+from .hx import htmx
+
+T = TypeVar("T")
+bp = Blueprint("live", __name__)
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+COOKIE = "otiose_sighted"
+MAX_SIGHTED = 100  # specimens one cookie remembers for a day (bounds the cookie's size)
+
+
+def init_app(app: Flask) -> None:
+    """Open the database (apply migrations under the dev server and tests), start the limiter.
+
+    In production a database behind the code's migrations stops the app from starting
+    (:class:`otiose.stats.SchemaBehind`, naming the command to run); an unreachable one only
+    makes the numbers "unavailable" until it answers.
+    """
+    config = app.config
+    config.setdefault("LIVE_NUMBERS", True)
+    config.setdefault("LIVE_RECORD", os.environ.get("OTIOSE_LIVE_RECORD", "1") != "0")
+    config.setdefault("LIVE_MAX_AGE", 30)
+    config.setdefault("LIVE_RETRY_AFTER", 2.0)
+    config.setdefault(
+        "SIGHTING_RATE_LIMIT", os.environ.get("OTIOSE_SIGHTING_RATE_LIMIT", "20 per minute")
+    )
+    config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    dev = app.debug or app.testing
+    if not config.get("DATABASE_URL"):
+        if os.environ.get("DATABASE_URL"):
+            config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+        elif app.testing:  # tests never write into the developer's instance/otiose.db
+            folder = tempfile.mkdtemp(prefix="otiose-test-db-")
+            atexit.register(shutil.rmtree, folder, True)
+            config["DATABASE_URL"] = f"sqlite:///{folder}/otiose.db"
+        else:
+            config["DATABASE_URL"] = db.default_url()
+    stats = Stats(
+        config["DATABASE_URL"],
+        migrate="upgrade" if dev else "refuse",
+        retry_after=float(config["LIVE_RETRY_AFTER"]),
+        logger=app.logger,
+    )
+    app.extensions["stats"] = stats
+    if config["LIVE_NUMBERS"]:
+        stats.start()
+    limiter.init_app(app)
+    app.jinja_env.globals["live_standing_key"] = standing_key
+
+
+def stats() -> Stats | None:
+    """The app's stats service, or None when live numbers are switched off."""
+    if not current_app.config.get("LIVE_NUMBERS"):
+        return None
+    service: Stats = current_app.extensions["stats"]
+    return service
+
+
+def today() -> date:
+    """Today in UTC (the daily game's calendar)."""
+    return datetime.now(UTC).date()
+
+
+# ---------------------------------------------------------------- recording (called by the game)
+
+
+def record(verdict: Verdict, run_id: str, daily: bool, day: date | None = None) -> bool:
+    """Count one application of a run; True if it was new. Never raises for the database.
+
+    Call it after the run's signed state has been checked (a forged state is refused before
+    anything is counted) and the verdict recomputed. ``run_id`` must be unique to the run
+    (a random id minted when it was dealt, carried in its signed state); the same run applying
+    to the same posting again counts nothing. ``day`` is the daily applicant's date for a daily
+    run, otherwise today (UTC).
+    """
+    service = stats()
+    if service is None or not current_app.config.get("LIVE_RECORD"):
+        return False
+    try:
+        return service.record_application(
+            run_id,
+            verdict.posting.id,
+            verdict.posting.era,
+            verdict.hired,
+            day or today(),
+            daily,
+        )
+    except Unavailable:
+        return False
+
+
+def session_run(key: str) -> str:
+    """A run id for the session-kept runs: the run's key plus a random id kept in the session."""
+    nonce = session.get("live")
+    if not isinstance(nonce, str) or len(nonce) != 32:
+        nonce = session["live"] = os.urandom(16).hex()
+    return f"{key}:{nonce}"
+
+
+def standing_key(key: str) -> str | None:
+    """The ``run`` parameter of ``/live/daily/<day>`` for this browser's run ``key``, if any.
+
+    Never creates anything (a report page must not set a cookie): None when this browser has
+    not applied in this session.
+    """
+    nonce = session.get("live")
+    if not isinstance(nonce, str) or len(nonce) != 32:
+        return None
+    return run_digest(f"{key}:{nonce}")
+
+
+# ---------------------------------------------------------------- reads, for pages and JSON
+
+
+def players(posting_id: str) -> dict[str, int] | None:
+    """``{"applied": n, "hired": m}`` for the posting API, or None while unavailable."""
+    counts = _read(lambda s: s.posting(posting_id))
+    return None if counts is None else {"applied": counts.applied, "hired": counts.hired}
+
+
+def sightings(specimen_id: str) -> int | None:
+    """Sightings of one specimen for its JSON, or None while unavailable."""
+    return _read(lambda s: s.sightings(specimen_id))
+
+
+def hire_rates() -> dict[str, Counts] | None:
+    """Every posting's players' counts (for the ranking), or None while unavailable."""
+    return _read(lambda s: s.postings())
+
+
+def _read(fn: Callable[[Stats], T]) -> T | None:
+    service = stats()
+    if service is None:
+        return None
+    try:
+        return fn(service)
+    except Unavailable:
+        return None
+
+
+# ---------------------------------------------------------------- fragments
+
+
+def _fragment(template: str, page_title: str, **context: Any) -> Response:
+    """The fragment for htmx; for a plain link, a small page around the same partial."""
+    if htmx:
+        body = render_template(template, **context)
+    else:
+        body = render_template("live.html", partial=template, page_title=page_title, **context)
+    response = current_app.make_response(body)
+    response.vary.add("HX-Request")
+    return public(response, max_age=int(current_app.config["LIVE_MAX_AGE"]))
+
+
+@bp.get("/live/postings/<posting_id>")
+def posting(posting_id: str) -> Response:
+    """How the players who applied to one posting fared, beside its exact odds."""
+    p = state.library().postings.get(posting_id)
+    if p is None:
+        abort(404)
+    counts = _read(lambda s: s.posting(posting_id))
+    odds = state.board().odds.get(posting_id)
+    return _fragment(
+        "_live_posting.html",
+        f"Players of {p.title}",
+        posting=p,
+        counts=counts,
+        odds=odds.odds if odds is not None else None,
+    )
+
+
+@bp.get("/live/specimens/<specimen_id>")
+def specimen(specimen_id: str) -> Response:
+    """The sightings count of one file record, and the "I have worked with one" form."""
+    s = state.library().specimens.get(specimen_id)
+    if s is None:
+        abort(404)
+    filed = request.args.get("filed")
+    if filed not in (None, "yes", "no"):
+        abort(400, "The filed parameter is yes or no.")
+    return _fragment(
+        "_live_sightings.html",
+        f"Sightings of the {s.title}",
+        specimen=s,
+        count=_read(lambda st: st.sightings(specimen_id)),
+        said=filed == "yes",
+        failed=filed == "no",
+    )
+
+
+@bp.post("/live/specimens/<specimen_id>/sightings")
+@limiter.limit(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]))
+def sight(specimen_id: str) -> Response:
+    """Count one sighting, once per browser per specimen per day (a signed cookie remembers)."""
+    s = state.library().specimens.get(specimen_id)
+    if s is None:
+        abort(404)
+    day = today()
+    seen = _sighted(day)
+    said = specimen_id in seen
+    counted = False
+    service = stats()
+    if not said and service is not None:
+        try:
+            service.record_sighting(specimen_id, day)
+            counted = True
+        except Unavailable:
+            pass
+    count = _read(lambda st: st.sightings(specimen_id))
+    response: Response
+    if htmx:
+        response = current_app.make_response(
+            render_template(
+                "_live_sightings.html",
+                specimen=s,
+                count=count,
+                said=said or counted,
+                failed=not (said or counted),
+            )
+        )
+    else:
+        # without JS: back to the numbers' own page (a URL of its own, so no stale cached copy)
+        filed = "yes" if said or counted else "no"
+        response = redirect(url_for("live.specimen", specimen_id=specimen_id, filed=filed), 303)
+    response.headers["Cache-Control"] = "private, no-store"
+    if counted:
+        _remember(response, day, [*seen, specimen_id][-MAX_SIGHTED:])
+    return response
+
+
+@bp.get("/live/ranking")
+def ranking() -> Response:
+    """Every posting's players' hire rate beside its exact odds (for the declassified page)."""
+    return _fragment(
+        "_live_ranking.html",
+        "How the players fared on each posting",
+        rates=hire_rates(),
+        ranking=state.board().ranking(),
+    )
+
+
+@bp.get("/live/home")
+def home() -> Response:
+    """The week's most-sighted specimen."""
+    service = stats()
+    top: tuple[str, int] | None = None
+    available = service is not None
+    if service is not None:
+        try:
+            top = service.most_sighted(today())
+        except Unavailable:
+            available = False
+    return _fragment(
+        "_live_home.html",
+        "The week's most-sighted specimen",
+        available=available,
+        specimen=state.library().specimens.get(top[0]) if top else None,
+        count=top[1] if top else 0,
+    )
+
+
+@bp.get("/live/daily/<day>")
+def daily(day: str) -> Response:
+    """How the day's daily players scored (a chart drawn here) and where one run stands."""
+    try:
+        if not DAY_RE.fullmatch(day):
+            raise ValueError(day)
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(400, "The day must be a date written YYYY-MM-DD.")
+    run = request.args.get("run", "")
+    if run and (len(run) != 32 or any(c not in "0123456789abcdef" for c in run)):
+        abort(400, "The run parameter must be the 32-character key the report gives.")
+    histogram: dict[int, int] | None = _read(lambda s: s.scores(when))
+    standing: Standing | None = _read(lambda s: s.standing_of(run, when)) if run else None
+    return _fragment(
+        "_live_daily.html",
+        f"How the players of {when.isoformat()} scored",
+        day=when,
+        chart=chart(histogram, standing.score if standing else None) if histogram else None,
+        histogram=histogram,
+        standing=standing,
+    )
+
+
+def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height: int = 140) -> Any:
+    """Bar geometry for the SVG the template draws: one bar per score from 0 to the best."""
+    top = max([3, *histogram])
+    most = max(histogram.values(), default=0) or 1
+    step = width / (top + 1)
+    plot = height - 36
+    bars = []
+    for score in range(top + 1):
+        n = histogram.get(score, 0)
+        h = round(plot * n / most, 1)
+        bars.append(
+            {
+                "score": score,
+                "runs": n,
+                "x": round(score * step + step * 0.15, 1),
+                "y": round(16 + plot - h, 1),
+                "w": round(step * 0.7, 1),
+                "h": h,
+                "mine": score == mine,
+            }
+        )
+    return {"width": width, "height": height, "bars": bars, "base": 16 + plot}
+
+
+# ---------------------------------------------------------------- the sightings cookie
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="otiose-sighted")
+
+
+def _sighted(day: date) -> list[str]:
+    """The specimens this browser has sighted today (the cookie's list, if it is today's)."""
+    raw = request.cookies.get(COOKIE, "")
+    if not raw or len(raw) > 8192:
+        return []
+    try:
+        data = _serializer().loads(raw)
+    except BadSignature:
+        return []
+    if not (isinstance(data, list) and len(data) == 2 and data[0] == day.isoformat()):
+        return []
+    ids = data[1] if isinstance(data[1], list) else []
+    return [i for i in ids if isinstance(i, str)][-MAX_SIGHTED:]
+
+
+def _remember(response: Response, day: date, ids: list[str]) -> None:
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps([day.isoformat(), ids]),
+        max_age=2 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )

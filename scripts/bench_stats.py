@@ -1,0 +1,268 @@
+"""Does counting applications slow the game? Apply's p99 with recording on and off, one run.
+
+For SQLite (the default file) and PostgreSQL (a throwaway server from Debian's binaries), the
+same gunicorn setup serves the same apply POST with ``OTIOSE_LIVE_RECORD=0`` and ``=1``:
+two servers, loaded in turn in short alternating rounds, so drift on a shared machine weighs on
+both alike; each side's figure is its median round. Every request is a new browser, so every
+recorded application is a real insert. Target: p99 on / p99 off <= 1.25.
+
+``measure()`` returns rows ``(name, value, target, ok)``; ``python scripts/bench_stats.py``
+prints them. ``make bench`` includes them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+
+import benchlib
+from benchlib import HOST, ROOT, BenchError
+
+SEED = "abcdefgh"
+POSTING = "new-deal-wing-riveter"
+TARGET = 1.25
+SECONDS = 3
+ROUNDS = 3
+WARMUP = 1
+CONNECTIONS = 16
+WORKERS = 2
+PG_CTL = ROOT / "tests" / "pg_ctl"  # runs Debian's pg_ctl as "postgres" when we are root
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+Row = tuple[str, str, str, bool]
+
+
+@contextlib.contextmanager
+def sqlite(tmp: Path) -> Iterator[str]:
+    """A SQLite file, migrated."""
+    yield _migrated(f"sqlite:///{tmp / 'bench.db'}")
+
+
+@contextlib.contextmanager
+def postgresql(tmp: Path) -> Iterator[str]:
+    """A PostgreSQL server of its own on a free port, with one migrated database."""
+    from pytest_postgresql.executors import PostgreSQLExecutor
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    if not (PG_BIN / "pg_ctl").exists():
+        raise BenchError(f"PostgreSQL is not installed ({PG_BIN}; apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="otiose-bench-pg-"))
+    server = PostgreSQLExecutor(
+        executable=str(PG_CTL),
+        host=HOST,
+        port=benchlib.free_port(),
+        datadir=str(folder / "data"),
+        unixsocketdir=str(folder),
+        logfile=str(folder / "postgresql.log"),
+        startparams="-w",
+        dbname="otiose_bench",
+    )
+    server.start()
+    try:
+        DatabaseJanitor(
+            user=server.user, host=server.host, port=server.port, dbname="otiose_bench"
+        ).init()
+        yield _migrated(f"postgresql+psycopg://{server.user}@{HOST}:{server.port}/otiose_bench")
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _migrated(url: str) -> str:
+    from otiose.stats import Stats
+
+    Stats(url, migrate="upgrade").start()
+    return url
+
+
+def _apply_script(tmp: Path) -> Path:
+    path = tmp / "apply.lua"
+    path.write_text(
+        'wrk.method = "POST"\n'
+        f"wrk.body = {benchlib.lua_string(f'posting={POSTING}')}\n"
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["HX-Request"] = "true"\n'
+    )
+    return path
+
+
+@contextlib.contextmanager
+def _gunicorn(tmp: Path, env: dict[str, str]) -> Iterator[str]:
+    """gunicorn as production runs it (gthread workers, app loaded before fork); its base URL."""
+    port = benchlib.free_port()
+    base = f"http://{HOST}:{port}"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
+    environ.update(
+        SECRET_KEY=secrets.token_hex(32), OTIOSE_BASE_URL=base, PYTHONUNBUFFERED="1", **env
+    )
+    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", "4"]
+    cmd += ["--worker-class", "gthread", "--preload", "--bind", f"{HOST}:{port}"]
+    cmd += ["--log-level", "warning", "app:app"]
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = tmp / "gunicorn.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"gunicorn exited:\n{benchlib.tail(log)}")
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200 and len(benchlib.children(proc.pid)) >= WORKERS:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"gunicorn did not start:\n{benchlib.tail(log)}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        benchlib.stop(proc)
+
+
+def _alternate(tmp: Path, url: str) -> tuple[list[benchlib.WrkResult], list[benchlib.WrkResult]]:
+    """Apply under load on two servers, recording off and on, loaded in turn: (offs, ons).
+
+    Both servers run the whole time; the load alternates between them in short rounds
+    (off, on, off, on, ...), so drift on a shared machine weighs on both alike, and neither
+    takes CPU from the other while it is measured.
+    """
+    script = _apply_script(tmp)
+    results: dict[bool, list[benchlib.WrkResult]] = {False: [], True: []}
+    with contextlib.ExitStack() as stack:
+        bases = {
+            record: stack.enter_context(
+                _gunicorn(
+                    tmp / ("on" if record else "off"),
+                    {"DATABASE_URL": url, "OTIOSE_LIVE_RECORD": "1" if record else "0"},
+                )
+            )
+            for record in (False, True)
+        }
+        for record in (False, True):
+            benchlib.wrk(f"{bases[record]}/play/{SEED}/apply", WARMUP, CONNECTIONS, script=script)
+        for _ in range(ROUNDS):
+            for record in (False, True):
+                target = f"{bases[record]}/play/{SEED}/apply"
+                results[record].append(benchlib.wrk(target, SECONDS, CONNECTIONS, script=script))
+    for result in results[False] + results[True]:
+        if result.non_2xx_3xx or result.socket_errors:
+            raise BenchError(f"apply failed under load: {result.raw}")
+    return results[False], results[True]
+
+
+def _median(results: list[benchlib.WrkResult]) -> benchlib.WrkResult:
+    """The round with the median p99 (its throughput and percentiles together)."""
+    return sorted(results, key=lambda r: r.p99_ms)[len(results) // 2]
+
+
+def _capacity(url: str, threads: int = 16, seconds: float = 3.0) -> float:
+    """Applications the database records per second from ``threads`` writers, no app between."""
+    from datetime import date
+
+    from otiose.stats import Stats
+
+    stats = Stats(url)
+    today = date.today()
+    done = [0] * threads
+    stop = time.monotonic() + seconds
+
+    def write(n: int) -> None:
+        i = 0
+        while time.monotonic() < stop:
+            stats.record_application(f"cap-{n}-{i}", "capacity", "bench", False, today, False)
+            i += 1
+        done[n] = i
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    started = time.monotonic()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    stats.close()
+    return sum(done) / (time.monotonic() - started)
+
+
+def _count(url: str) -> int:
+    from otiose.stats import Stats
+
+    stats = Stats(url)
+    try:
+        return stats.posting(POSTING).applied
+    finally:
+        stats.close()
+
+
+def measure() -> list[Row]:
+    """Apply p99 with recording on vs off, on SQLite and PostgreSQL; and the write rate."""
+    benchlib.need_wrk()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="otiose-bench-stats-") as name:
+        tmp = Path(name)
+        for label, database in (("SQLite", sqlite), ("PostgreSQL", postgresql)):
+            with database(tmp) as url:
+                offs, ons = _alternate(tmp, url)
+                off, on = _median(offs), _median(ons)
+                sent = sum(r.requests for r in ons)
+                counted = _count(url)
+                capacity = _capacity(url)
+            if counted < sent:
+                raise BenchError(f"{label}: {sent} applications answered, {counted} counted")
+            ratio = on.p99_ms / off.p99_ms if off.p99_ms else float("inf")
+            rows.append(
+                (
+                    f"apply p99 recording on/off, {label}, {CONNECTIONS} conn., median of {ROUNDS}",
+                    f"{ratio:.2f}× ({on.p99_ms:.1f} / {off.p99_ms:.1f} ms)",
+                    f"≤ {TARGET}×",
+                    ratio <= TARGET,
+                )
+            )
+            rows.append(
+                (
+                    f"applications recorded/s, one server ({WORKERS} gthread workers), {label}",
+                    f"{on.rps:,.0f}/s (apply without recording: {off.rps:,.0f}/s)",
+                    "info",
+                    True,
+                )
+            )
+            rows.append(
+                (
+                    f"applications the database records/s, 16 threads in one process, {label}",
+                    f"{capacity:,.0f}/s",
+                    "info",
+                    True,
+                )
+            )
+    return rows
+
+
+def main() -> int:
+    try:
+        rows = measure()
+    except BenchError as exc:
+        print(f"bench_stats: {exc}", file=sys.stderr)
+        return 1
+    for name, value, target, ok in rows:
+        print(f"{'PASS' if ok else 'MISS'}  {name}: {value} (target {target})")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""Live numbers over HTTP: recording from apply, fragments that keep pages cacheable, the
+sightings form (once per browser per day, rate-limited), and "unavailable" instead of errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask import Flask, session
+from flask.testing import FlaskClient
+
+from otiose.game.character import deal
+from otiose.stats import Counts, SchemaBehind, Stats, db
+from otiose.web import create_app, live, state
+
+SEED = "abcdefgh"
+POSTING = "corporate-account-representative"
+SPECIMEN = "agile-coach"
+OTHERS = ["corporate-administrative-assistant", "corporate-associate-consultant", POSTING]
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "live-test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}",
+            "SIGHTING_RATE_LIMIT": "5 per minute",
+        }
+    )
+
+
+def _stats(app: Flask) -> Stats:
+    service: Stats = app.extensions["stats"]
+    return service
+
+
+def _apply(client: FlaskClient, posting: str = POSTING, seed: str = SEED) -> int:
+    return client.post(f"/play/{seed}/apply", data={"posting": posting}).status_code
+
+
+def test_each_application_of_a_run_is_counted_once(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert client.get(f"/play/{SEED}").status_code == 200  # the board, before any apply
+    before = client.get_cookie("session")
+    assert before is not None
+    assert _apply(client) == 303
+    assert _apply(client) == 409  # the game refuses a repeat; nothing is counted
+    assert _stats(live_app).posting(POSTING).applied == 1
+    # a replay of the first request, with the cookie it carried (another tab, a resend): the
+    # game accepts it, since that state had not applied yet, but the run has counted already
+    replay = live_app.test_client()
+    replay.set_cookie("session", before.value)
+    assert _apply(replay) == 303
+    assert _stats(live_app).posting(POSTING).applied == 1
+    # another player (another browser) is another run
+    assert _apply(live_app.test_client()) == 303
+    assert _stats(live_app).posting(POSTING).applied == 2
+
+
+def test_a_bad_application_counts_nothing(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert client.post(f"/play/{SEED}/apply", data={"posting": "no-such"}).status_code == 400
+    assert client.post("/play/not-a-seed!/apply", data={"posting": POSTING}).status_code == 404
+    assert _stats(live_app).postings() == {}
+
+
+def test_recording_off_records_nothing(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'off.db'}",
+            "LIVE_RECORD": False,
+        }
+    )
+    assert _apply(app.test_client()) == 303
+    assert _stats(app).posting(POSTING) == Counts(0, 0)
+
+
+def test_the_posting_fragment_is_short_lived_public_and_says_what_the_gap_means(
+    live_app: Flask,
+) -> None:
+    client = live_app.test_client()
+    for _ in range(3):
+        _apply(live_app.test_client())
+    r = client.get(f"/live/postings/{POSTING}", headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "public, max-age=30"
+    assert "HX-Request" in r.headers["Vary"]
+    assert "Cookie" not in r.headers.get("Vary", "")
+    assert "Set-Cookie" not in r.headers
+    text = r.get_data(as_text=True)
+    assert "<html" not in text
+    assert "Of <strong>3</strong> players who applied here" in text
+    assert "reading of the ads" in text
+    # without JS, the same numbers on a page of their own
+    page = client.get(f"/live/postings/{POSTING}").get_data(as_text=True)
+    assert "<html" in page and "Of <strong>3</strong> players" in page
+    assert client.get("/live/postings/no-such").status_code == 404
+
+
+def test_sightings_once_per_browser_per_day(live_app: Flask) -> None:
+    reader = live_app.test_client()
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    r = reader.post(url, headers={"HX-Request": "true"})
+    assert r.status_code == 200
+    assert "<strong>1</strong> reader has reported" in r.get_data(as_text=True)
+    assert r.headers["Cache-Control"] == "private, no-store"
+    r = reader.post(url, headers={"HX-Request": "true"})
+    assert "<strong>1</strong> reader has" in r.get_data(as_text=True)
+    assert "one per reader per specimen per day" in r.get_data(as_text=True)
+    assert _stats(live_app).sightings(SPECIMEN) == 1
+    # without JS: a real form post that lands back on the file record
+    other = live_app.test_client()
+    r = other.post(url)
+    assert r.status_code == 303
+    assert r.headers["Location"].endswith(f"/live/specimens/{SPECIMEN}?filed=yes")
+    page = other.get(r.headers["Location"]).get_data(as_text=True)
+    assert "<html" in page and "Sighting filed" in page and "<strong>2</strong> readers" in page
+    assert _stats(live_app).sightings(SPECIMEN) == 2
+    # a forged cookie is not believed, and an unknown specimen is refused
+    forger = live_app.test_client()
+    forger.set_cookie(live.COOKIE, "garbage")
+    assert forger.post(url).status_code == 303
+    assert _stats(live_app).sightings(SPECIMEN) == 3
+    assert reader.post("/live/specimens/no-such/sightings").status_code == 404
+
+
+def test_yesterdays_cookie_does_not_stop_todays_sighting(live_app: Flask, monkeypatch) -> None:
+    reader = live_app.test_client()
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    monkeypatch.setattr(live, "today", lambda: date(2026, 11, 22))
+    reader.post(url)
+    monkeypatch.setattr(live, "today", lambda: date(2026, 11, 23))
+    reader.post(url)
+    reader.post(url)
+    assert _stats(live_app).sightings(SPECIMEN) == 2
+
+
+def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    codes = [live_app.test_client().post(url).status_code for _ in range(7)]
+    assert codes == [303] * 5 + [429] * 2
+    assert _stats(live_app).sightings(SPECIMEN) == 5
+    other = live_app.test_client()
+    r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert r.status_code == 303
+
+
+def test_the_sightings_fragment_and_the_home_fragment(live_app: Flask) -> None:
+    client = live_app.test_client()
+    r = client.get(f"/live/specimens/{SPECIMEN}", headers={"HX-Request": "true"})
+    assert r.headers["Cache-Control"] == "public, max-age=30"
+    text = r.get_data(as_text=True)
+    assert "<strong>0</strong> readers have reported" in text
+    assert f'action="/live/specimens/{SPECIMEN}/sightings"' in text
+    home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No sightings were filed this week" in home
+    client.post(f"/live/specimens/{SPECIMEN}/sightings")
+    home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Most sighted this week" in home and f'href="/specimens/{SPECIMEN}"' in home
+
+
+def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
+    stats = _stats(live_app)
+    day = date(2026, 11, 23)
+    for run, hires in {"a": 0, "b": 1, "c": 1, "d": 2}.items():
+        for i in range(2):
+            stats.record_application(run, f"p{i}", "digital", i < hires, day, True)
+    client = live_app.test_client()
+    key = live.run_digest("b")
+    r = client.get(f"/live/daily/2026-11-23?run={key}", headers={"HX-Request": "true"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "<svg" in text and text.count("<rect") == 4  # scores 0..3
+    assert "1 run with 0 offers; 2 runs with 1 offer; 1 run with 2 offers; 0 runs with 3" in text
+    assert "beat 1 of the other 3 runs, tied with 1, and trailed 1" in text
+    assert "live-chart__bar--you" in text
+    assert "style=" not in text  # the CSP allows no inline style
+    for bad in ("2026-13-01", "2026-W48-1", "20261123", "2026-11-23x"):
+        assert client.get(f"/live/daily/{bad}").status_code == 400, bad
+    assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
+    empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
+    assert "No one has played this day" in empty.get_data(as_text=True)
+
+
+def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "DATABASE_URL": f"sqlite:///{blocked}/sub/live.db",
+            "LIVE_RETRY_AFTER": 60,
+        }
+    )
+    caplog.set_level(logging.INFO)
+    client = app.test_client()
+    for posting in OTHERS:
+        assert client.get(f"/specimens/{SPECIMEN}").status_code == 200
+        assert _apply(client, posting) == 303
+        r = client.get(f"/live/postings/{POSTING}", headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "unavailable just now" in r.get_data(as_text=True)
+        r = client.post(f"/live/specimens/{SPECIMEN}/sightings", headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "not filed" in r.get_data(as_text=True)
+        assert "unavailable" in client.get("/live/home").get_data(as_text=True)
+    assert len([r for r in caplog.records if "live numbers unavailable" in r.getMessage()]) == 1
+
+
+def test_the_json_apis_carry_the_counts(live_app: Flask) -> None:
+    client = live_app.test_client()
+    assert client.get(f"/api/postings/{POSTING}").get_json()["players"] == {
+        "applied": 0,
+        "hired": 0,
+    }
+    _apply(live_app.test_client())
+    _apply(live_app.test_client())
+    client.post(f"/live/specimens/{SPECIMEN}/sightings")
+    players = client.get(f"/api/postings/{POSTING}").get_json()["players"]
+    assert players["applied"] == 2 and 0 <= players["hired"] <= 2
+    assert client.get(f"/specimens/{SPECIMEN}.json").get_json()["sightings"] == 1
+
+
+def test_the_json_apis_say_null_while_unavailable(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": f"sqlite:///{blocked}/x/live.db"}
+    )
+    client = app.test_client()
+    assert client.get(f"/api/postings/{POSTING}").get_json()["players"] is None
+    assert client.get(f"/specimens/{SPECIMEN}.json").get_json()["sightings"] is None
+
+
+def test_the_ranking_fragment_puts_the_players_rate_beside_the_odds(live_app: Flask) -> None:
+    client = live_app.test_client()
+    text = client.get("/live/ranking", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "No player has applied anywhere yet" in text
+    _stats(live_app).record_application("r1", POSTING, "corporate", True, date.today(), False)
+    _stats(live_app).record_application("r2", POSTING, "corporate", False, date.today(), False)
+    text = client.get("/live/ranking", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'href="/postings/{POSTING}"' in text
+    assert "50% <small>(1 of 2)</small>" in text
+    assert text.count("<tr>") == 2  # the header and the one posting anyone applied to
+
+
+def test_about_says_what_we_count(live_app: Flask) -> None:
+    text = live_app.test_client().get("/about").get_data(as_text=True)
+    assert 'id="what-we-count"' in text
+    assert "No IP address, browser description, account or cookie is written" in text
+    assert "flask --app app stats export" in text
+
+
+def test_a_daily_run_from_apply_stands_in_the_days_chart(live_app: Flask) -> None:
+    client = live_app.test_client()
+    with live_app.test_request_context():
+        assert live.standing_key("abcdefgh") is None  # nothing applied: no key, no cookie
+    assert _apply(client) == 303
+    day = live.today()
+    # a daily run records with the daily's date (the game calls record itself); here, by hand
+    with live_app.test_request_context():
+        session["live"] = "0" * 32
+        verdict = state.board().verdict(POSTING, deal("abcdefgh"))
+        assert live.record(verdict, live.session_run("daily-key"), True, day)
+        key = live.standing_key("daily-key")
+    assert key == live.run_digest("daily-key:" + "0" * 32)
+    text = client.get(f"/live/daily/{day.isoformat()}?run={key}", headers={"HX-Request": "true"})
+    assert "1 run of this day's applicant so far" in text.get_data(as_text=True)
+    assert "This run is the only one so far" in text.get_data(as_text=True)
+
+
+def test_a_slot_is_a_link_that_htmx_replaces_on_load(live_app: Flask) -> None:
+    with live_app.test_request_context():
+        from flask import render_template_string
+
+        html = render_template_string(
+            '{% from "_live_slot.html" import live_slot %}{{ live_slot(url, "How players fared") }}',
+            url=f"/live/postings/{POSTING}",
+        )
+    assert f'data-hx-get="/live/postings/{POSTING}"' in html
+    assert 'data-hx-trigger="load"' in html
+    assert f'<a class="live__link" href="/live/postings/{POSTING}">How players fared</a>' in html
+
+
+def test_the_live_pages_are_valid_html(live_app: Flask, tmp_path: Path) -> None:
+    """Every live page as a browser without JS gets it, checked by the Nu Html Checker."""
+    from test_html_valid import VNU, _tools
+
+    java = _tools()
+    stats = _stats(live_app)
+    day = date(2026, 11, 23)
+    for run, hires in {"a": 0, "b": 1}.items():
+        stats.record_application(run, POSTING, "corporate", hires > 0, day, True)
+    stats.record_sighting(SPECIMEN, live.today())
+    client = live_app.test_client()
+    urls = [
+        f"/live/postings/{POSTING}",
+        f"/live/specimens/{SPECIMEN}",
+        f"/live/specimens/{SPECIMEN}?filed=yes",
+        "/live/home",
+        "/live/ranking",
+        f"/live/daily/2026-11-23?run={live.run_digest('b')}",
+        "/live/daily/2020-01-01",
+    ]
+    files = []
+    for i, url in enumerate(urls):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        path = tmp_path / f"live-{i}.html"
+        path.write_text(response.get_data(as_text=True), encoding="utf-8")
+        files.append(str(path))
+    proc = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(proc.stderr or proc.stdout or "{}").get("messages", [])
+    assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []
+
+
+def test_production_will_not_start_on_a_database_behind_the_code(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.make_engine(url)
+    with engine.begin() as connection:  # a schema in use, not at the code's revision
+        connection.exec_driver_sql("CREATE TABLE applications (id INTEGER PRIMARY KEY)")
+    engine.dispose()
+    logger = logging.getLogger("otiose.web")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    production = {"SECRET_KEY": "s", "BASE_URL": "http://localhost", "DATABASE_URL": url}
+    try:
+        with pytest.raises(SchemaBehind, match=r"Run: flask --app app db upgrade"):
+            create_app(production)
+        # once the operator has brought it up (here: dropped the stray table, then upgraded)
+        engine = db.make_engine(url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE applications")
+        db.upgrade(engine)
+        engine.dispose()
+        assert create_app(production).extensions["stats"].available
+    finally:
+        logger.handlers[:], logger.level, logger.propagate = saved
