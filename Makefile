@@ -26,6 +26,7 @@ serve: $(STAMP)  ## the production stack on 127.0.0.1:8080 (or PORT=…): nginx 
 
 test: $(STAMP) node_modules/.installed  ## lint, check the content, run every test (browser ones included)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict otiose
 	$(BIN)/flask --app app check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -34,6 +35,7 @@ check: $(STAMP)  ## validate every specimen and posting
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy --strict otiose
 	$(BIN)/ruff format --check .
 
 schema: $(STAMP)  ## regenerate the JSON Schemas in schema/

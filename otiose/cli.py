@@ -208,7 +208,7 @@ def export(out: Path, base_url: str) -> None:
     from .web import create_app
     from .web.export import export as write_site
 
-    config = {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())}
+    config: dict[str, object] = {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())}
     config["LIVE_NUMBERS"] = False  # a static site has no database behind it
     app = create_app({**config, "BASE_URL": base_url})  # links point where the files will live
     missing = write_site(app, out, base_url)

@@ -99,8 +99,10 @@ def test_spellings_of_a_static_path_are_not_kept(fresh_app):
     assert grown < 1_000_000, f"{grown} bytes kept after 120 spellings of one file"
 
 
-def test_distinct_boards_and_searches_keep_nothing(fresh_app):
-    client = fresh_app.test_client()
+def test_distinct_boards_and_searches_keep_no_more_than_the_render_budget():
+    budget = 256 * 1024  # the render cache's byte budget (32 MB in production)
+    app = create_app({"TESTING": True, "SECRET_KEY": "holes", "RENDER_CACHE_BYTES": budget})
+    client = app.test_client()
     client.get("/specimens/?q=warmup")
     client.get(f"/play/{SEED}")
     seeds = [f"{SEED[:4]}{i:04d}".replace("0", "a").replace("1", "b") for i in range(60)]
@@ -114,7 +116,8 @@ def test_distinct_boards_and_searches_keep_nothing(fresh_app):
     finally:
         tracemalloc.stop()
     grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
-    assert grown < 1_000_000, f"{grown} bytes kept after 60 boards and 60 searches"
+    assert grown < budget + 1_000_000, f"{grown} bytes kept after 60 boards and 60 searches"
+    assert state.site(app).renders.size <= budget
 
 
 # ---------------------------------------------------------------- cross-site writes

@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         COMPRESS_LEVEL=6,
         COMPRESS_MIN_SIZE=512,
         COMPRESS_REGISTER=False,
+        RENDER_CACHE_BYTES=int(os.environ.get("OTIOSE_RENDER_CACHE_MB", "32") or 32) * 1024 * 1024,
     )
     if config:
         app.config.update(config)
@@ -77,7 +78,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not dev:
         _log_requests_to_stderr(app)
 
-    site = Site(Path(app.config["CONTENT_ROOT"]), reload=app.debug and not app.testing)
+    site = Site(
+        Path(app.config["CONTENT_ROOT"]),
+        reload=app.debug and not app.testing,
+        render_cache_bytes=int(app.config["RENDER_CACHE_BYTES"]),
+    )
     if app.config.get("PREVIEW_FILE"):
         app.config["PREVIEW_URL"] = site.load_preview(Path(app.config["PREVIEW_FILE"]))
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -197,10 +198,18 @@ def _board(run: Run) -> Response:
         if shared == applied:
             return redirect(run.url("board"), code=303)
         return redirect(run.url("report", run=request.args["run"]), code=303)
-    library = state.library()
     live.session_run(run.key)  # the run's id exists before its first apply, so replays share it
+    # Everything the page's bytes depend on: the URL, the run's choices, and today's date (the
+    # verdicts' audit lines hold a posting against the law as it stands today).
+    key = ("board", request.path, applied, date.today())
+    html = state.site().renders.get_or_render(key, lambda: _render_board(run, applied))
+    return private(current_app.make_response(html))
+
+
+def _render_board(run: Run, applied: tuple[str, ...]) -> str:
+    library = state.library()
     report = _report(run, applied)
-    html = render_template(
+    return render_template(
         "play.html",
         character=run.character,
         run=run,
@@ -212,7 +221,6 @@ def _board(run: Run) -> Response:
         nav="play",
         **_populations(),
     )
-    return private(current_app.make_response(html))
 
 
 # ---------------------------------------------------------------- apply

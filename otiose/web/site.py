@@ -9,14 +9,19 @@ from pathlib import Path
 from ..content import ContentError, Library, Problem, load_library
 from ..content.load import load_era, load_posting, load_specimen
 from ..game.board import Board
+from .rendercache import DEFAULT_BYTES, RenderCache
 
 
 class Site:
     """Holds the content the requests read. Loaded once; reloaded only by the debug server."""
 
-    def __init__(self, root: Path, reload: bool = False) -> None:
+    def __init__(
+        self, root: Path, reload: bool = False, render_cache_bytes: int = DEFAULT_BYTES
+    ) -> None:
         self.root = root
         self.reload = reload
+        self.render_cache_bytes = render_cache_bytes
+        self.renders = RenderCache(render_cache_bytes)  # emptied whenever content loads
         self.library: Library | None = None
         self.board: Board | None = None
         self.error: ContentError | None = None
@@ -32,6 +37,7 @@ class Site:
             self.error, self.library, self.board = exc, None, None
             raise
         self.library, self.board, self.error = library, Board(library), None
+        self.renders = RenderCache(self.render_cache_bytes)
 
     def load_preview(self, path: Path) -> str:
         """Load one specimen or posting file on its own (its era too, for a posting).

@@ -1,0 +1,50 @@
+"""The one in-process cache: boards kept by everything their bytes depend on, bounded in bytes."""
+
+from __future__ import annotations
+
+from otiose.web import create_app, state
+from otiose.web.rendercache import RenderCache
+
+SEED = "abcdefgh"
+
+
+def test_the_cache_never_holds_more_than_its_byte_budget():
+    cache = RenderCache(max_bytes=10_000)
+    for i in range(100):
+        html = cache.get_or_render(i, lambda i=i: f"<p>{i}</p>" + "x" * 900)
+        assert html.startswith(f"<p>{i}</p>")
+        assert cache.size <= 10_000
+    assert 0 < len(cache) <= 11
+    renders = []
+    cache.get_or_render(99, lambda: renders.append(1) or "again")
+    assert renders == []  # the newest is still kept
+    cache.get_or_render(0, lambda: renders.append(1) or "again")
+    assert renders == [1]  # the oldest was dropped
+    assert cache.get_or_render("huge", lambda: "y" * 20_000) == "y" * 20_000
+    assert "huge" not in cache._items and cache.size <= 10_000
+
+
+def test_a_board_is_served_again_from_the_cache_until_the_run_changes():
+    app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
+    client = app.test_client()
+    renders = state.site(app).renders
+    first = client.get(f"/play/{SEED}").get_data(as_text=True)
+    assert len(renders) == 1
+    assert client.get(f"/play/{SEED}").get_data(as_text=True) == first
+    assert len(renders) == 1  # the same board: a hit
+    pid = next(iter(state.library(app).postings))
+    client.post(f"/play/{SEED}/apply", data={"posting": pid})
+    after = client.get(f"/play/{SEED}").get_data(as_text=True)
+    assert after != first and "posting--applied" in after  # a new key, a new render
+    assert len(renders) == 2
+    other = app.test_client().get(f"/play/{SEED}").get_data(as_text=True)
+    assert other == first  # another browser with no applications shares the blank board
+
+
+def test_loading_content_again_empties_the_cache():
+    app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
+    app.test_client().get(f"/play/{SEED}")
+    site = state.site(app)
+    assert len(site.renders) == 1
+    site.load()
+    assert len(site.renders) == 0
