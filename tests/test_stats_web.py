@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -347,3 +348,21 @@ def test_production_will_not_start_on_a_database_behind_the_code(tmp_path: Path)
         assert create_app(production).extensions["stats"].available
     finally:
         logger.handlers[:], logger.level, logger.propagate = saved
+
+
+def test_a_daily_report_shows_where_the_players_own_run_stands(live_app: Flask) -> None:
+    client = live_app.test_client()
+    board = client.get("/play/daily")
+    assert board.status_code in (302, 303)
+    path = board.headers["Location"]
+    day = path.rstrip("/").rsplit("/", 1)[-1]
+    assert client.get(path).status_code == 200
+    assert client.post(f"{path}/apply", data={"posting": POSTING}).status_code == 303
+    report = client.get(f"{path}/report").get_data(as_text=True)
+    found = re.search(rf'data-hx-get="/live/daily/{day}\?run=([0-9a-f]{{32}})"', report)
+    assert found, "the report's slot names this run"
+    chart = client.get(f"/live/daily/{day}?run={found.group(1)}", headers={"HX-Request": "true"})
+    assert "This run is the only one so far" in chart.get_data(as_text=True)
+    assert _stats(live_app).scores(date.fromisoformat(day)) == {
+        int(_stats(live_app).posting(POSTING).hired): 1
+    }
