@@ -100,7 +100,7 @@ def test_spellings_of_a_static_path_are_not_kept(fresh_app):
 
 
 def test_distinct_boards_and_searches_keep_no_more_than_the_render_budget():
-    budget = 256 * 1024  # the render cache's byte budget (32 MB in production)
+    budget = 256 * 1024  # the render cache's byte budget (16 MB by default)
     app = create_app({"TESTING": True, "SECRET_KEY": "holes", "RENDER_CACHE_BYTES": budget})
     client = app.test_client()
     client.get("/specimens/?q=warmup")

@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         COMPRESS_LEVEL=6,
         COMPRESS_MIN_SIZE=512,
         COMPRESS_REGISTER=False,
-        RENDER_CACHE_BYTES=int(os.environ.get("OTIOSE_RENDER_CACHE_MB", "32") or 32) * 1024 * 1024,
+        RENDER_CACHE_BYTES=int(os.environ.get("OTIOSE_RENDER_CACHE_MB", "16") or 16) * 1024 * 1024,
     )
     if config:
         app.config.update(config)

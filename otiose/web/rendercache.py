@@ -4,7 +4,7 @@ A player's board is private (it depends on their run, so no shared cache may kee
 is the most expensive page to render: every posting of every era, with verdicts. The same board
 is asked for again on every reload and every return from a report, so the HTML of each
 (content generation, URL, run, day) is kept here until it is the least recently used and the
-total passes ``RENDER_CACHE_BYTES`` (32 MB by default). Nothing else is cached in process.
+total passes ``RENDER_CACHE_BYTES`` (16 MB by default). Nothing else is cached in process.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
 
-DEFAULT_BYTES = 32 * 1024 * 1024
+DEFAULT_BYTES = 16 * 1024 * 1024
 
 
 class RenderCache:
