@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
+from werkzeug.http import parse_accept_header
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
@@ -57,20 +58,12 @@ def cross_site(headers: Mapping[str, str], own_host: str) -> bool:
 
 
 def without_refused_encodings(accept_encoding: str) -> str:
-    """``Accept-Encoding`` less every coding the client refused with ``q=0`` (RFC 9110 12.5.3)."""
-    kept = []
-    for part in accept_encoding.split(","):
-        name, _, params = part.partition(";")
-        q = params.strip().lower()
-        if q.startswith("q="):
-            try:
-                if float(q[2:]) <= 0:
-                    continue
-            except ValueError:
-                continue
-        if name.strip():
-            kept.append(part.strip())
-    return ", ".join(kept)
+    """``Accept-Encoding`` less every coding the client refused with ``q=0`` (RFC 9110 12.5.3).
+
+    Werkzeug's parser reads the header (and drops entries with an unreadable ``q``); the codings
+    left are written back with their weights for flask-compress, which picks gzip even at q=0.
+    """
+    return ", ".join(f"{name};q={q:g}" for name, q in parse_accept_header(accept_encoding) if q > 0)
 
 
 def init_app(app: Flask) -> None:
