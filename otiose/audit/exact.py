@@ -81,14 +81,6 @@ PEOPLE: dict[str, dict[Any, str]] = {
 # The group's own name, for sentences like "worst impact ratio 0.12 (women)".
 GENDER_NOUN = {"male": "men", "female": "women", "nonbinary": "nonbinary people"}
 GENDER_CELL = {"male": "men", "female": "women", "nonbinary": "nonbinary"}
-RACE_ADJ = {
-    "white": "white",
-    "black": "Black",
-    "hispanic": "Hispanic",
-    "asian": "Asian",
-    "indigenous": "Indigenous",
-    "multiracial": "multiracial",
-}
 
 
 def flagged(ratio: Fraction | None) -> bool:
@@ -345,12 +337,12 @@ class Engine:
         for gv in vocab.GENDERS:
             keys.append(("gender", gv, GENDER_NOUN[gv], t.gender[gv]))
         for rv in vocab.RACES:
-            keys.append(("race", rv, RACE_ADJ[rv], t.race[rv]))
+            keys.append(("race", rv, rules.VALUE_TEXT["race"][rv], t.race[rv]))
         for (value, label), years in zip(AGE_GROUPS, self.age_weight, strict=True):
             keys.append(("age_group", value, label, Fraction(years, self.den_age)))
         for gv in vocab.GENDERS:
             for rv in vocab.RACES:
-                label = f"{RACE_ADJ[rv]} {GENDER_CELL[gv]}"
+                label = f"{rules.VALUE_TEXT['race'][rv]} {GENDER_CELL[gv]}"
                 keys.append(("gender_race", f"{gv}:{rv}", label, t.gender[gv] * t.race[rv]))
         best: dict[str, Fraction] = {}
         for (attribute, _, _, _), rate in zip(keys, rates, strict=True):

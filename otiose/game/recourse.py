@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..content.models import Filters
 from .character import Character
 from .odds import Fix, smallest_fix
-from .rules import ORDERED
+from .rules import ORDERED, VALUE_TEXT
 
 ACTIONABLE = ("education", "experience", "union", "maritalStatus")
 BORN_WITH = ("age", "race", "gender")
@@ -48,15 +48,6 @@ _MARITAL = {
     "divorced": "a divorce",
     "widowed": "widowhood",
 }
-_RACE = {
-    "white": "white",
-    "black": "Black",
-    "hispanic": "Hispanic",
-    "asian": "Asian",
-    "indigenous": "Indigenous",
-    "multiracial": "multiracial",
-}
-_GENDER = {"male": "male", "female": "female", "nonbinary": "nonbinary"}
 
 
 def _join(parts: list[str]) -> str:
@@ -119,9 +110,9 @@ def from_fix(fix: Fix | None, c: Character) -> Recourse:
                 f"{n} year{'s' if n != 1 else ''} {'later' if fix.age_delta < 0 else 'earlier'}"
             )
         elif key == "race":
-            traits.insert(0, _RACE[str(value)])
+            traits.insert(0, VALUE_TEXT["race"][str(value)])
         elif key == "gender":
-            traits.append(_GENDER[str(value)])
+            traits.append(VALUE_TEXT["gender"][str(value)])
         else:
             actions.append(_action(key, getattr(c, key), value))
     return Recourse(tuple(actions), (*traits, *when))
