@@ -6,16 +6,19 @@ import random
 from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from helpers import APPLICANT
 
-from otiose.content import vocab
+from otiose.content import load_library, vocab
 from otiose.content.models import Filters
 from otiose.game.character import SEED_RE, BadCharacter, build, deal, new_seed, plausibility
 from otiose.game.odds import pass_probability, smallest_fix
 from otiose.game.population import today
-from otiose.game.rules import check_all, first_failure, passes
+from otiose.game.rules import allowed, check_all, first_failure, passes
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def person(**attrs) -> object:
@@ -79,6 +82,31 @@ def test_checks_mark_inactive_filters():
     assert not checks["maxAge"].passed and checks["maxAge"].active
     assert checks["maxAge"].wanted == "45 or younger"
     assert checks["gender"].passed and not checks["gender"].active
+
+
+def test_every_answer_agrees_with_the_allowed_values():
+    """passes, first_failure and check_all (which build their answers differently) agree with the
+    filters' meaning, for every posting and many dealt applicants."""
+    library = load_library(ROOT)
+    rng = random.Random(4)
+    alphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+    people = [deal("".join(rng.choice(alphabet) for _ in range(8))) for _ in range(200)]
+    seen: Counter[str | None] = Counter()
+    for posting in library.postings.values():
+        for c in people:
+            ok = {
+                "minAge": c.age >= posting.filters.minAge,
+                "maxAge": c.age <= posting.filters.maxAge,
+            }
+            ok |= {k: getattr(c, k) in allowed(posting.filters, k) for k in vocab.FILTER_KEYS
+                   if k not in ok}  # fmt: skip
+            ok = {k: ok[k] for k in vocab.FILTER_KEYS}
+            failed = next((k for k, passed in ok.items() if not passed), None)
+            assert passes(posting.filters, c) is (failed is None)
+            assert first_failure(posting.filters, c) == failed
+            assert [ch.passed for ch in check_all(posting.filters, c)] == list(ok.values())
+            seen[failed] += 1
+    assert seen[None] and seen["maxAge"] and seen["minAge"]  # both outcomes, ages among them
 
 
 # ---------------------------------------------------------------- characters
