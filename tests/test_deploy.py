@@ -198,6 +198,36 @@ def test_sixteen_slow_clients_do_not_stop_a_normal_request(stack):
             s.close()
 
 
+def test_first_visits_to_one_shared_board_do_not_wait_for_each_other(stack):
+    """A shared board seen without a cookie is private, so no cache keeps it. With nginx's
+    cache lock on, each of these requests waited for the one before it, polling the lock every
+    half second: 16 people opening one shared link took eight seconds. nginx's own log says how
+    long each took; none may have waited a whole poll."""
+    path = "/play/sharedb2"
+    barrier = threading.Barrier(16)
+    statuses: list[int] = []
+
+    def visit() -> None:
+        barrier.wait()
+        statuses.append(get(stack, path, timeout=20)[0])
+
+    threads = [threading.Thread(target=visit) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert statuses == [200] * 16
+    log = stack.run / "nginx-access.log"
+    deadline = time.monotonic() + 5
+    while log.read_text().count(f"GET {path} ") < 16 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # edge format: ... "$request" $status $body_bytes_sent $request_time $upstream_cache_status
+    seconds = [float(line.split('" ')[1].split()[2]) for line in log.read_text().splitlines()
+               if f"GET {path} " in line]  # fmt: skip
+    assert len(seconds) == 16
+    assert max(seconds) < 0.5, sorted(seconds)
+
+
 def test_each_request_is_logged_once(stack):
     paths = [f"/specimens/?q=logline{n}" for n in range(5)]
     before = stack.log.read_text().count("logline")
