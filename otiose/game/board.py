@@ -82,6 +82,16 @@ class Report:
         return Fraction(self.passable, self.total_postings) if self.total_postings else Fraction(0)
 
 
+def passable(library: Library, c: Character) -> list[Posting]:
+    """Every posting that would hire ``c``, in board order (era, then date)."""
+    return [
+        p
+        for era in library.eras
+        for p in library.postings_by_era.get(era.id, [])
+        if rules.passes(p.filters, c)
+    ]
+
+
 class Board:
     """The game over one library: exact odds per posting, verdicts and reports."""
 
@@ -114,6 +124,15 @@ class Board:
     def ranking(self) -> list[PostingOdds]:
         """Postings from the most to the least exclusive."""
         return sorted(self.odds.values(), key=lambda o: (o.odds, o.posting.id))
+
+    def hireable(self, c: Character) -> tuple[Posting, ...]:
+        """Every posting that would hire ``c``, in board order (era, then date); remembered,
+        since every apply and board of a run asks it again."""
+        return self._hireable(c)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Board per loaded library, kept for its lifetime
+    def _hireable(self, c: Character) -> tuple[Posting, ...]:
+        return tuple(passable(self.library, c))
 
     def verdict(self, posting_id: str, c: Character) -> Verdict:
         """Apply ``c`` to the posting and explain the outcome (remembered: it never changes)."""

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ..content import Library, Posting
-from . import rules
-from .board import Board, Verdict
+from .board import Board, Verdict, passable
 from .character import Character
 
 BUDGET = 10  # applications per dealt run; the one place this number lives
@@ -49,16 +48,6 @@ def spend(
     if len(applied) >= budget:
         raise RunError(f"all {budget} applications are spent")
     return (*applied, posting_id)
-
-
-def passable(library: Library, c: Character) -> list[Posting]:
-    """Every posting that would hire ``c``, in board order (era, then date)."""
-    return [
-        p
-        for era in library.eras
-        for p in library.postings_by_era.get(era.id, [])
-        if rules.passes(p.filters, c)
-    ]
 
 
 def par(library: Library, c: Character, budget: int = BUDGET) -> int:
@@ -122,7 +111,7 @@ def run_report(
     """Recompute a run from its choices (refused with RunError if they could not be a run)."""
     ids = check_choices(applied, board.library.postings, budget)
     verdicts = tuple(board.verdict(pid, c) for pid in ids)
-    hireable = passable(board.library, c)
+    hireable = board.hireable(c)
     return RunReport(
         character=c,
         budget=budget,
