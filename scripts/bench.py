@@ -651,6 +651,37 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
     )
 
 
+def bench_floor(report: Report) -> None:
+    """The same load on a bare Flask app: what 64 connections cost before any app code runs."""
+    s = "b"
+    with serve.stack(run=RUN / "bare", env={"OTIOSE_WORKERS": str(STACK_WORKERS)},
+                     wsgi="bench_bare:app") as st:  # fmt: skip
+        url = st.base + "/bench/fixed"
+        benchlib.wrk(url, seconds=WRK_WARMUP, connections=8)
+        runs = []
+        for _ in range(2):
+            _settle(st)
+            runs.append(benchlib.wrk(url, seconds=WRK_SECONDS, connections=DYNAMIC_CONNECTIONS))
+        r = benchlib.combine(*runs)
+    need = DYNAMIC_CONNECTIONS / 0.025
+    report.add(
+        s,
+        f"floor: a bare Flask app (one view, no extensions; scripts/bench_bare.py), GET "
+        f"/bench/fixed (2,048 B), same gunicorn settings behind the same nginx, "
+        f"{DYNAMIC_CONNECTIONS} connections",
+        f"{r.rps:,.0f} req/s; p50 / p90 / p99 {r.p50_ms:.1f} / {r.p90_ms:.1f} / {r.p99_ms:.1f} ms",
+        f"≥ {need:,.0f} req/s for any p99 < 25 ms",
+    )
+    report.note(
+        s,
+        f"floor: with {DYNAMIC_CONNECTIONS} connections always busy, a response takes on average "
+        f"{DYNAMIC_CONNECTIONS} ÷ (requests per second) (Little's law), so a p99 under 25 ms "
+        f"needs at least {need:,.0f} req/s even if every request took the same time. The bare "
+        "Flask app above is what a Flask request costs here before any of the app's own code "
+        "runs (the fixed endpoint adds the app's hooks: security headers, session, log line).",
+    )
+
+
 # ---------------------------------------------------------------- c. memory
 
 
@@ -953,6 +984,7 @@ def _stack_sections(report: Report, tmp: Path) -> None:
             section(report, "a", lambda: bench_public(report, st, export_base, site))
             section(report, "b", lambda: bench_dynamic(report, st, tmp))
             section(report, "g", lambda: bench_lighthouse(report, st, tmp))
+        section(report, "b", lambda: bench_floor(report))
         with serve.stack(run=RUN / "memory", env=env) as st:
             section(report, "c", lambda: bench_memory(report, st))
     except (BenchError, serve.ServeError) as exc:  # a tool is missing or the stack did not start

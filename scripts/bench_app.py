@@ -9,11 +9,10 @@ but every hook the app installs (security headers, request log, compression) sti
 
 from __future__ import annotations
 
+from bench_bare import BODY
 from flask import Response
 
 from otiose.web import create_app
-
-BODY = ("Nothing to see here; this line is padding for the benchmark baseline.\n" * 30)[:2048]
 
 app = create_app()
 
