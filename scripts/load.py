@@ -1,8 +1,9 @@
-"""Load test: gunicorn (2 workers) under 20 s of mixed traffic at 64 connections.
+"""Load test: the production stack (nginx → gunicorn, 2 workers) under 20 s of mixed traffic.
 
     make load            (or: .venv/bin/python scripts/load.py [--seconds 20] [--connections 64])
 
-Starts gunicorn on a free 127.0.0.1 port with a random SECRET_KEY, warms it up, then drives wrk
+Starts `make serve`'s stack (deploy/nginx.conf in front of deploy/gunicorn.conf.py) on a free
+127.0.0.1 port with a random SECRET_KEY, warms it up, then drives wrk at 64 connections
 with a Lua script that rotates through the main routes (home, taxonomy, search fragment, file
 record, game board, apply POST), every request asking for gzip like a browser. It reports
 requests/s, p50/p90/p99 latency, responses by status class, wrk's socket errors and each
@@ -27,12 +28,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import benchlib
-from benchlib import ROOT, BenchError, Server, lua_string
+import serve
+from benchlib import ROOT, BenchError, lua_string
 
 README = ROOT / "README.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 SEEDS = ["abcdefgh", "mnpqrstu", "23456789", "zyxwvuts"]
 QUERIES = ["engineer", "manager", "data scientist", "machine learning", "xylophone"]
+WORKERS = 2
 FLAT_PCT = 5.0  # a worker whose RSS grows more than this during the run is not "flat"
 
 
@@ -156,8 +159,10 @@ def run(seconds: float, connections: int, tmp: Path) -> dict:
     mix = traffic()
     script = tmp / "mix.lua"
     script.write_text(lua_script(mix))
-    with benchlib.gunicorn(tmp, workers=2) as server:
-        print(f"gunicorn pid {server.pid} on {server.base}, workers {server.workers()}")
+    # under build/: nginx's workers (www-data) cannot enter a private temp folder
+    with serve.stack(run=ROOT / "build" / "load", env={"OTIOSE_WORKERS": str(WORKERS)}) as server:
+        print(f"nginx on {server.base}, gunicorn pid {server.gunicorn.pid}, "
+              f"workers {server.workers()}")  # fmt: skip
         fresh = {p: benchlib.rss_kib(p) for p in server.workers()}
         print("warming up (3 s at 8 connections) …", flush=True)
         warm = benchlib.wrk(server.base + "/", 3, 8, script=script)
@@ -188,7 +193,7 @@ def run(seconds: float, connections: int, tmp: Path) -> dict:
     }
 
 
-def _check_log(server: Server) -> None:
+def _check_log(server: serve.Stack) -> None:
     """Show any traceback the workers logged."""
     text = server.log.read_text(errors="replace")
     if "Traceback" in text or "[CRITICAL]" in text or "WORKER TIMEOUT" in text:
@@ -242,7 +247,8 @@ def readme_block(rows: list, good: bool, data: dict, info: dict[str, str]) -> st
     lines = [
         START,
         f"Last run of `make load` on {info['date']}: `{info['uname']}`, {info['cpus']} CPUs, "
-        f"{info['python']}, {info['gunicorn']} (2 sync workers), {info['wrk']}. "
+        f"{info['python']}, {info['gunicorn']} ({WORKERS} gthread workers, "
+        f"deploy/gunicorn.conf.py) behind nginx (deploy/nginx.conf), {info['wrk']}. "
         f"{data['seconds']:g} s of wrk at {data['connections']} connections (2 threads) rotating "
         f"through {len(data['mix'])} requests: {kinds}, each with `Accept-Encoding: gzip`; "
         "wrk runs on the same machine as the server.",
