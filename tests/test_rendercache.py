@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from otiose.web import create_app, state
 from otiose.web.rendercache import RenderCache
 
@@ -48,3 +50,24 @@ def test_loading_content_again_empties_the_cache():
     assert len(site.renders) == 1
     site.load()
     assert len(site.renders) == 0
+
+
+def test_a_board_is_gzipped_once_and_served_gzipped_from_the_cache(monkeypatch):
+    app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
+    client = app.test_client()
+    html = client.get(f"/play/{SEED}").get_data()
+    calls = []
+    real = gzip.compress  # what flask-compress and the render cache both call
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    gz = {"Accept-Encoding": "gzip, deflate, br"}
+    answers = [client.get(f"/play/{SEED}", headers=gz) for _ in range(3)]
+    for r in answers:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in r.headers["Vary"] and "Cookie" in r.headers["Vary"]
+        assert r.headers["Cache-Control"] == "private, no-cache"
+        assert gzip.decompress(r.get_data()) == html
+    assert calls == [1]  # compressed for the first, kept for the others
+    etag = answers[0].headers["ETag"]
+    assert client.get(f"/play/{SEED}", headers={**gz, "If-None-Match": etag}).status_code == 304
+    refused = client.get(f"/play/{SEED}", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers and refused.get_data() == html

@@ -40,6 +40,7 @@ from . import live, state
 from .http import private, public
 from .hx import htmx
 from .present import absolute_url
+from .rendercache import cached_page
 
 bp = Blueprint("game", __name__)
 
@@ -202,8 +203,7 @@ def _board(run: Run) -> Response:
     # Everything the page's bytes depend on: the URL, the run's choices, and today's date (the
     # verdicts' audit lines hold a posting against the law as it stands today).
     key = ("board", request.path, applied, date.today())
-    html = state.site().renders.get_or_render(key, lambda: _render_board(run, applied))
-    return private(current_app.make_response(html))
+    return private(cached_page(state.site().renders, key, lambda: _render_board(run, applied)))
 
 
 def _render_board(run: Run, applied: tuple[str, ...]) -> str:
