@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -544,3 +545,30 @@ def test_tells_unknown_key(tmp_path):
     _with_tells(tmp_path, "{height: 1}")
     (msg,) = problems(tmp_path)
     assert msg.startswith("eras/test-era/test-posting.md:12: 'tells.height")
+
+
+def test_the_collector_pauses_while_loading_and_comes_back_as_it_was(tmp_path, monkeypatch):
+    from otiose.content import load as load_module
+
+    seen: list[bool] = []
+    real = load_module.load_specimen
+
+    def spy(path: Path, display: str):
+        seen.append(gc.isenabled())
+        return real(path, display)
+
+    monkeypatch.setattr(load_module, "load_specimen", spy)
+    root = minimal(tmp_path)
+    assert gc.isenabled()
+    load_library(root)
+    assert seen == [False]
+    assert gc.isenabled()
+    (root / "specimens" / "test-role.yaml").write_text("id: [")
+    assert codes(root) == ["OT003"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_library(minimal(tmp_path / "again"))
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+    finally:
+        gc.enable()

@@ -7,7 +7,9 @@ Content is read once, at start-up. ``load_library`` returns a ``Library`` or rai
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
@@ -276,7 +278,31 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
     in the named files are reported. A symbolic link that leads out of ``root`` is never
     followed: it is a problem (OT019), named by the link's own path.
     """
-    root = root.resolve()
+    with _collector_paused():
+        return _load_library(root.resolve(), only)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (if it was on) and collect once at the end.
+
+    Loading creates millions of objects that live on and almost no reference cycles, so each
+    full collection walks everything loaded so far and frees nothing: at 10,000 specimens, 18
+    of them took about a third of the load time. One collection at the end settles them all
+    in the oldest generation, instead of leaving the work to whatever runs next. Reference
+    counting frees as usual meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
+
+
+def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     problems: list[Problem] = []
     specimens: list[Specimen] = []
     eras: list[Era] = []
