@@ -132,3 +132,15 @@ def test_a_symlink_that_stays_inside_the_content_folder_is_followed(content: Pat
     source.unlink()
     source.symlink_to(spare / source.name)
     assert RECORD in load_library(content).specimens
+
+
+def test_problems_name_the_file_where_a_linked_folder_inside_leads(content: Path):
+    """A file in a linked folder is named by its real place, as a linked file is."""
+    real = content / "library" / "specimens"
+    real.parent.mkdir()
+    (content / "specimens").rename(real)
+    (content / "specimens").symlink_to(real, target_is_directory=True)
+    path = real / f"{RECORD}.yaml"
+    path.write_text(path.read_text().replace("\nfamily:", "\nfamly:", 1))
+    problems = _problems(content)
+    assert problems and all(p.startswith(f"library/specimens/{RECORD}.yaml:") for p in problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -544,3 +545,53 @@ def test_tells_unknown_key(tmp_path):
     _with_tells(tmp_path, "{height: 1}")
     (msg,) = problems(tmp_path)
     assert msg.startswith("eras/test-era/test-posting.md:12: 'tells.height")
+
+
+def test_the_collector_pauses_while_loading_and_comes_back_as_it_was(tmp_path, monkeypatch):
+    from otiose.content import load as load_module
+
+    seen: list[bool] = []
+    real = load_module.load_specimen
+
+    def spy(path: Path, display: str):
+        seen.append(gc.isenabled())
+        return real(path, display)
+
+    monkeypatch.setattr(load_module, "load_specimen", spy)
+    root = minimal(tmp_path)
+    assert gc.isenabled()
+    load_library(root)
+    assert seen == [False]
+    assert gc.isenabled()
+    (root / "specimens" / "test-role.yaml").write_text("id: [")
+    assert codes(root) == ["OT003"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_library(minimal(tmp_path / "again"))
+        assert not gc.isenabled()  # a caller's choice to keep it off is kept
+    finally:
+        gc.enable()
+
+
+def test_a_big_load_ends_with_one_full_collection_and_a_small_one_with_none(tmp_path, monkeypatch):
+    full: list[int] = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full.append(1)
+
+    root = minimal(tmp_path)
+    gc.callbacks.append(count)
+    try:
+        gc.collect()  # so that no automatic pass is nearly due either
+        full.clear()
+        load_library(root)
+        assert full == []  # a few hundred new objects: no full pass is due
+        # as if the heap had been empty and the collector's thresholds tiny
+        monkeypatch.setattr(gc, "get_objects", lambda: [])
+        monkeypatch.setattr(gc, "get_threshold", lambda: (1, 1, 1))
+        load_library(root)
+        assert full == [1]
+    finally:
+        gc.callbacks.remove(count)

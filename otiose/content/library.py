@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from . import vocab
 from .models import Era, PopulationFile, Posting, Specimen
@@ -28,6 +29,31 @@ class Page:
     sort: str
 
 
+class _Entry(NamedTuple):
+    """A specimen with the folded text search reads, made once at start-up."""
+
+    specimen: Specimen
+    family: str
+    title: str
+    aliases: str
+    text: str  # title, aliases and summary, one per line: a word never spans two
+
+    @classmethod
+    def of(cls, s: Specimen) -> _Entry:
+        title, aliases = s.title.casefold(), " | ".join(a.casefold() for a in s.aliases)
+        return cls(s, s.family, title, aliases, f"{title}\n{aliases}\n{s.summary.casefold()}")
+
+    def score(self, words: list[str]) -> int:
+        """Rank: 3 a word that starts the title, 2 one inside it, 1 one in an alias."""
+        score = 0
+        for w in words:
+            if w in self.title:
+                score += 3 if self.title.startswith(w) else 2
+            elif w in self.aliases:
+                score += 1
+        return score
+
+
 @dataclass
 class Library:
     """Everything the web layer reads. Built once; never changed after start-up."""
@@ -39,8 +65,8 @@ class Library:
     postings_by_era: dict[str, list[Posting]] = field(default_factory=dict)
     postings_by_specimen: dict[str, list[Posting]] = field(default_factory=dict)
     by_title: dict[str, str] = field(default_factory=dict)
-    _haystacks: list[tuple[Specimen, str, str, str]] = field(default_factory=list)
-    _orders: dict[str, list[Specimen]] = field(default_factory=dict)
+    # (sort, family or "") -> the specimens in that order with their folded text, built once
+    _entries: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -70,17 +96,10 @@ class Library:
         for s in ordered:
             for alias in s.aliases:
                 lib.by_title.setdefault(alias.casefold(), s.id)
-            lib._haystacks.append(
-                (
-                    s,
-                    s.title.casefold(),
-                    " | ".join(a.casefold() for a in s.aliases),
-                    s.summary.casefold(),
-                )
-            )
+        entry = {id(s): _Entry.of(s) for s in ordered}
         fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
         rates = vocab.currencies()
-        lib._orders = {
+        orders = {  # each a stable sort of the title order, so ties stay in title order
             "title": ordered,
             "family": sorted(ordered, key=lambda s: fam_rank[s.family]),
             "salary": sorted(
@@ -88,6 +107,10 @@ class Library:
             ),
             "flight-risk": sorted(ordered, key=lambda s: -s.flight_risk.percent),
         }
+        for sort, order in orders.items():
+            lib._entries[sort, ""] = [entry[id(s)] for s in order]
+            for e in lib._entries[sort, ""]:
+                lib._entries.setdefault((sort, e.family), []).append(e)
         return lib
 
     # ------------------------------------------------------------ reading
@@ -126,33 +149,16 @@ class Library:
         """
         words = query.casefold().split()
         sort = sort if sort in SORTS else "family"
-        if words:
-            scored = []
-            for s, title, aliases, summary in self._haystacks:
-                if family and s.family != family:
-                    continue
-                score = 0
-                for w in words:
-                    if w in title:
-                        score += 3 if title.startswith(w) else 2
-                    elif w in aliases:
-                        score += 1
-                    elif w not in summary:
-                        break
-                else:
-                    scored.append((s, score))
-            if sort == "family":
-                scored.sort(key=lambda pair: -pair[1])
-                hits = [s for s, _ in scored]
-            else:
-                keep = {s.id for s, _ in scored}
-                hits = [s for s in self._orders[sort] if s.id in keep]
-        else:
-            hits = [s for s in self._orders[sort] if not family or s.family == family]
-        pages = max(1, math.ceil(len(hits) / PAGE_SIZE))
+        ranked = bool(words) and sort == "family"
+        entries = self._entries.get(("title" if ranked else sort, family), [])
+        for w in words:
+            entries = [e for e in entries if w in e.text]
+        if ranked:
+            entries = sorted(entries, key=lambda e: -e.score(words))  # stable: ties by title
+        pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
         page = min(max(1, page), pages)
-        items = hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        return Page(items, len(hits), page, pages, query, family, sort)
+        items = [e.specimen for e in entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+        return Page(items, len(entries), page, pages, query, family, sort)
 
     def grouped(self, items: list[Specimen]) -> list[tuple[vocab.Family, list[Specimen]]]:
         """Group specimens by family, in the families' display order."""

@@ -7,9 +7,11 @@ Content is read once, at start-up. ``load_library`` returns a ``Library`` or rai
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from fractions import Fraction
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
@@ -276,22 +278,66 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
     in the named files are reported. A symbolic link that leads out of ``root`` is never
     followed: it is a problem (OT019), named by the link's own path.
     """
-    root = root.resolve()
+    with _collector_paused():
+        return _load_library(root.resolve(), only)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (if it was on) while content loads.
+
+    Loading creates many objects that live on and almost no reference cycles, so each full
+    collection walks everything loaded so far and frees nothing: at 10,000 specimens, 18 of
+    them took about a third of the load time. Once the load has added as many objects as the
+    collector lets by between full passes (a quarter of those there were, and at least the
+    product of its thresholds), one full pass is due anyway: it is done here, once, rather
+    than left to whatever runs next. Reference counting frees as usual meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    tracked = len(gc.get_objects()) if was_enabled else 0
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            young, (t0, t1, t2) = gc.get_count()[0], gc.get_threshold()
+            if young > max(tracked // 4, t0 * t1 * t2):
+                gc.collect()
+
+
+def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     problems: list[Problem] = []
     specimens: list[Specimen] = []
     eras: list[Era] = []
     postings: list[Posting] = []
 
+    folders: dict[Path, str] = {}
+
+    def display(path: Path) -> str:
+        """``display_path(path, root)``, resolving each folder once rather than every file:
+        a file that is not a link resolves to its folder's resolved path plus its name."""
+        if path.is_symlink():
+            return display_path(path, root)
+        if path.parent not in folders:
+            folders[path.parent] = display_path(path.parent, root)
+        return PurePosixPath(folders[path.parent], path.name).as_posix()
+
     def attempt(fn: Any, path: Path) -> Any:
-        display = display_path(path, root)
         try:
-            return fn(path, display)
+            return fn(path, display(path))
         except ContentError as exc:
             problems.extend(exc.problems)
             return None
 
     def inside(path: Path) -> bool:
-        """False (and a problem) for a symlink that leads out of the content folder."""
+        """False (and a problem) for a symlink that leads out of the content folder.
+
+        Every path asked about is directly in ``root`` or in a folder already found inside,
+        so only a link can lead out.
+        """
+        if not path.is_symlink():
+            return True
         try:
             target = str(path.resolve())
             if path.resolve().is_relative_to(root):
@@ -308,7 +354,8 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
 
     spec_dir = root / "specimens"
     spec_ok = spec_dir.is_dir() and inside(spec_dir)
-    for path in sorted(spec_dir.glob("*")) if spec_ok else []:
+    listing = sorted(spec_dir.glob("*")) if spec_ok else []
+    for path in listing:
         if not inside(path):
             continue
         if path.suffix == ".yaml" and path.is_file():
@@ -354,7 +401,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
                 problems.append(_stray(path, root, why))
 
     today = attempt(load_population, TODAY_POPULATION)
-    stems = {p.stem for p in spec_dir.glob("*.yaml")} if spec_ok else set()
+    stems = {p.stem for p in listing if p.suffix == ".yaml"}
     problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
         wanted = {display_path(Path(p).resolve(), root) for p in only}

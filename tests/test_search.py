@@ -1,0 +1,131 @@
+"""Library.search gives exactly what a plain filter-and-sort over every specimen gives."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from otiose.content import load_library, vocab
+from otiose.content.library import PAGE_SIZE, SORTS, Library
+from otiose.content.models import Specimen
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def specimens() -> list[Specimen]:
+    """The real specimens and 4 copies of each, with titles, salaries and flight risks from
+    short lists, so that every sort has ties (and some titles differ only by case)."""
+    real = list(load_library(ROOT).specimens.values())
+    out = list(real)
+    for n in range(1, 5):
+        for i, s in enumerate(real):
+            title = real[(i * n) % len(real)].title
+            salary = s.salary.model_copy(update={"market_average": 50_000 * (i % 3)})
+            risk = s.flight_risk.model_copy(update={"percent": 10 * ((i + n) % 4)})
+            update = {
+                "id": f"{s.id}-copy-{n}",
+                "title": title.upper() if n == 2 else title,
+                "salary": salary,
+                "flight_risk": risk,
+            }
+            out.append(s.model_copy(update=update))
+    return out
+
+
+def reference(
+    specimens: list[Specimen], query: str, family: str, sort: str, page: int
+) -> tuple[list[str], int, int, int]:
+    """Every specimen checked, matches sorted in full: the behaviour search must keep."""
+    words = query.casefold().split()
+    sort = sort if sort in SORTS else "family"
+    fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
+    rates = vocab.currencies()
+
+    def fields(s: Specimen) -> tuple[str, str, str]:
+        return s.title.casefold(), " | ".join(a.casefold() for a in s.aliases), s.summary.casefold()
+
+    def score(s: Specimen) -> int:
+        title, aliases, _ = fields(s)
+        return sum(
+            (3 if title.startswith(w) else 2) if w in title else 1 if w in aliases else 0
+            for w in words
+        )
+
+    def first(s: Specimen) -> float:
+        if words and sort == "family":
+            return -score(s)
+        return {
+            "title": 0,
+            "family": fam_rank[s.family],
+            "salary": -s.salary.market_average * rates[s.salary.currency].usd,
+            "flight-risk": -s.flight_risk.percent,
+        }[sort]
+
+    hits = [
+        s
+        for s in specimens
+        if (not family or s.family == family) and all(any(w in f for f in fields(s)) for w in words)
+    ]
+    hits.sort(key=lambda s: (first(s), s.title.casefold(), s.id))
+    pages = max(1, math.ceil(len(hits) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    items = hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return [s.id for s in items], len(hits), page, pages
+
+
+QUERIES = ["", "engineer", "manager", "a", "the", "ENGINEER  the", "scrum master", "zzzqqq"]
+FAMILIES = ["", "software-engineering", "people-and-talent", "no-such-family"]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_search_matches_a_full_sort_for_every_sort_family_and_page(specimens, query):
+    library = Library.build(list(reversed(specimens)), [], [])
+    checked = 0
+    for family in FAMILIES:
+        for sort in (*SORTS, "no-such-sort"):
+            last = reference(specimens, query, family, sort, 1)[3]
+            for page in sorted({0, 1, 2, 3, last, last + 5}):
+                got = library.search(query, family, sort, page)
+                want = reference(specimens, query, family, sort, page)
+                assert ([s.id for s in got.items], got.total, got.page, got.pages) == want, (
+                    query,
+                    family,
+                    sort,
+                    page,
+                )
+                checked += bool(want[0])
+    assert checked or query == "zzzqqq"  # some pages held results
+
+
+def test_the_fixture_has_ties_across_pages(specimens):
+    """What the test above relies on: ties in every sort key, some longer than a page."""
+    assert len(specimens) > 3 * PAGE_SIZE
+    salaries = Counter(s.salary.market_average for s in specimens)
+    risks = Counter(s.flight_risk.percent for s in specimens)
+    titles = Counter(s.title.casefold() for s in specimens)
+    assert salaries.most_common(1)[0][1] > PAGE_SIZE
+    assert risks.most_common(1)[0][1] > PAGE_SIZE
+    assert titles.most_common(1)[0][1] >= 3
+    assert len({s.title for s in specimens}) > len(titles)  # some differ only by case
+
+
+def test_a_word_never_matches_across_two_fields(specimens):
+    """The end of a title run into an alias, or an alias into the summary, is not a hit."""
+    library = Library.build(specimens, [], [])
+    spans = []
+    for s in specimens[:20]:
+        if s.aliases:
+            spans.append(s.title[-4:] + s.aliases[0][:4])
+            spans.append(s.aliases[-1][-4:] + s.summary[:4])
+    assert spans
+    for word in spans:
+        if " " in word:
+            continue
+        got = library.search(word, sort="title")
+        assert ([s.id for s in got.items], got.total) == reference(specimens, word, "", "title", 1)[
+            :2
+        ], word
