@@ -444,7 +444,7 @@ def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> 
     page.goto(live_server + f"/play/{SEED}")
     card = page.locator("article.posting").first
     # a posting id the server does not know: the apply is refused with a 400
-    card.locator("input[name=posting]").evaluate("el => el.value = 'no-such-posting'")
+    card.locator("button[name=posting]").evaluate("el => el.value = 'no-such-posting'")
     with page.expect_response(lambda r: r.url.endswith("/apply")) as answer:
         card.get_by_role("button").click()
     assert answer.value.status == 400
