@@ -13,15 +13,11 @@ prints them. ``make bench`` includes them.
 from __future__ import annotations
 
 import contextlib
-import os
-import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,43 +95,6 @@ def _apply_script(tmp: Path) -> Path:
     return path
 
 
-@contextlib.contextmanager
-def _gunicorn(tmp: Path, env: dict[str, str]) -> Iterator[str]:
-    """gunicorn as production runs it (gthread workers, app loaded before fork); its base URL."""
-    port = benchlib.free_port()
-    base = f"http://{HOST}:{port}"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
-    environ.update(
-        SECRET_KEY=secrets.token_hex(32), OTIOSE_BASE_URL=base, PYTHONUNBUFFERED="1", **env
-    )
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", "4"]
-    cmd += ["--worker-class", "gthread", "--preload", "--bind", f"{HOST}:{port}"]
-    cmd += ["--log-level", "warning", "app:app"]
-    tmp.mkdir(parents=True, exist_ok=True)
-    log = tmp / "gunicorn.log"
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"gunicorn exited:\n{benchlib.tail(log)}")
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if r.status == 200 and len(benchlib.children(proc.pid)) >= WORKERS:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise BenchError(f"gunicorn did not start:\n{benchlib.tail(log)}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        benchlib.stop(proc)
-
-
 def _alternate(tmp: Path, url: str) -> tuple[list[benchlib.WrkResult], list[benchlib.WrkResult]]:
     """Apply under load on two servers, recording off and on, loaded in turn: (offs, ons).
 
@@ -148,11 +107,12 @@ def _alternate(tmp: Path, url: str) -> tuple[list[benchlib.WrkResult], list[benc
     with contextlib.ExitStack() as stack:
         bases = {
             record: stack.enter_context(
-                _gunicorn(
+                benchlib.gunicorn(
                     tmp / ("on" if record else "off"),
+                    WORKERS,
                     {"DATABASE_URL": url, "OTIOSE_LIVE_RECORD": "1" if record else "0"},
                 )
-            )
+            ).base
             for record in (False, True)
         }
         for record in (False, True):

@@ -114,7 +114,9 @@ class Server:
 def gunicorn(
     log_dir: Path, workers: int = 2, env: dict[str, str] | None = None
 ) -> Iterator[Server]:
-    """Start ``gunicorn app:app`` on a free 127.0.0.1 port with a random SECRET_KEY; stop it after.
+    """Start gunicorn as deployed (deploy/gunicorn.conf.py: gthread workers, the app loaded
+    before fork) with ``workers`` workers on a free 127.0.0.1 port and a random SECRET_KEY;
+    stop it after. Nothing in front: the app's own cost, without nginx.
 
     The app logs one line per request to stderr in production; that goes to a file in
     ``log_dir`` so a failed start can be shown.
@@ -128,18 +130,9 @@ def gunicorn(
         PYTHONUNBUFFERED="1",
         **(env or {}),
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--log-level",
-        "warning",
-        "app:app",
-    ]
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    cmd += ["--workers", str(workers), "--bind", f"{HOST}:{port}", "--log-level", "warning"]
+    log_dir.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as fh:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env=environ, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
