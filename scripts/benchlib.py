@@ -160,16 +160,18 @@ def _wait_ready(server: Server, workers: int, timeout: float = 60.0) -> None:
     raise BenchError(f"gunicorn did not answer /healthz within {timeout:.0f}s:\n{tail(server.log)}")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM the master (it stops its workers), then SIGKILL its session if it lingers."""
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 15) -> None:
+    """Signal ``proc`` (SIGTERM: a gunicorn master stops its workers); SIGKILL its session
+    (started by us, alone in it) if it lingers."""
     if proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGTERM)
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(sig)
     try:
-        proc.wait(timeout=15)
+        proc.wait(timeout=wait)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)  # its own session, started above
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
 
 
