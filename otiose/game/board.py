@@ -173,14 +173,13 @@ class Board:
                 ),
             )
             count = top
-        passable = sum(1 for p in self.library.postings.values() if rules.passes(p.filters, c))
         return Report(
             c,
             verdicts,
             sum(v.hired for v in verdicts),
             costliest,
             count,
-            passable,
+            len(self.hireable(c)),
             len(self.library.postings),
             self.population_rate,
         )
