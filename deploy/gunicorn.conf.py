@@ -3,6 +3,7 @@
     gunicorn -c deploy/gunicorn.conf.py --bind unix:/run/otiose/gunicorn.sock
 
 Environment: ``OTIOSE_WORKERS`` (default two per core), ``OTIOSE_THREADS`` (default 4),
+``OTIOSE_SWITCH_INTERVAL`` (default 0.001 s),
 ``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins), and the app's own
 variables (README, "Deploying").
 """
@@ -10,6 +11,8 @@ variables (README, "Deploying").
 from __future__ import annotations
 
 import os
+import sys
+from typing import Any
 
 wsgi_app = "app:app"
 bind = [os.environ.get("OTIOSE_BIND", "127.0.0.1:8000")]
@@ -24,10 +27,22 @@ workers = int(os.environ.get("OTIOSE_WORKERS", "0") or 0) or 2 * (os.cpu_count()
 # (proxy_request_buffering on, client_header_timeout / client_body_timeout) and takes every
 # response in full (proxy_buffering on), so the only peer gunicorn ever waits on is nginx on the
 # same machine. gthread lets one process serve several of nginx's keep-alive connections at once
-# without an event loop in the app; an async class (gevent, eventlet) would only matter if the
-# app waited on the network, which it does not.
+# without an event loop in the app; an async class (gevent, eventlet) would only pay if the app
+# spent its time waiting on the network, and its one network wait (PostgreSQL, when configured)
+# is a single short round trip per application.
 worker_class = "gthread"
 threads = int(os.environ.get("OTIOSE_THREADS", "4") or 4)
+
+# The threads of a worker share one GIL. A thread back from a database round trip (PostgreSQL
+# answers over the network) waits for the GIL again, up to Python's switch interval (5 ms by
+# default) while another thread renders. That wait, not the database, doubled apply's p99 with
+# PostgreSQL (scripts/bench_stats.py); at 1 ms the waiting thread gets the GIL back sooner.
+try:
+    SWITCH_INTERVAL = float(os.environ.get("OTIOSE_SWITCH_INTERVAL", "0.001"))
+except ValueError:
+    SWITCH_INTERVAL = -1.0
+if not 0 < SWITCH_INTERVAL <= 1:
+    raise SystemExit("OTIOSE_SWITCH_INTERVAL must be a number of seconds above 0, at most 1")
 
 # A request that takes longer than this is a bug (the slowest page renders in milliseconds):
 # the master kills the worker and starts another. nginx's proxy_read_timeout matches.
@@ -50,3 +65,8 @@ loglevel = os.environ.get("OTIOSE_LOG_LEVEL", "info")
 
 # gunicorn 25.1+ opens a control socket in $HOME by default; nothing here uses it.
 control_socket_disable = True
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In each worker: the GIL switch interval above."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
