@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +33,10 @@ from otiose.web import create_app
 pytest_plugins = ["pg"]
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import benchlib  # noqa: E402
+
 POSTINGS = [
     "corporate-account-representative",
     "corporate-administrative-assistant",
@@ -42,48 +45,12 @@ POSTINGS = [
 SPECIMENS = ["agile-coach", "ai-researcher"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
-def _gunicorn(db_url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "OTIOSE_"))}
-    env.update(
-        OTIOSE_BASE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=db_url,
-        SECRET_KEY="reliability-test-secret",
-        OTIOSE_SIGHTING_RATE_LIMIT="100000 per minute",
-        PYTHONUNBUFFERED="1",
-    )
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4"]
-    cmd += ["--bind", f"127.0.0.1:{port}", "app:app"]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            try:
-                if _request(port, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield proc, port
-    finally:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)  # its own session, started above
-            proc.wait(timeout=10)
+def _gunicorn(db_url: str, log_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """The production server as deployed (deploy/gunicorn.conf.py, two workers) on ``db_url``."""
+    env = {"DATABASE_URL": db_url, "OTIOSE_SIGHTING_RATE_LIMIT": "100000 per minute"}
+    with benchlib.gunicorn(log_dir, workers=2, env=env) as server:
+        yield server.proc, int(server.base.rsplit(":", 1)[1])
 
 
 def _request(
@@ -102,7 +69,7 @@ def _request(
 def test_every_acknowledged_write_survives_a_sigkill(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'otiose.db'}"
     Stats(db_url, migrate="upgrade").start()  # as `flask --app app db upgrade` would
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path / "gunicorn"
     acked: Counter[str] = Counter()
     sent: Counter[str] = Counter()
     lock = threading.Lock()
