@@ -13,7 +13,6 @@ prints them. ``make bench`` includes them.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 import tempfile
 import threading
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
 import benchlib
-from benchlib import HOST, ROOT, BenchError
+from benchlib import HOST, BenchError
 
 SEED = "abcdefgh"
 POSTING = "new-deal-wing-riveter"
@@ -35,8 +34,6 @@ ROUNDS = 5
 WARMUP = 1
 CONNECTIONS = 16
 WORKERS = 2
-PG_CTL = ROOT / "tests" / "pg_ctl"  # runs Debian's pg_ctl as "postgres" when we are root
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 Row = tuple[str, str, str, bool]
 
@@ -50,31 +47,13 @@ def sqlite(tmp: Path) -> Iterator[str]:
 @contextlib.contextmanager
 def postgresql(tmp: Path) -> Iterator[str]:
     """A PostgreSQL server of its own on a free port, with one migrated database."""
-    from pytest_postgresql.executors import PostgreSQLExecutor
     from pytest_postgresql.janitor import DatabaseJanitor
 
-    if not (PG_BIN / "pg_ctl").exists():
-        raise BenchError(f"PostgreSQL is not installed ({PG_BIN}; apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="otiose-bench-pg-"))
-    server = PostgreSQLExecutor(
-        executable=str(PG_CTL),
-        host=HOST,
-        port=benchlib.free_port(),
-        datadir=str(folder / "data"),
-        unixsocketdir=str(folder),
-        logfile=str(folder / "postgresql.log"),
-        startparams="-w",
-        dbname="otiose_bench",
-    )
-    server.start()
-    try:
+    with benchlib.postgresql("otiose_bench") as server:
         DatabaseJanitor(
             user=server.user, host=server.host, port=server.port, dbname="otiose_bench"
         ).init()
         yield _migrated(f"postgresql+psycopg://{server.user}@{HOST}:{server.port}/otiose_bench")
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _migrated(url: str) -> str:

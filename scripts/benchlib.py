@@ -16,11 +16,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,6 +93,42 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+PG_BIN = Path(os.environ.get("OTIOSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
+PG_CTL = ROOT / "tests" / "pg_ctl"  # runs Debian's pg_ctl as "postgres" when we are root
+
+
+@contextlib.contextmanager
+def postgresql(dbname: str) -> Iterator[Any]:
+    """A PostgreSQL server of its own (Debian's binaries, pytest-postgresql's executor) on a
+    free port, in a folder under /tmp that goes with it; ``dbname`` is its maintenance database.
+
+    Not under pytest's temporary root: as root the server runs as "postgres", which must be able
+    to reach its folder, and concurrent pytest runs reset that root's permissions.
+    """
+    from pytest_postgresql.executors import PostgreSQLExecutor
+
+    if not (PG_BIN / "pg_ctl").exists():
+        raise BenchError(f"PostgreSQL binaries not found in {PG_BIN} (apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="otiose-pg-"))
+    server = PostgreSQLExecutor(
+        executable=str(PG_CTL),
+        host=HOST,
+        port=free_port(),
+        datadir=str(folder / "data"),
+        unixsocketdir=str(folder),
+        logfile=str(folder / "postgresql.log"),
+        startparams="-w",
+        dbname=dbname,
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        if server.running():
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

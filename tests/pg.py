@@ -8,46 +8,25 @@ the PostgreSQL tests are skipped locally and fail in CI (``.ci/run`` installs th
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import port_for
 import pytest
 from pytest_postgresql.executors import PostgreSQLExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
-PG_BIN = Path(os.environ.get("OTIOSE_PG_BIN", "/usr/lib/postgresql/15/bin"))
-PG_CTL = str(Path(__file__).with_name("pg_ctl"))  # runs pg_ctl as "postgres" when we are root
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+import benchlib
 
 
 def _server() -> Iterator[PostgreSQLExecutor]:
-    """pytest-postgresql's executor on a free port, in a folder of its own under /tmp.
-
-    Not under pytest's temporary root: as root the server runs as "postgres", which must be
-    able to reach its folder, and concurrent pytest runs reset that root's permissions.
-    """
+    """A server of its own on a free port, in a folder of its own under /tmp."""
     _need_postgresql()
-    folder = Path(tempfile.mkdtemp(prefix="otiose-pg-"))
-    server = PostgreSQLExecutor(
-        executable=PG_CTL,
-        host="127.0.0.1",
-        port=port_for.select_random(),
-        datadir=str(folder / "data"),
-        unixsocketdir=str(folder),
-        logfile=str(folder / "postgresql.log"),
-        startparams="-w",
-        dbname="otiose",
-    )
-    server.start()
-    try:
+    with benchlib.postgresql("otiose") as server:
         yield server
-    finally:
-        if server.running():
-            server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +42,9 @@ def pg_outage_server() -> Iterator[PostgreSQLExecutor]:
 
 
 def _need_postgresql() -> None:
-    if (PG_BIN / "pg_ctl").exists():
+    if (benchlib.PG_BIN / "pg_ctl").exists():
         return
-    message = f"PostgreSQL binaries not found in {PG_BIN} (apt-get install postgresql)"
+    message = f"PostgreSQL binaries not found in {benchlib.PG_BIN} (apt-get install postgresql)"
     if os.environ.get("CI"):
         pytest.fail(message + "; .ci/run installs them")
     pytest.skip(message)
