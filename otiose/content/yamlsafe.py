@@ -105,6 +105,9 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
+        if exc.problem and "exceeded maximum nesting depth" in exc.problem:
+            # libyaml's own guard (PyYAML >= 6.0.3) can fire while the depth scan reads ahead
+            raise ContentError([_too_deep(display, line)]) from None
         what = exc.problem or "cannot parse"
         if exc.context:
             what = f"{exc.context}, {what}"
@@ -156,13 +159,16 @@ def _check_depth(text: str, display: str, offset: int) -> None:
             if isinstance(event, _DEPTH_EVENTS):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line = _line(event, offset)
-                    msg = f"nested more than {MAX_DEPTH} levels deep; flatten this structure"
-                    raise ContentError([Problem(display, line, msg, "OT013")])
+                    raise ContentError([_too_deep(display, _line(event, offset))])
             elif isinstance(event, _END_EVENTS):
                 depth -= 1
     except yaml.YAMLError:
         return  # a syntax error: the real parse reports it, and stops before it gets deeper
+
+
+def _too_deep(display: str, line: int) -> Problem:
+    msg = f"nested more than {MAX_DEPTH} levels deep; flatten this structure"
+    return Problem(display, line, msg, "OT013")
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
