@@ -4,11 +4,13 @@
     make serve            (or: .venv/bin/python scripts/serve.py; PORT=8080 by default)
 
 Makes the run directory ``build/serve/`` (nginx.conf, pid, logs, cache, temp files, the gunicorn
-socket and a copy of static/ with a precompressed ``.gz`` beside each text file), then starts
+socket and a copy of static/ with a precompressed ``.br`` and ``.gz`` beside each text file),
+then starts
 gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_URL``
 (``http://127.0.0.1:PORT`` if unset) and ``OTIOSE_TRUSTED_PROXIES=1`` (nginx is the one proxy),
-and nginx from Debian. Ctrl-C or SIGTERM stops both. The tests and the benchmarks start the same
-stack through :func:`stack`.
+and nginx from Debian, with Debian's brotli_static module when it is installed (without it,
+static files go out gzipped and one line says so). Ctrl-C or SIGTERM stops both. The tests and
+the benchmarks start the same stack through :func:`stack`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import brotli
 from benchlib import children, stop, tail  # one copy of each for the scripts and the tests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +46,13 @@ HOST = "127.0.0.1"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 MIME_TYPES = Path("/etc/nginx/mime.types")
 NGINX_USER = "www-data"
-# precompressed for gzip_static: every text type the site serves
+# Debian's libnginx-mod-http-brotli-static; loaded by absolute path (nginx runs with -p RUN)
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+BROTLI_HINT = (
+    "the brotli_static module is not installed, so static files go out gzip only: "
+    "apt-get install libnginx-mod-http-brotli-static"
+)
+# precompressed for brotli_static and gzip_static: every text type the site serves
 TEXT_SUFFIXES = {".css", ".js", ".svg", ".txt", ".json", ".html", ".map", ".xml", ".webmanifest"}
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 INSTALL_HINT = "nginx is not installed: apt-get install nginx-light (Debian's nginx)"
@@ -75,23 +84,41 @@ def static_hashes(static: Path) -> dict[str, str]:
 
 
 def copy_static(source: Path, target: Path) -> int:
-    """Copy static/ to ``target`` with a ``.gz`` beside each text file; return how many.
+    """Copy static/ to ``target`` with a ``.br`` and a ``.gz`` beside each text file; return how
+    many text files.
 
     The copy is what nginx serves, so the files and their hashes stay those the app started
-    with even if static/ changes on disk while the stack runs.
+    with even if static/ changes on disk while the stack runs. Both are compressed as hard as
+    their format allows (brotli 11, gzip 9): once per start, for every request after.
     """
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "*.gz"))
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".*", "*.gz", "*.br"))
     count = 0
     for path in sorted(target.rglob("*")):
         if path.is_file() and path.suffix in TEXT_SUFFIXES:
-            gz = path.with_name(path.name + ".gz")
-            gz.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
-            st = path.stat()
-            os.utime(gz, ns=(st.st_atime_ns, st.st_mtime_ns))
+            data, st = path.read_bytes(), path.stat()
+            for suffix, packed in (
+                (".br", brotli.compress(data, quality=11)),
+                (".gz", gzip.compress(data, compresslevel=9, mtime=0)),
+            ):
+                beside = path.with_name(path.name + suffix)
+                beside.write_bytes(packed)
+                os.utime(beside, ns=(st.st_atime_ns, st.st_mtime_ns))
             count += 1
     return count
+
+
+def brotli_lines() -> dict[str, str]:
+    """``LOAD_MODULES`` and ``BROTLI_STATIC`` for deploy/nginx.conf: Debian's brotli_static
+    module when it is installed, comments saying it is not otherwise."""
+    if BROTLI_MODULE.is_file():
+        return {
+            "LOAD_MODULES": f"load_module {BROTLI_MODULE};",
+            "BROTLI_STATIC": "brotli_static on;",
+        }
+    off = "# no brotli_static: libnginx-mod-http-brotli-static is not installed"
+    return {"LOAD_MODULES": off, "BROTLI_STATIC": off}
 
 
 def _quote(text: str) -> str:
@@ -250,6 +277,8 @@ def stack(
     nginx = find_nginx()
     if not MIME_TYPES.is_file():
         raise ServeError(f"{MIME_TYPES} is missing; reinstall nginx-common")
+    if not BROTLI_MODULE.is_file():
+        print(f"serve: {BROTLI_HINT}", file=sys.stderr, flush=True)
     port = port or free_port()
     if not _port_free(port):
         raise ServeError(f"port {port} on {HOST} is in use; pick another with PORT=…")
@@ -287,6 +316,7 @@ def stack(
                 "STATIC_MAP": static_map(static_hashes(static)),
                 "MIME_TYPES": str(MIME_TYPES),
                 "EXTRA": extra,
+                **brotli_lines(),
             },
         )
     )

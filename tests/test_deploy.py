@@ -6,6 +6,7 @@ Needs Debian's nginx: skipped without it locally, an error in CI (.ci/run instal
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.client
 import os
 import re
@@ -19,6 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import brotli
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +34,9 @@ except serve.ServeError as exc:
     if os.environ.get("CI"):
         raise pytest.UsageError(f"CI needs nginx for tests/test_deploy.py: {exc}") from None
     pytestmark = pytest.mark.skip(reason=str(exc))
+if not serve.BROTLI_MODULE.is_file() and os.environ.get("CI"):
+    raise pytest.UsageError(f"CI needs it for tests/test_deploy.py: {serve.BROTLI_HINT}")
+needs_brotli = pytest.mark.skipif(not serve.BROTLI_MODULE.is_file(), reason=serve.BROTLI_HINT)
 
 SEED = "abcdefgh"
 RECORD = "junior-machine-learning-engineer"
@@ -101,6 +106,45 @@ def test_a_precompressed_static_file_revalidates(stack):
     assert body[:2] == b"\x1f\x8b"
     status, _, body = get(stack, "/static/css/site.css", {**gz, "If-None-Match": headers["etag"]})
     assert (status, body) == (304, b"")
+
+
+@needs_brotli
+def test_a_static_file_goes_out_as_its_precompressed_br_to_a_client_that_takes_br(stack):
+    css = (ROOT / "static" / "css" / "site.css").read_bytes()
+    status, headers, body = get(stack, "/static/css/site.css", {"Accept-Encoding": "gzip, br"})
+    assert (status, headers["content-encoding"]) == (200, "br")
+    assert headers["vary"] == "Accept-Encoding"
+    assert brotli.decompress(body) == css
+    assert len(body) < len(gzip.compress(css, 9))
+    status, headers, body = get(stack, "/static/css/site.css", {"Accept-Encoding": "br;q=0, gzip"})
+    assert (status, headers["content-encoding"]) == (200, "gzip")
+    assert gzip.decompress(body) == css
+
+
+def test_a_cached_public_page_keeps_one_variant_per_coding(stack):
+    path = "/eras/"  # asked for by no other test here, so the first request below is a MISS
+    _, _, plain = get(stack, path)
+    br, gz = {"Accept-Encoding": "gzip, deflate, br"}, {"Accept-Encoding": "gzip, deflate"}
+    unpack = {"br": brotli.decompress, "gzip": gzip.decompress}
+    for accept, coding, cache in ((br, "br", "MISS"), (gz, "gzip", "MISS"),
+                                  (br, "br", "HIT"), (gz, "gzip", "HIT")):  # fmt: skip
+        status, headers, body = get(stack, path, accept)
+        assert status == 200
+        assert (headers["content-encoding"], headers["x-cache-status"]) == (coding, cache)
+        assert "Accept-Encoding" in headers["vary"]
+        assert unpack[coding](body) == plain
+
+
+def test_without_the_brotli_module_static_files_go_out_gzipped_and_it_says_so(
+    run_dir, monkeypatch, capsys
+):
+    monkeypatch.setattr(serve, "BROTLI_MODULE", Path("/nonexistent/brotli.so"))
+    with serve.stack(run=run_dir / "no-brotli") as s:
+        _, headers, _ = get(s, "/static/css/site.css", {"Accept-Encoding": "gzip, br"})
+        assert headers["content-encoding"] == "gzip"
+        _, headers, _ = get(s, "/specimens/", {"Accept-Encoding": "gzip, br"})
+        assert headers["content-encoding"] == "br"  # the app's own answers do not need nginx's
+    assert capsys.readouterr().err == f"serve: {serve.BROTLI_HINT}\n"
 
 
 def test_fingerprinted_static_urls_are_immutable_and_others_are_not(stack):

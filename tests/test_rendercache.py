@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 
+import brotli
+import pytest
+
 from otiose.web import create_app, state
 from otiose.web.rendercache import RenderCache
 
@@ -52,22 +55,28 @@ def test_loading_content_again_empties_the_cache():
     assert len(site.renders) == 0
 
 
-def test_a_board_is_gzipped_once_and_served_gzipped_from_the_cache(monkeypatch):
+@pytest.mark.parametrize(
+    ("accept", "module"), [("gzip, deflate, br", brotli), ("gzip, deflate", gzip)]
+)
+def test_a_board_is_compressed_once_and_served_compressed_from_the_cache(
+    monkeypatch, accept, module
+):
     app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
     client = app.test_client()
     html = client.get(f"/play/{SEED}").get_data()
     calls = []
-    real = gzip.compress  # what flask-compress and the render cache both call
-    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
-    gz = {"Accept-Encoding": "gzip, deflate, br"}
-    answers = [client.get(f"/play/{SEED}", headers=gz) for _ in range(3)]
+    real = module.compress  # what flask-compress and the render cache both call
+    monkeypatch.setattr(module, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    headers = {"Accept-Encoding": accept}
+    answers = [client.get(f"/play/{SEED}", headers=headers) for _ in range(3)]
     for r in answers:
-        assert r.headers["Content-Encoding"] == "gzip"
+        assert r.headers["Content-Encoding"] == ("br" if module is brotli else "gzip")
         assert "Accept-Encoding" in r.headers["Vary"] and "Cookie" in r.headers["Vary"]
         assert r.headers["Cache-Control"] == "private, no-cache"
-        assert gzip.decompress(r.get_data()) == html
+        assert module.decompress(r.get_data()) == html
     assert calls == [1]  # compressed for the first, kept for the others
     etag = answers[0].headers["ETag"]
-    assert client.get(f"/play/{SEED}", headers={**gz, "If-None-Match": etag}).status_code == 304
-    refused = client.get(f"/play/{SEED}", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    again = client.get(f"/play/{SEED}", headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
+    refused = client.get(f"/play/{SEED}", headers={"Accept-Encoding": "gzip;q=0, br;q=0, identity"})
     assert "Content-Encoding" not in refused.headers and refused.get_data() == html

@@ -203,6 +203,79 @@ def test_a_refused_gzip_is_not_sent(fresh_app, refusal):
         assert "Content-Encoding" not in r.headers, (url, refusal)
 
 
+# every kind of compressed answer: flask-compress on a rendered page, on a streamed static
+# file, and the render cache's kept board
+COMPRESSED_URLS = ("/specimens/", "/static/css/site.css", f"/play/{SEED}")
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("br;q=0, gzip", "gzip"),
+        ("gzip, br;q=0", "gzip"),
+        ("br;q=0", None),
+        ("br;q=0, gzip;q=0", None),
+        ("br;q=0, *", "gzip"),
+        ("gzip;q=0, *", "br"),
+        ("br;q=0, gzip;q=0, *", None),
+    ],
+)
+def test_a_refused_br_is_not_sent(fresh_app, accept, coding):
+    client = fresh_app.test_client()
+    for url in COMPRESSED_URLS:
+        r = client.get(url, headers={"Accept-Encoding": accept})
+        assert r.headers.get("Content-Encoding") == coding, (url, accept)
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("gzip, deflate, br", "br"),
+        ("br", "br"),
+        ("gzip", "gzip"),
+        ("gzip, br;q=0.5", "gzip"),
+        ("gzip;q=0.5, br", "br"),
+        ("*", "br"),
+        ("identity", None),
+        ("", None),
+    ],
+)
+def test_br_goes_to_the_clients_that_take_it_and_unpacks_to_the_page(fresh_app, accept, coding):
+    import brotli
+
+    unpack = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding]
+    client = fresh_app.test_client()
+    for url in COMPRESSED_URLS:
+        plain = client.get(url, headers={"Accept-Encoding": "identity"})
+        r = client.get(url, headers={"Accept-Encoding": accept})
+        assert r.headers.get("Content-Encoding") == coding, (url, accept)
+        assert "Accept-Encoding" in r.headers["Vary"], url
+        assert unpack(r.data) == plain.data, url
+
+
+def test_the_render_cache_keeps_a_br_and_a_gzip_board_and_serves_each_to_its_client(fresh_app):
+    import brotli
+
+    client = fresh_app.test_client()
+    renders = state.site(fresh_app).renders
+    html = client.get(f"/play/{SEED}", headers={"Accept-Encoding": "identity"}).data
+    kept = len(renders)
+    order = ["br", "gzip", "br", "gzip", "identity", "br"]
+    for accept in order:
+        r = client.get(f"/play/{SEED}", headers={"Accept-Encoding": accept})
+        coding = r.headers.get("Content-Encoding")
+        assert coding == (None if accept == "identity" else accept)
+        assert {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding](
+            r.data
+        ) == html
+    # the HTML, and beside it one body per coding
+    assert len(renders) == kept + 2
+    codings = {
+        key[1] for key in renders._items if isinstance(key, tuple) and key[1] in ("br", "gzip")
+    }
+    assert codings == {"br", "gzip"}
+
+
 @pytest.mark.parametrize("url", ["/static/css/site.css", "/specimens/", "/specimens/sdet.json"])
 def test_compressed_responses_revalidate(fresh_app, url):
     client = fresh_app.test_client()

@@ -54,9 +54,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024,
         MAX_FORM_MEMORY_SIZE=16 * 1024,
         MAX_FORM_PARTS=50,
-        COMPRESS_ALGORITHM=["gzip"],
-        COMPRESS_ALGORITHM_STREAMING=["gzip"],
+        # brotli first for every client that takes it, gzip for the rest (equal weights go to
+        # the first; security.accepted_encodings reads the weights). br at quality 5 cost what
+        # gzip -6 did on the game board and came out 6% smaller; 4 saved 1%, 6 no more than 5,
+        # and 7 took four times as long. Streamed responses (static files, which nginx serves
+        # in production) get the same choice.
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_ALGORITHM_STREAMING=["br", "gzip"],
         COMPRESS_LEVEL=6,
+        COMPRESS_BR_LEVEL=5,
         COMPRESS_MIN_SIZE=512,
         COMPRESS_REGISTER=False,
         RENDER_CACHE_BYTES=int(os.environ.get("OTIOSE_RENDER_CACHE_MB", "16") or 16) * 1024 * 1024,

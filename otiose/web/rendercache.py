@@ -4,21 +4,26 @@ A player's board is private (it depends on their run, so no shared cache may kee
 is the most expensive page to render: every posting of every era, with verdicts. The same board
 is asked for again on every reload and every return from a report, so the HTML of each
 (content generation, URL, run, day) is kept here until it is the least recently used and the
-total passes ``RENDER_CACHE_BYTES`` (16 MB by default). A browser always asks for gzip, and
-compressing a board took three times as long as serving it from here, so the gzipped bytes are
-kept beside the HTML, under the same key plus ``"gzip"``. Nothing else is cached in process.
+total passes ``RENDER_CACHE_BYTES`` (16 MB by default). A browser always asks for brotli or
+gzip, and compressing a board took three times as long as serving it from here, so the
+compressed bytes are kept beside the HTML, under the same key plus the coding (``"br"`` or
+``"gzip"``), chosen as flask-compress chooses for every other response
+(``security.chosen_encoding``) and at its levels. Nothing else is cached in process.
 """
 
 from __future__ import annotations
 
 import gzip
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from threading import Lock
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from flask import current_app, request
+import brotli  # type: ignore[import-untyped]
+from flask import current_app
 from werkzeug.wrappers import Response
+
+from .security import chosen_encoding
 
 DEFAULT_BYTES = 16 * 1024 * 1024
 
@@ -26,7 +31,7 @@ T = TypeVar("T", str, bytes)
 
 
 class RenderCache:
-    """A thread-safe LRU of rendered HTML (or its gzip) whose total size stays in ``max_bytes``."""
+    """A thread-safe LRU of rendered HTML (or its br or gzip), its total size in ``max_bytes``."""
 
     def __init__(self, max_bytes: int = DEFAULT_BYTES) -> None:
         self.max_bytes = max_bytes
@@ -60,17 +65,30 @@ class RenderCache:
         return len(self._items)
 
 
+def _compressors(config: Mapping[str, Any]) -> dict[str, Callable[[bytes], bytes]]:
+    """The codings the render cache can keep, at flask-compress's levels for the same app."""
+    return {
+        "br": lambda data: bytes(brotli.compress(data, quality=int(config["COMPRESS_BR_LEVEL"]))),
+        "gzip": lambda data: gzip.compress(
+            data, compresslevel=int(config["COMPRESS_LEVEL"]), mtime=0
+        ),
+    }
+
+
 def cached_page(cache: RenderCache, key: Hashable, render: Callable[[], str]) -> Response:
-    """The page kept under ``key`` as a response: gzipped (once, then kept) when the client
-    takes gzip, as HTML otherwise. flask-compress leaves an encoded response alone."""
+    """The page kept under ``key`` as a response: compressed (once, then kept) in the coding the
+    client takes (br before gzip), as HTML when it takes neither. flask-compress leaves an
+    encoded response alone."""
     html = cache.get_or_render(key, render)
-    if not request.accept_encodings["gzip"]:  # absent, or refused with q=0
-        return current_app.make_response(html)
-    level = int(current_app.config.get("COMPRESS_LEVEL", 6))
-    body = cache.get_or_render(
-        (key, "gzip"), lambda: gzip.compress(html.encode("utf-8"), compresslevel=level, mtime=0)
+    compressors = _compressors(current_app.config)
+    coding = chosen_encoding(
+        tuple(c for c in current_app.config["COMPRESS_ALGORITHM"] if c in compressors)
     )
+    if coding is None:  # taken neither, or refused both with q=0
+        return current_app.make_response(html)
+    compress = compressors[coding]
+    body = cache.get_or_render((key, coding), lambda: compress(html.encode("utf-8")))
     response = current_app.response_class(body, mimetype="text/html")
-    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Encoding"] = coding
     response.vary.add("Accept-Encoding")
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
@@ -57,13 +58,32 @@ def cross_site(headers: Mapping[str, str], own_host: str) -> bool:
     return origin == "null" or netloc != own_host
 
 
-def without_refused_encodings(accept_encoding: str) -> str:
-    """``Accept-Encoding`` less every coding the client refused with ``q=0`` (RFC 9110 12.5.3).
+@lru_cache(maxsize=256)
+def accepted_encodings(
+    accept_encoding: str, offered: tuple[str, ...]
+) -> tuple[tuple[str, float], ...]:
+    """The ``offered`` codings the client takes, best first, each with its weight (RFC 9110 12.5.3).
 
-    Werkzeug's parser reads the header (and drops entries with an unreadable ``q``); the codings
-    left are written back with their weights for flask-compress, which picks gzip even at q=0.
+    A coding the client names with ``q=0`` is refused, and so is one it does not name, unless a
+    ``*`` with a weight above 0 stands for it. Equal weights keep the order of ``offered`` (the
+    server's preference). Werkzeug's parser reads the header and drops entries with an
+    unreadable ``q``. An empty answer means identity.
     """
-    return ", ".join(f"{name};q={q:g}" for name, q in parse_accept_header(accept_encoding) if q > 0)
+    named: dict[str, float] = {}
+    wildcard = 0.0
+    for name, q in parse_accept_header(accept_encoding):
+        if name == "*":
+            wildcard = q
+        else:
+            named.setdefault(name.lower(), q)
+    weighted = [(coding, named.get(coding, wildcard)) for coding in offered]
+    return tuple(sorted(((c, q) for c, q in weighted if q > 0), key=lambda cq: -cq[1]))
+
+
+def chosen_encoding(offered: tuple[str, ...]) -> str | None:
+    """The best of ``offered`` this request's client takes, or ``None`` for identity."""
+    taken = accepted_encodings(request.headers.get("Accept-Encoding", ""), offered)
+    return taken[0][0] if taken else None
 
 
 def init_app(app: Flask) -> None:
@@ -100,11 +120,18 @@ def init_app(app: Flask) -> None:
             abort(413, f"The request body is over the {limit // 1024} KiB limit.")
         env["wsgi.input"], env["CONTENT_LENGTH"] = io.BytesIO(data), str(len(data))
 
+    offered = tuple(app.config["COMPRESS_ALGORITHM"])
+
     @app.before_request
-    def _refused_encodings() -> None:
+    def _accepted_encodings() -> None:
+        # flask-compress reads Accept-Encoding its own way: it sends gzip at q=0, and any coding
+        # for "*" even when that coding was refused by name. It gets the header rewritten to the
+        # codings accepted_encodings allows, with their weights, so both choose alike.
         header = request.environ.get("HTTP_ACCEPT_ENCODING")
-        if header and "q=" in header:
-            request.environ["HTTP_ACCEPT_ENCODING"] = without_refused_encodings(header)
+        if header:
+            request.environ["HTTP_ACCEPT_ENCODING"] = ", ".join(
+                f"{name};q={q:g}" for name, q in accepted_encodings(header, offered)
+            )
 
     @app.after_request
     def _headers(response: Response) -> Response:
