@@ -452,3 +452,36 @@ def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> 
     expect(sheet).to_be_visible()
     expect(sheet).to_contain_text("posting")
     assert page.url == live_server + f"/play/{SEED}"  # swapped in place, no navigation
+
+
+FONT_FACE = re.compile(
+    r'@font-face\s*\{[^}]*font-family:\s*"([^"]+)";[^}]*font-weight:\s*([\d ]+);'
+    r"[^}]*url\(\.\./fonts/([^)]+)\)"
+)
+DRAWN_FACES = """async () => {
+  await document.fonts.ready;
+  return [...document.fonts].filter((f) => f.status === 'loaded')
+    .map((f) => f.family.replaceAll('"', '') + ' ' + f.weight);
+}"""
+PRELOADED = """() => [...document.querySelectorAll('link[rel=preload][as=font]')]
+  .map((l) => new URL(l.href).pathname.split('/').pop())"""
+
+
+def test_every_preloaded_font_is_drawn(new_context, live_server: str, fixed_run) -> None:
+    """A font preload shares the first round trips with the stylesheet: every page must draw
+    (at phone width) each face it preloads, or the bytes are spent for nothing."""
+    css = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    faces = {file: f"{family} {weight}" for family, weight, file in FONT_FACE.findall(css)}
+    assert len(faces) == 4, faces
+    page = fresh_page(new_context, viewport={"width": 390, "height": 844})
+    problems = []
+    for name in PAGES:
+        visit(page, name, live_server, fixed_run)
+        files = set(page.evaluate(PRELOADED))
+        if files - faces.keys():  # fetched twice: once preloaded, once for the CSS's own URL
+            problems.append(f"{name} preloads {sorted(files - faces.keys())}, not in site.css")
+        preloaded = {faces[file] for file in files & faces.keys()}
+        drawn = set(page.evaluate(DRAWN_FACES))
+        if preloaded - drawn:
+            problems.append(f"{name} preloads but never draws {sorted(preloaded - drawn)}")
+    assert not problems, "\n".join(problems)

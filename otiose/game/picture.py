@@ -37,7 +37,7 @@ GREEN = (31, 95, 58)
 Font = ImageFont.FreeTypeFont
 
 # The site's own faces (static/fonts): Special Elite for type, IBM Plex Mono for labels.
-TYPE = "special-elite-latin-400-normal.woff2"
+TYPE = "special-elite-subset-400-normal.woff2"
 MONO = "ibm-plex-mono-latin-600-normal.woff2"
 SERIF = "ibm-plex-serif-latin-400-normal.woff2"
 
