@@ -1,10 +1,11 @@
 """Cut Special Elite down to the characters the site can show, with fontTools' subsetter.
 
-Usage: python scripts/subset_special_elite.py SOURCE.woff2
+Usage: python scripts/subset_special_elite.py [SOURCE.woff2]
 
 SOURCE is the upstream file, Fontsource's latin cut of Special Elite 400 (the package
-@fontsource/special-elite, files/special-elite-latin-400-normal.woff2; or this repository's
-history before the subset). The result is static/fonts/special-elite-subset-400-normal.woff2.
+@fontsource/special-elite, files/special-elite-latin-400-normal.woff2). Without it, the script
+reads that file from this repository's history (commit 948fe50, before the subset). The result
+is static/fonts/special-elite-subset-400-normal.woff2.
 
 Kept: all of printable ASCII (so typed text never falls back glyph by glyph), plus every
 character of the source face that the site's text contains: the strings in the content YAML
@@ -16,6 +17,7 @@ tests/test_fonts.py fails when the content gains a character the subset lacks: r
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -28,6 +30,7 @@ from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "static" / "fonts" / "special-elite-subset-400-normal.woff2"
+ORIGINAL = "948fe50:static/fonts/special-elite-latin-400-normal.woff2"
 ASCII = {chr(c) for c in range(0x20, 0x7F)}
 # pages outside the static export (it leaves out the game and the audit desk)
 LIVE_PAGES = ("/play/abcdefgh", "/play/abcdefgh/report", "/play/custom", "/audit", "/law", "/about")
@@ -114,10 +117,30 @@ def site_characters() -> set[str]:
 
 
 def main(argv: list[str]) -> int:
+    if not argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "special-elite-latin-400-normal.woff2"
+            try:
+                source.write_bytes(_original())
+            except subprocess.CalledProcessError as exc:
+                print(f"cannot read {ORIGINAL} from git history: {exc.stderr.strip()}\n"
+                      "(a shallow clone has no history: pass the upstream file instead)",
+                      file=sys.stderr)  # fmt: skip
+                return 2
+            return _cut(source)
     if len(argv) != 1 or not Path(argv[0]).is_file():
         print(__doc__, file=sys.stderr)
         return 2
-    source = Path(argv[0])
+    return _cut(Path(argv[0]))
+
+
+def _original() -> bytes:
+    """The upstream file as first committed, before the subset replaced it."""
+    show = ["git", "-C", str(ROOT), "show", ORIGINAL]
+    return subprocess.run(show, capture_output=True, check=True).stdout
+
+
+def _cut(source: Path) -> int:
     cmap = TTFont(source).getBestCmap()
     wanted = {ord(c) for c in ASCII | site_characters()}
     keep = sorted(wanted & set(cmap))

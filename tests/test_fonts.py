@@ -35,5 +35,5 @@ def test_subset_has_every_character_the_site_shows():
     missing = shown - _covered() - NOT_IN_FACE
     assert not missing, (
         f"Special Elite subset lacks {''.join(sorted(missing))!r}: "
-        "re-run scripts/subset_special_elite.py on the upstream file"
+        "run python scripts/subset_special_elite.py to cut a new subset, and commit the font"
     )
