@@ -395,8 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         with stack(port=port, run=args.run_dir.resolve(), log_to=sys.stderr.buffer) as s:
+            site = s.env["OTIOSE_BASE_URL"]
+            where = site if site.rstrip("/") == s.base else f"{site} on {s.base}"
             print(
-                f"serving {s.env['OTIOSE_BASE_URL']} on {s.base}: nginx (pid {s.nginx.pid}) → "
+                f"serving {where}: nginx (pid {s.nginx.pid}) → "
                 f"gunicorn (pid {s.gunicorn.pid}, {len(s.workers())} workers) on {s.socket}; "
                 f"nginx logs in {s.run}. Ctrl-C stops both.",
                 flush=True,
