@@ -6,13 +6,27 @@ STAMP   := $(VENV)/.installed
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run serve test check lint schema export bench load clean
+.PHONY: run serve test check lint schema export bench load lock clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package to a version the suite passed with, so a fresh clone
+# installs what CI tested, not whatever was released since; `make lock` moves the pins forward.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
+
+LOCKENV := build/lock-venv
+
+lock:  ## re-pin requirements.lock to the newest versions pyproject.toml allows (then make test)
+	rm -rf $(LOCKENV)
+	$(PY) -m venv $(LOCKENV)
+	$(LOCKENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCKENV)/bin/python -m pip install --quiet '.[dev]'
+	{ echo '# Every package make installs, at the version the suite last passed with. Written by'; \
+	  echo '# `make lock` from the ranges in pyproject.toml: edit those, not this file.'; \
+	  $(LOCKENV)/bin/python -m pip freeze --exclude otiose; } > requirements.lock
+	rm -rf $(LOCKENV)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
