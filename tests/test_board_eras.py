@@ -243,3 +243,22 @@ def test_the_report_leads_back_to_the_era_last_applied_in(client, app):
     doc = parse(client.get(f"/play/{SEED}/report").data)
     back = {a.attrs["href"] for a in doc.find_all("a") if "board" in a.text}
     assert back == {f"/play/{SEED}?era=postwar#era-postwar"}
+
+
+def test_an_htmx_apply_brings_the_era_tabs_counts_out_of_band(client, app):
+    pid = state.library(app).postings_by_era["dot-com"][0].id
+    r = client.post(
+        f"/play/{SEED}/apply",
+        data={"posting": pid},
+        headers={"HX-Request": "true", "HX-Target": f"posting-{pid}"},
+    )
+    doc = parse(r.data)
+    assert doc.find("article").attrs["id"] == f"posting-{pid}"  # the card, then out of band:
+    nav = doc.find(id="era-tabs")
+    assert nav.attrs["data-hx-swap-oob"] == "true" and doc.find(id="tally")
+    (tab,) = [a for a in nav.find_all("a") if a.find_all(cls="era-tabs__count")]
+    assert tab.attrs["href"] == f"/play/{SEED}?era=dot-com#era-dot-com"
+    assert tab.attrs["aria-current"] == "page" and tab.text.endswith("1 applied")
+    # on the page, the tabs are part of the board, not out of band
+    page = parse(client.get(f"/play/{SEED}?era=dot-com").data)
+    assert "data-hx-swap-oob" not in page.find(id="era-tabs").attrs

@@ -231,6 +231,7 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
     expect(page.locator(f"[id='posting-{pid}']")).to_have_count(1)
     expect(page.locator("article article, #board #board")).to_have_count(0)
+    expect(tabs.nth(5).locator(".era-tabs__count")).to_have_text("1 applied")
     problems = axe_violations(page, "board on a later era, after tab swaps and Back")
     assert not problems, "\n".join(problems)
     assert not errors, errors

@@ -341,15 +341,13 @@ def _apply(run: Run) -> Response:
         "verdicts": {v.posting.id: v for v in report.verdicts},
         "era_counts": Counter(v.era.id for v in report.verdicts),
         "oob": True,
+        # the era of the posting just applied to (the one on screen): its tabs' counts come out
+        # of band with a card; the whole board, when sent, shows that era
+        **_era_context(era, lambda era_id: _board_url(run, era_id, f"era-{era_id}")),
         **_populations(),
     }
-    if report.finished:  # every other card loses its Apply button: send the whole board,
-        # showing the era of the posting just applied to (the one on screen)
-        html = render_template(
-            "_board.html",
-            **context,
-            **_era_context(era, lambda era_id: _board_url(run, era_id, f"era-{era_id}")),
-        )
+    if report.finished:  # every other card loses its Apply button: send the whole board
+        html = render_template("_board.html", **context)
         response = current_app.make_response(html)
         response.headers["HX-Retarget"] = "#board"
         response.headers["HX-Reswap"] = "outerHTML"
