@@ -4,7 +4,8 @@ A run is an applicant (a seed, dealt or the day's) plus the postings applied to,
 ``BUDGET`` of them. The choices live in the signed session cookie while playing and in a signed
 token in share links; every verdict, the score and par are recomputed here from the applicant and
 the choices, so nothing the browser sends can add an application or an offer. The "what if"
-builder is a sandbox: a hand-built applicant sees every verdict at once, with no budget or score.
+builder is a sandbox: a hand-built applicant sees every verdict, era by era, with no budget or
+score. The board shows one era at a time (``?era=``); htmx's era tabs ask for the board alone.
 """
 
 from __future__ import annotations
