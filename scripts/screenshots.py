@@ -19,6 +19,7 @@ PAGES = {
     "taxonomy": "/specimens/",
     "record": "/specimens/junior-machine-learning-engineer",
     "board": "/play/abcdefgh",
+    "board-later-era": "/play/abcdefgh?era=new-deal-and-war",
     "report": "/play/abcdefgh/report",
     "era": "/eras/postwar",
     "declassified": "/declassified",
@@ -41,8 +42,11 @@ def main() -> None:
                 )
                 page = ctx.new_page()
                 page.goto(BASE + "/play/abcdefgh")
-                for pid in ("junior-ml-engineer-new-grad", "new-deal-wing-riveter"):
-                    page.goto(BASE + f"/play/abcdefgh#posting-{pid}")  # one era at a time
+                for era, pid in (
+                    ("digital", "junior-ml-engineer-new-grad"),
+                    ("new-deal-and-war", "new-deal-wing-riveter"),
+                ):  # the board shows one era at a time
+                    page.goto(BASE + f"/play/abcdefgh?era={era}#posting-{pid}")
                     if page.locator(f"#posting-{pid} button").count():
                         page.click(f"#posting-{pid} button")
                         page.wait_for_selector(f"#posting-{pid} .verdict")

@@ -10,7 +10,8 @@ is static/fonts/special-elite-subset-400-normal.woff2.
 Kept: all of printable ASCII (so typed text never falls back glyph by glyph), plus every
 character of the source face that the site's text contains: the strings in the content YAML
 (specimens/, eras/, otiose/data/), the templates and Python sources, and the text of every
-rendered page (the static export, the game board and its report, the audit desk, the law page).
+rendered page (the static export, the game board of every era and its report, the audit desk,
+the law page).
 Outlines, hinting, kerning and names are kept as they are; only unused glyphs go.
 tests/test_fonts.py fails when the content gains a character the subset lacks: re-run this then.
 """
@@ -94,6 +95,7 @@ def rendered_pages() -> Iterator[str]:
     """The HTML of every exported page and of the live-only pages, rendered by the real app."""
     from otiose.web import create_app
     from otiose.web.export import export
+    from otiose.web.state import library as state_library
 
     app = create_app({"SECRET_KEY": "subset", "TESTING": True, "LIVE_NUMBERS": False})
     with tempfile.TemporaryDirectory() as tmp:
@@ -104,7 +106,8 @@ def rendered_pages() -> Iterator[str]:
         for page in sorted(out.rglob("*.html")):
             yield page.read_text(encoding="utf-8")
     client = app.test_client()
-    for url in LIVE_PAGES:
+    eras = [f"/play/abcdefgh?era={e.id}" for e in state_library(app).eras[1:]]
+    for url in (*LIVE_PAGES, *eras):  # the board shows one era at a time: every era's
         response = client.get(url, follow_redirects=True)
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")

@@ -66,9 +66,12 @@ def fixed_run(app) -> dict[str, str]:
             if not ok and rejected is None:
                 rejected = p.id
     assert hired and rejected, f"seed {SEED} should be hired somewhere and rejected somewhere"
+    era_of = {p: site.library.postings[p].era for p in (hired, rejected)}
     return {
         "hired": hired,
         "rejected": rejected,
+        "hired_era": era_of[hired],
+        "rejected_era": era_of[rejected],
         "era": site.library.eras[0].id,
         "posting": next(iter(site.library.postings)),
     }
@@ -107,11 +110,18 @@ class Watch:
         assert not self.problems, "\n".join(self.problems)
 
 
-def applied_posting(page: Page, posting_id: str) -> Any:
+def board_at(page: Page, era: str, anchor: str = "") -> str:
+    """This board's address showing an era (the first era's is the bare one; ?era= of it
+    redirects there), at an anchor."""
+    bare = page.url.split("#")[0].split("?")[0]
+    return f"{bare}?era={era}#{anchor}"
+
+
+def applied_posting(page: Page, posting_id: str, era: str | None = None) -> Any:
     """Click a posting's Apply button on the board (htmx) and wait for its verdict card."""
     card = page.locator(f"#posting-{posting_id}")
-    if not card.is_visible():  # the board shows one era at a time: go to the posting's era
-        page.goto(page.url.split("#")[0] + f"#posting-{posting_id}")
+    if era and not card.count():  # the board shows one era at a time: go to the posting's era
+        page.goto(board_at(page, era, f"posting-{posting_id}"))
     card.get_by_role("button", name=re.compile(r"^Apply")).click()
     verdict = page.locator(f"#posting-{posting_id} .verdict")
     expect(verdict).to_be_visible()
@@ -236,12 +246,15 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("window.__otioseMarker = 'still here'")
 
-    # Apply to the first posting of four eras, by clicking Apply; htmx swaps in each verdict.
-    blocks = page.locator(".era-block")
-    assert blocks.count() >= 3
+    # Apply to the first posting of four eras, each opened by its tab (htmx swaps the board), by
+    # clicking Apply; htmx swaps in each verdict.
+    tabs = page.locator(".era-tabs a")
+    assert tabs.count() >= 4
     outcomes: dict[str, str] = {}
     for i in range(4):
-        card = blocks.nth(i).locator("article.posting").first
+        tabs.nth(i).click()
+        expect(tabs.nth(i)).to_have_attribute("aria-current", "page")
+        card = page.locator("article.posting").first
         posting_id = card.get_attribute("id").removeprefix("posting-")
         card = applied_posting(page, posting_id)
         stamp = card.locator(".verdict__stamp")
@@ -267,7 +280,8 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
         )
     assert page.locator("#tally").count() == 1
     assert no_full_reload(page), "applying reloaded the board instead of swapping the card"
-    assert BOARD_RE.search(page.url.split("#")[0])
+    # the address is the board of the era on screen, pushed by its tab
+    assert page.url == live_server + (tabs.nth(3).get_attribute("href") or "?")
 
     # The run report lists the same applications.
     page.locator("#tally").get_by_role("link", name=re.compile("^Report")).click()
@@ -297,15 +311,17 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     other.get_by_role("button", name="Play on from this run").click()
     other.wait_for_url(live_server + f"/play/{seed}")
     expect(other.locator("#tally")).to_contain_text(f"{len(outcomes)} applications")
-    stamps = other.locator(".posting--applied")
-    expect(stamps).to_have_count(len(outcomes))
-    board_outcomes = {
-        stamps.nth(i).get_attribute("id").removeprefix("posting-"): stamps.nth(i)
-        .locator(".verdict__stamp")
-        .text_content()
-        .strip()
-        for i in range(stamps.count())
-    }
+    board_outcomes: dict[str, str] = {}
+    eras = other.locator(".era-tabs a")
+    for i in range(eras.count()):  # era by era
+        eras.nth(i).click()
+        expect(eras.nth(i)).to_have_attribute("aria-current", "page")
+        stamps = other.locator(".posting--applied")
+        for j in range(stamps.count()):
+            posting_id = stamps.nth(j).get_attribute("id").removeprefix("posting-")
+            board_outcomes[posting_id] = (
+                stamps.nth(j).locator(".verdict__stamp").text_content().strip()
+            )
     assert board_outcomes == outcomes
     other_watch.assert_clean()
 
@@ -315,11 +331,12 @@ def test_apply_without_javascript(new_context, live_server: str, fixed_run) -> N
     page.goto(live_server + f"/play/{SEED}")
     for key in ("hired", "rejected"):
         posting_id = fixed_run[key]
-        page.goto(live_server + f"/play/{SEED}#posting-{posting_id}")  # that posting's era
+        page.goto(board_at(page, fixed_run[f"{key}_era"], f"posting-{posting_id}"))
         page.locator(f"#posting-{posting_id}").get_by_role(
             "button", name=re.compile(r"^Apply")
         ).click()
-        page.wait_for_url(re.compile(rf"/play/{SEED}#posting-{posting_id}$"))
+        # the answer is a redirect to the card, on the board of the posting's era
+        page.wait_for_url(re.compile(rf"/play/{SEED}(\?era=[a-z-]+)?#posting-{posting_id}$"))
         card = page.locator(f"#posting-{posting_id}")
         expected = "Hired" if key == "hired" else "Rejected"
         expect(card.locator(".verdict__stamp")).to_have_text(expected)
@@ -369,7 +386,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
         page.wait_for_function("() => window.htmx !== undefined")
         for key in ("hired", "rejected"):
             if page.locator(f"#posting-{run[key]} .verdict").count() == 0:
-                applied_posting(page, run[key])
+                applied_posting(page, run[key], run[f"{key}_era"])
     settle(page)
 
 

@@ -66,23 +66,27 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
     expect(tally).to_contain_text(f"0 applications of {BUDGET}")
 
     # every era: one at a time, and no taller than three screens
-    tabs = page.locator(".era-block:visible .era-tabs a")
+    tabs = page.locator(".era-tabs a")
     eras = tabs.count()
     assert eras >= 5
     for i in range(eras):
-        page.locator(".era-block:visible .era-tabs a").nth(i).click()
-        expect(page.locator(".era-block:visible")).to_have_count(1)
+        tabs.nth(i).click()
+        expect(tabs.nth(i)).to_have_attribute("aria-current", "page")
+        expect(page.locator(".era-block")).to_have_count(1)
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height <= 3 * PHONE["height"], (i, height)
-    page.locator(".era-block:visible .era-tabs a").first.click()
+    tabs.first.click()
+    expect(tabs.first).to_have_attribute("aria-current", "page")
 
     # read and apply: two postings an era, moving on with "Next era", until the budget is spent
     while spent(page) < BUDGET:
-        block = page.locator(".era-block:visible")
+        block = page.locator(".era-block")
         buttons = block.locator("form.posting__apply button")
         applied_here = block.locator(".posting--applied").count()
         if applied_here >= 2 or buttons.count() == 0:
+            era = page.locator(".era-block__name").inner_text()
             block.locator(".era-block__next").click()
+            expect(page.locator(".era-block__name")).not_to_have_text(era)
             continue
         card = buttons.first.locator("xpath=ancestor::article")
         expect(card.locator(".posting__reqs li").first).to_be_visible()  # the ad is there to read
@@ -104,7 +108,9 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
     expect(page.locator("form.posting__apply")).to_have_count(0)  # nothing left to spend
     # the last application swapped in the whole board: the era on screen is still the same one
     expect(page.locator(f"#posting-{last} .verdict__stamp")).to_be_visible()
-    expect(page.locator(".posting--applied")).to_have_count(BUDGET)
+    expect(page.locator(".posting--applied")).to_have_count(2)
+    counts = page.locator(".era-tabs__count").all_inner_texts()
+    assert sum(int(c.split()[0]) for c in counts) == BUDGET, counts
     stamp = page.locator(".verdict__stamp").first
     expect(stamp).to_have_text(re.compile("Hired|Rejected"))
     problems = axe_violations(page, f"[{scheme}] board")
@@ -132,21 +138,100 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
 
 
 def test_the_board_without_javascript_on_a_phone(new_context, live_server: str) -> None:
-    """Era tabs are anchors; Apply is a form; the share text is selectable without the button."""
+    """Era tabs are links to each era's address; Apply is a form; the share text is selectable
+    without the button."""
     context = new_context(viewport=PHONE, java_script_enabled=False)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(live_server + "/play/abcd2345")
-    last = page.locator(".era-block:visible .era-tabs a").last
-    name = last.get_attribute("href") or ""
-    last.click()
-    expect(page.locator(f".era-block{name}")).to_be_visible()
-    card = page.locator(".era-block:visible article.posting").first
+    first = page.locator(".era-block__name").inner_text()
+    last = page.locator(".era-tabs a").last
+    href = last.get_attribute("href") or ""
+    assert re.fullmatch(r"/play/abcd2345\?era=[a-z-]+#era-[a-z-]+", href), href
+    with page.expect_navigation():  # a page load: there is no script to swap the board
+        last.click()
+    assert page.url == live_server + href
+    expect(page.locator(".era-tabs a").last).to_have_attribute("aria-current", "page")
+    expect(page.locator(".era-block__name")).not_to_have_text(first)
+    card = page.locator("article.posting").first
     posting = (card.get_attribute("id") or "").removeprefix("posting-")
     card.get_by_role("button", name=re.compile("^Apply")).click()
-    page.wait_for_url(re.compile(rf"#posting-{posting}$"))
+    era = href.split("#")[0].split("?")[1]
+    page.wait_for_url(re.compile(rf"/play/abcd2345\?{era}#posting-{posting}$"))
     # the era holding the posting just applied to is the one on screen
     expect(page.locator(f"#posting-{posting} .verdict__stamp")).to_be_visible()
+    # "Next era" and the previous era's link are links too
+    page.locator(".era-block__prev").click()
+    expect(page.locator(".era-tabs a").nth(-2)).to_have_attribute("aria-current", "page")
     page.locator("#tally").get_by_role("link", name=re.compile("^Report")).click()
     expect(page.get_by_role("button", name="Copy the share text")).to_be_hidden()
     expect(page.locator("#share-text")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}])
+def test_an_era_tab_swaps_the_board_and_back_returns(
+    new_context, live_server: str, viewport: dict[str, int]
+) -> None:
+    """A tab fetches its era's board alone (no page load), pushes its address and moves focus to
+    the era's heading; Back and Forward restore the eras in turn; the board stays usable."""
+    context = new_context(viewport=viewport)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    board = live_server + "/play/efgh2345"
+    page.goto(board)
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("window.__sameDocument = true")
+    heading = page.locator(".era-block__name")
+    tabs = page.locator(".era-tabs a")
+    first, title = heading.inner_text(), page.title()
+    requests: list[dict[str, str]] = []
+    page.on("request", lambda r: requests.append(r.headers) if "era=" in r.url else None)
+
+    tabs.nth(2).click()
+    expect(tabs.nth(2)).to_have_attribute("aria-current", "page")
+    assert page.url == board + "?era=postwar#era-postwar"
+    third = heading.inner_text()
+    assert third != first and page.title() == title.replace(first, third)
+    expect(heading).to_be_focused()  # a keyboard or screen reader user lands on the new era
+    expect(page.locator(".era-block")).to_have_count(1)
+    expect(tabs).to_have_count(7)
+    assert page.evaluate("window.__sameDocument === true"), "the tab loaded a whole page"
+    assert requests and requests[0].get("hx-target") == "board", requests
+
+    # keyboard: "Next era" with Enter, then on to its heading
+    page.locator(".era-block__next").focus()
+    page.keyboard.press("Enter")
+    expect(tabs.nth(3)).to_have_attribute("aria-current", "page")
+    expect(heading).to_be_focused()
+    assert page.url == board + "?era=corporate#era-corporate"
+
+    page.go_back()
+    expect(tabs.nth(2)).to_have_attribute("aria-current", "page")
+    expect(heading).to_have_text(third)
+    assert page.url == board + "?era=postwar#era-postwar"
+    page.go_back()
+    expect(tabs.nth(0)).to_have_attribute("aria-current", "page")
+    expect(heading).to_have_text(first)
+    assert page.url == board
+    expect(page.locator(".page-head h1")).to_have_count(1)  # the page, not a board alone in it
+    expect(page.locator("#board")).to_have_count(1)
+    page.go_forward()
+    expect(heading).to_have_text(third)
+
+    # the restored board still works: a tab swaps, an apply replaces only its card
+    tabs.nth(5).click()
+    expect(tabs.nth(5)).to_have_attribute("aria-current", "page")
+    card = page.locator("article.posting").first
+    pid = (card.get_attribute("id") or "").removeprefix("posting-")
+    card.get_by_role("button", name=re.compile("^Apply for ")).click()
+    expect(page.locator(f"#posting-{pid} .verdict__stamp")).to_be_visible()
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
+    expect(page.locator(f"[id='posting-{pid}']")).to_have_count(1)
+    expect(page.locator("article article, #board #board")).to_have_count(0)
+    expect(tabs.nth(5).locator(".era-tabs__count")).to_have_text("1 applied")
+    problems = axe_violations(page, "board on a later era, after tab swaps and Back")
+    assert not problems, "\n".join(problems)
+    assert not errors, errors

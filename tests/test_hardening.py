@@ -296,12 +296,19 @@ def tally(client, url: str) -> str:
 
 
 def stamps(client, url: str) -> dict[str, str]:
-    doc = parse(client.get(url).data)
-    return {
-        card.attrs["id"].removeprefix("posting-"): stamp[0].text
-        for card in doc.find_all("article", cls="posting")
-        if (stamp := card.find_all(cls="verdict__stamp"))
-    }
+    """The verdict stamps on a board, era by era (the board shows one at a time)."""
+    found: dict[str, str] = {}
+    for i, era in enumerate(state.library(client.application).eras):
+        r = client.get(url + (f"{'&' if '?' in url else '?'}era={era.id}" if i else ""))
+        assert r.status_code == 200, (url, era.id)
+        doc = parse(r.data)
+        assert doc.find("h2", cls="era-block__name").text == era.name
+        found |= {
+            card.attrs["id"].removeprefix("posting-"): stamp[0].text
+            for card in doc.find_all("article", cls="posting")
+            if (stamp := card.find_all(cls="verdict__stamp"))
+        }
+    return found
 
 
 def truth(app, character, posting_id: str) -> str:

@@ -86,7 +86,9 @@ def _play(app, client) -> dict[str, str]:
     board = client.get(f"/play/{SEED}")
     assert board.status_code == 200
     text = board.get_data(as_text=True)
-    assert text.count('class="verdict ') >= 2, "the board should show the verdicts applied for"
+    assert text.count('class="verdict ') == 1, "the board should show the verdict applied for"
+    later = client.get(f"/play/{SEED}?era={library.eras[2].id}")  # an era of its own address
+    assert later.status_code == 200 and later.get_data(as_text=True).count('class="verdict ') == 1
     report = client.get(f"/play/{SEED}/report")
     assert report.status_code == 200
     report_text = report.get_data(as_text=True)
@@ -102,6 +104,7 @@ def _play(app, client) -> dict[str, str]:
     assert daily.status_code == 200
     return {
         "board-with-verdicts": text,
+        "board-later-era": later.get_data(as_text=True),
         "report": report_text,
         "report-shared": shared.get_data(as_text=True),
         "custom-sandbox": custom_board.get_data(as_text=True),

@@ -38,15 +38,18 @@ def test_play_deals_a_fresh_shareable_seed(client):
     assert board.status_code == 200
 
 
-def test_board_shows_character_and_eras_in_order(client, app):
+def test_board_shows_character_the_first_era_and_tabs_for_every_era(client, app):
     library = state.library(app)
     doc = parse(client.get(f"/play/{SEED}").data)
     c = deal(SEED)
     assert doc.find(id="applicant-name").text == c.name
-    assert [h.text for h in doc.find_all("h2", cls="era-block__name")] == [
-        e.name for e in library.eras
+    first = library.eras[0]
+    assert [h.text for h in doc.find_all("h2", cls="era-block__name")] == [first.name]
+    assert [a.attrs["id"] for a in doc.find_all("article", cls="posting")] == [
+        f"posting-{p.id}" for p in library.postings_by_era[first.id]
     ]
-    assert len(doc.find_all("article", cls="posting")) == len(library.postings)
+    tabs = doc.find(cls="era-tabs").find_all("a")
+    assert [a.find(cls="visually-hidden").text for a in tabs] == [e.name for e in library.eras]
     # filters are hidden until applied
     assert not doc.find_all(cls="declass")
 
@@ -54,8 +57,9 @@ def test_board_shows_character_and_eras_in_order(client, app):
 def test_apply_without_js_redirects_to_the_card_with_its_verdict(client, app):
     pid = "new-deal-wing-riveter"
     r = apply(client, pid)
-    assert r.status_code == 303 and r.headers["Location"] == f"/play/{SEED}#posting-{pid}"
-    doc = parse(client.get(f"/play/{SEED}").data)
+    board = f"/play/{SEED}?era=new-deal-and-war"  # the posting's era, not the first
+    assert r.status_code == 303 and r.headers["Location"] == f"{board}#posting-{pid}"
+    doc = parse(client.get(board).data)
     card = doc.find(id=f"posting-{pid}")
     verdict = state.board(app).verdict(pid, deal(SEED))
     assert card.find(cls="verdict__stamp").text == ("Hired" if verdict.hired else "Rejected")
@@ -76,7 +80,7 @@ def test_apply_with_htmx_returns_the_card_and_an_oob_tally(client):
     assert spent(doc) == 2
     assert "HX-Request" in r.headers["Vary"]
     # the same markup as the board renders for that card
-    board = parse(client.get(f"/play/{SEED}").data)
+    board = parse(client.get(f"/play/{SEED}?era=digital").data)
     same = board.find(id="posting-junior-ml-engineer-new-grad")
     assert same.find(cls="letter__body").text == card.find(cls="letter__body").text
     assert same.find("table").text == card.find("table").text
@@ -181,20 +185,27 @@ def test_forged_session_cannot_make_a_hire(client, app):
     assert spent(doc) == 0
     with client.session_transaction() as sess:
         sess["runs"] = [[SEED, ["junior-ml-engineer-new-grad"]], "junk", [1, 2, 3]]
-    doc = parse(client.get(f"/play/{SEED}").data)
+    doc = parse(client.get(f"/play/{SEED}?era=digital").data)
     assert spent(doc) == 1
     card = doc.find(id="posting-junior-ml-engineer-new-grad")
     assert card.find(cls="verdict__stamp").text == "Rejected"  # recomputed, not remembered
 
 
 def test_custom_character_is_a_sandbox_with_every_verdict(client, app):
-    r = client.get(f"/play/custom?{CUSTOM}")
-    doc = parse(r.data)
-    assert r.status_code == 200 and "hand-built" in doc.find(cls="dossier").text
     library = app.extensions["otiose"].library
-    assert len(doc.find_all(cls="verdict__stamp")) == len(library.postings)
-    assert not doc.find_all("form", cls="posting__apply")  # nothing to spend
-    assert not doc.find_all(id="tally")  # no budget, no score
+    stamps = 0
+    for i, era in enumerate(library.eras):
+        r = client.get(f"/play/custom?{CUSTOM}" + (f"&era={era.id}" if i else ""))
+        doc = parse(r.data)
+        assert r.status_code == 200 and "hand-built" in doc.find(cls="dossier").text
+        assert doc.find("h2", cls="era-block__name").text == era.name
+        cards = doc.find_all("article", cls="posting")
+        assert len(cards) == len(library.postings_by_era[era.id])
+        assert all(card.find(cls="verdict__stamp") for card in cards)
+        stamps += len(cards)
+        assert not doc.find_all("form", cls="posting__apply")  # nothing to spend
+        assert not doc.find_all(id="tally")  # no budget, no score
+    assert stamps == len(library.postings)
     assert client.post(
         "/play/custom/apply", data={"posting": "postwar-stewardess"}
     ).status_code in (

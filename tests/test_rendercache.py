@@ -46,6 +46,24 @@ def test_a_board_is_served_again_from_the_cache_until_the_run_changes():
     assert other == first  # another browser with no applications shares the blank board
 
 
+def test_each_era_page_and_fragment_is_its_own_cached_board():
+    app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
+    client = app.test_client()
+    renders = state.site(app).renders
+    hx = {"HX-Request": "true", "HX-Target": "board"}
+    postwar = client.get(f"/play/{SEED}?era=postwar").get_data(as_text=True)
+    digital = client.get(f"/play/{SEED}?era=digital").get_data(as_text=True)
+    assert len(renders) == 2 and postwar != digital  # two eras never share a page
+    assert "The Organization Man" in postwar and "The Digital Era" in digital
+    assert "posting-junior-ml-engineer-new-grad" in digital
+    assert "posting-junior-ml-engineer-new-grad" not in postwar
+    fragment = client.get(f"/play/{SEED}?era=postwar", headers=hx).get_data(as_text=True)
+    assert len(renders) == 3 and "<html" not in fragment  # nor an era's page and fragment
+    assert client.get(f"/play/{SEED}?era=postwar").get_data(as_text=True) == postwar
+    assert client.get(f"/play/{SEED}?era=postwar", headers=hx).get_data(as_text=True) == fragment
+    assert len(renders) == 3  # each served again from its own entry
+
+
 def test_loading_content_again_empties_the_cache():
     app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
     app.test_client().get(f"/play/{SEED}")

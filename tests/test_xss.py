@@ -222,6 +222,7 @@ def serve(application) -> Iterator[str]:
 # ---------------------------------------------------------------- reading HTML like a browser
 
 HTMX_ATTRS = {
+    "data-hx-boost",
     "data-hx-get",
     "data-hx-post",
     "data-hx-target",
@@ -289,7 +290,9 @@ def assert_inert(body: bytes | str, where: str) -> Any:
                 cleaned = re.sub(r"[\x00-\x20]", "", value)
                 if DANGEROUS_SCHEME.match(cleaned):
                     problems.append(f"<{tag} {attr}={value!r}>")
-            if attr == "autofocus":
+            # the one autofocus of ours: the era heading of the board's htmx answer to an era tab
+            ours = tag == "h2" and el.get("class") == "era-block__name" and el.get("id")
+            if attr == "autofocus" and not ours:
                 problems.append(f"<{tag} autofocus>")
     assert not problems, f"{where}: " + "; ".join(problems)
     return doc
@@ -449,18 +452,26 @@ def test_posting_page_escapes_fields_and_markdown(xss_client, k):
 
 
 def test_board_verdicts_report_and_declassified(xss_client):
-    # the "what if" sandbox shows every posting's verdict at once
-    board = f"/play/custom?{CUSTOM}"
-    r = xss_client.get(board)
-    assert r.status_code == 200
-    doc = assert_inert(r.data, board)
-    assert len(by_class(doc, "verdict")) == 2 * len(PAYLOADS)
+    # the "what if" sandbox shows every posting's verdict, one era (one payload) at a time, as a
+    # page and as the htmx answer to an era tab; every era's name is on every era's tabs
     for k, p in enumerate(PAYLOADS):
-        assert_contains_payload(doc, "posting__title", p, board)
-        # the era's letter, filled with the posting's payload title and company, stays text
-        assert_contains_payload(doc, "letter__body", letter_text(k), board)
-        assert_contains_payload(doc, "letter__body", f"{p} at {p}", board)
-        assert_contains_payload(doc, "letter__head", p, board)
+        board = f"/play/custom?{CUSTOM}" + (f"&era=era-{k:02d}" if k else "")
+        hx = {"HX-Request": "true", "HX-Target": "board"}
+        for where, r in (
+            (board, xss_client.get(board)),
+            (board + " (htmx)", xss_client.get(board, headers=hx)),
+        ):
+            assert r.status_code == 200, where
+            doc = assert_inert(r.data, where)
+            assert len(by_class(doc, "verdict")) == 2, where
+            assert_contains_payload(doc, "posting__title", p, where)
+            # the era's letter, filled with the posting's payload title and company, stays text
+            assert_contains_payload(doc, "letter__body", letter_text(k), where)
+            assert_contains_payload(doc, "letter__body", f"{p} at {p}", where)
+            assert_contains_payload(doc, "letter__head", p, where)
+            assert_contains_payload(doc, "era-block__name", title(k), where)
+            for other in range(len(PAYLOADS)):
+                assert_contains_payload(doc, "era-tabs", title(other), where)
     # a dealt run, through htmx, within its budget; then its report and share text
     seed = "abcdefgh"
     chosen = [f"post-{k:02d}-{o}" for k in range(BUDGET // 2) for o in ("hired", "rejected")]
@@ -568,14 +579,22 @@ def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
             page.wait_for_load_state("load")
             _check_page(page, dialogs, f"live search for {p!r}")
 
-        # the "what if" sandbox shows every verdict at once
+        # the "what if" sandbox shows every verdict, era by era: each tab swaps in (htmx) a
+        # board whose era name, in the tabs and the title, is a payload
         page.goto(f"{base}/play/custom?{CUSTOM}", wait_until="load")
         _check_page(page, dialogs, "the sandbox")
-        assert page.locator(".verdict").count() == 2 * n
+        tabs = page.locator(".era-tabs a")
+        assert tabs.count() == n
+        for k in range(n):
+            tabs.nth(k).click()
+            page.locator(f"#era-era-{k:02d}").wait_for()
+            _check_page(page, dialogs, f"the sandbox, era {k}")
+            assert page.locator(".verdict").count() == 2
         # a dealt run: apply through htmx (in each posting's era), then read the report
         chosen = ("post-00-hired", "post-00-rejected", "post-02-rejected", "post-06-hired")
         for pid in chosen:
-            page.goto(f"{base}/play/abcdefgh#posting-{pid}", wait_until="load")
+            era = "" if pid.startswith("post-00") else f"?era=era-{pid[5:7]}"
+            page.goto(f"{base}/play/abcdefgh{era}#posting-{pid}", wait_until="load")
             page.locator(f"#posting-{pid} button[type=submit]").click()
             page.locator(f"#posting-{pid} .verdict").wait_for()
             _check_page(page, dialogs, f"verdict on {pid}")
@@ -661,6 +680,11 @@ def test_no_csp_violation_on_any_main_page_with_htmx_in_use(new_context, live_se
         collect()
     assert page.url == board_url, "applying with htmx should not navigate"
     assert sum("/apply" in u for u in htmx_requests) == 3
+    # an era tab: htmx swaps in that era's board
+    page.locator(".era-tabs a").last.click()
+    page.locator(".era-tabs li:last-child a[aria-current=page]").wait_for()
+    collect()
+    assert any("era=" in u for u in htmx_requests), "an era tab should use htmx"
     page.goto(board_url + "/report", wait_until="load")
     collect()
     page.goto(live_server + "/play/custom?" + CUSTOM, wait_until="load")

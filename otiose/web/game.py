@@ -4,13 +4,15 @@ A run is an applicant (a seed, dealt or the day's) plus the postings applied to,
 ``BUDGET`` of them. The choices live in the signed session cookie while playing and in a signed
 token in share links; every verdict, the score and par are recomputed here from the applicant and
 the choices, so nothing the browser sends can add an application or an offer. The "what if"
-builder is a sandbox: a hand-built applicant sees every verdict at once, with no budget or score.
+builder is a sandbox: a hand-built applicant sees every verdict, era by era, with no budget or
+score. The board shows one era at a time (``?era=``); htmx's era tabs ask for the board alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
+from ..content.models import Era
 from ..game import signed
 from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
 from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
@@ -188,37 +191,106 @@ def daily_board(day: str) -> Response:
     return _board(_daily_run(day))
 
 
+BOARD = "board"  # the id of the board's element: an htmx request aimed at it gets the partial
+
+
+def _first_era() -> Era:
+    return state.library().eras[0]
+
+
+def _chosen_era() -> Era:
+    """The era ``?era=`` names (once, by id); without it the first era, the start of the game.
+
+    The first era rather than, say, the era of the last application: the bare address then
+    shows the same era to every visitor, and each era has exactly one address.
+    """
+    eras = state.library().eras
+    values = request.args.getlist("era")
+    if not values:
+        return eras[0]
+    ids = ", ".join(e.id for e in eras)
+    if len(values) > 1:
+        abort(400, f"The parameter 'era' was given {len(values)} times; give it once.")
+    if not values[0]:
+        abort(400, f"The parameter 'era' is empty; name one of: {ids}.")
+    era = state.library().era(values[0])
+    if era is None:
+        abort(400, f"The parameter 'era' names no era on the board ('{values[0][:40]}'): {ids}.")
+    return era
+
+
+def _era_query(era_id: str) -> dict[str, str]:
+    """The ``era`` parameter of a link to this era: none for the first, the bare address's."""
+    return {} if era_id == _first_era().id else {"era": era_id}
+
+
+def _board_url(run: Run, era_id: str, anchor: str | None = None) -> str:
+    """The run's board showing this era, optionally at an element's anchor."""
+    return run.url("board", _anchor=anchor, **_era_query(era_id))
+
+
+def _era_context(era: Era, url: Callable[[str], str]) -> dict[str, Any]:
+    """What ``_board.html`` needs to show one era: its postings, the tabs and the steps, each
+    era's link made by ``url(era_id)``."""
+    library = state.library()
+    eras = library.eras
+    i = eras.index(era)
+    return {
+        "eras": eras,
+        "era": era,
+        "postings": library.postings_by_era.get(era.id, []),
+        "era_urls": {e.id: url(e.id) for e in eras},
+        "era_query": _era_query(era.id),
+        "prev_era": eras[i - 1] if i > 0 else None,
+        "next_era": eras[i + 1] if i + 1 < len(eras) else None,
+    }
+
+
+def _wants_fragment() -> bool:
+    """An htmx request aimed at the board (an era tab) gets the board alone. A history restore
+    (htmx's request when Back reaches an address it pushed) names no target: it gets the page."""
+    return bool(htmx) and htmx.target == BOARD
+
+
 def _board(run: Run) -> Response:
-    unknown = sorted(set(request.args) - {"run"})
+    unknown = sorted(set(request.args) - {"run", "era"})
     if unknown:
         abort(400, f"The board takes no parameter '{unknown[0][:40]}'.")
+    era = _chosen_era()
     shared = _token_run(run)
     applied = _applied(run)
     if shared is not None:
         # A GET never changes a run: a shared run opens as its report; taking it over is a POST.
         if shared == applied:
-            return redirect(run.url("board"), code=303)
+            return redirect(_board_url(run, era.id), code=303)
         return redirect(run.url("report", run=request.args["run"]), code=303)
+    if "era" in request.args and not _era_query(era.id):  # the first era has one address
+        return redirect(run.url("board"), code=303)
     live.session_run(run.key)  # the run's id exists before its first apply, so replays share it
-    # Everything the page's bytes depend on: the URL, the run's choices, and today's date (the
-    # verdicts' audit lines hold a posting against the law as it stands today).
-    key = ("board", request.path, applied, date.today())
-    return private(cached_page(state.site().renders, key, lambda: _render_board(run, applied)))
+    fragment = _wants_fragment()
+    # Everything the page's bytes depend on: the URL and era, page or fragment, the run's
+    # choices, and today's date (the verdicts' audit lines hold a posting against the law as it
+    # stands today).
+    key = ("board", request.path, era.id, fragment, applied, date.today())
+    response = cached_page(
+        state.site().renders, key, lambda: _render_board(run, applied, era, fragment)
+    )
+    response.vary.update(("HX-Request", "HX-Target"))
+    return private(response)
 
 
-def _render_board(run: Run, applied: tuple[str, ...]) -> str:
-    library = state.library()
+def _render_board(run: Run, applied: tuple[str, ...], era: Era, fragment: bool) -> str:
     report = _report(run, applied)
     return render_template(
-        "play.html",
+        "_board.html" if fragment else "play.html",
         character=run.character,
         run=run,
         report=report,
         verdicts={v.posting.id: v for v in report.verdicts},
         era_counts=Counter(v.era.id for v in report.verdicts),
-        eras=library.eras,
-        by_era=library.postings_by_era,
+        fragment=fragment,
         nav="play",
+        **_era_context(era, lambda era_id: _board_url(run, era_id, f"era-{era_id}")),
         **_populations(),
     )
 
@@ -256,8 +328,9 @@ def _apply(run: Run) -> Response:
         day=run.day.day if run.day else None,
     )
     response: Response
+    era = next(e for e in library.eras if e.id == library.postings[posting_id].era)
     if not htmx:
-        response = redirect(run.url("board", _anchor=f"posting-{posting_id}"), code=303)
+        response = redirect(_board_url(run, era.id, f"posting-{posting_id}"), code=303)
         response.vary.add("HX-Request")
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -269,12 +342,13 @@ def _apply(run: Run) -> Response:
         "verdicts": {v.posting.id: v for v in report.verdicts},
         "era_counts": Counter(v.era.id for v in report.verdicts),
         "oob": True,
+        # the era of the posting just applied to (the one on screen): its tabs' counts come out
+        # of band with a card; the whole board, when sent, shows that era
+        **_era_context(era, lambda era_id: _board_url(run, era_id, f"era-{era_id}")),
         **_populations(),
     }
     if report.finished:  # every other card loses its Apply button: send the whole board
-        html = render_template(
-            "_board.html", eras=library.eras, by_era=library.postings_by_era, **context
-        )
+        html = render_template("_board.html", **context)
         response = current_app.make_response(html)
         response.headers["HX-Retarget"] = "#board"
         response.headers["HX-Reswap"] = "outerHTML"
@@ -339,6 +413,10 @@ def _report_page(run: Run) -> Response:
     token = signed.dump(_secret(), run.key, applied)
     rep = _report(run, applied)
     link = absolute_url(run.url("report", run=token))
+    board_url = run.url("board")  # a shared run's player starts their own at the beginning
+    if rep.verdicts and shared is None:  # the player goes back to the era they last applied in
+        last = rep.verdicts[-1].era.id
+        board_url = _board_url(run, last, f"era-{last}")
     html = render_template(
         "report.html",
         report=rep,
@@ -351,7 +429,7 @@ def _report_page(run: Run) -> Response:
         share_text=share_text(rep, state.library().eras, run.label, link),
         image_url=absolute_url(run.url("picture", run=token)),
         adopt_url=run.url("adopt"),
-        board_url=run.url("board"),
+        board_url=board_url,
         nav="play",
     )
     return private(current_app.make_response(html))
@@ -425,25 +503,39 @@ def api_play(seed: str) -> Response:
 # ---------------------------------------------------------------- the sandbox
 
 
+def _custom_url(character: Character, era_id: str, anchor: str | None = None) -> str:
+    """The sandbox board of a hand-built applicant showing this era."""
+    query: dict[str, Any] = {**character.query(), **_era_query(era_id)}
+    return url_for("game.custom_board", _anchor=anchor, **query)
+
+
 @bp.get("/play/custom")
 def custom_board() -> Response | str:
-    """The "what if" builder, or a hand-built applicant's board with every verdict shown."""
+    """The "what if" builder, or a hand-built applicant's board with every verdict shown, one
+    era at a time (``?era=``, as on the game's board); htmx asks for the board alone."""
     if not request.args:
         return render_template("custom.html", character=None, nav="play")
+    era = _chosen_era()
     try:
-        character = build(dict(request.args))
+        character = build({k: v for k, v in request.args.items() if k != "era"})
     except BadCharacter as exc:
         abort(400, f"This applicant cannot be assembled: {exc}.")
+    if "era" in request.args and not _era_query(era.id):  # the first era has one address
+        return redirect(_custom_url(character, era.id), code=303)
     library, board = state.library(), state.board()
     verdicts = {pid: board.verdict(pid, character) for pid in library.postings}
+    fragment = _wants_fragment()
     html = render_template(
-        "custom.html",
+        "_board.html" if fragment else "custom.html",
         character=character,
         verdicts=verdicts,
         offers=sum(v.hired for v in verdicts.values()),
-        eras=library.eras,
-        by_era=library.postings_by_era,
+        sandbox=True,
+        fragment=fragment,
         nav="play",
+        **_era_context(era, lambda era_id: _custom_url(character, era_id, f"era-{era_id}")),
         **_populations(),
     )
-    return public(current_app.make_response(html))
+    response = current_app.make_response(html)
+    response.vary.update(("HX-Request", "HX-Target"))
+    return public(response)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, request
 
@@ -66,9 +67,10 @@ def absolute_url(path: str) -> str:
     return str(current_app.config["BASE_URL"]) + path
 
 
-def canonical_url() -> str:
-    """This page's canonical URL: the configured base plus the request's path, no query."""
-    return absolute_url(request.path)
+def canonical_url(**query: str) -> str:
+    """This page's canonical URL: the configured base plus the request's path, and only the
+    query a page passes (the board's era: each era is its own content), none by default."""
+    return absolute_url(request.path + (f"?{urlencode(query)}" if query else ""))
 
 
 def init_app(app: Flask) -> None:

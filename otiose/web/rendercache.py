@@ -1,13 +1,13 @@
 """The one in-process cache: rendered game boards, bounded in bytes.
 
 A player's board is private (it depends on their run, so no shared cache may keep it), and it
-is the most expensive page to render: every posting of every era, with verdicts. The same board
+is the most expensive page to render: every posting of an era, with verdicts. The same board
 is asked for again on every reload and every return from a report, so the HTML of each
-(content generation, URL, run, day) is kept here until it is the least recently used and the
-total passes ``RENDER_CACHE_BYTES`` (16 MB by default). A browser always asks for brotli or
-gzip, and compressing a board took three times as long as serving it from here, so the
-compressed bytes are kept beside the HTML, under the same key plus the coding (``"br"`` or
-``"gzip"``), chosen as flask-compress chooses for every other response
+(content generation, URL, era, page or htmx fragment, run, day) is kept here until it is the
+least recently used and the total passes ``RENDER_CACHE_BYTES`` (16 MB by default). A browser
+always asks for brotli or gzip, and compressing a board took three times as long as serving it
+from here, so the compressed bytes are kept beside the HTML, under the same key plus the coding
+(``"br"`` or ``"gzip"``), chosen as flask-compress chooses for every other response
 (``security.chosen_encoding``) and at its levels. Nothing else is cached in process.
 """
 
