@@ -44,8 +44,8 @@ def _private(model: BaseModel, name: str) -> Any:
     """A private attribute, read from pydantic's own store (``__pydantic_private__``).
 
     Spelled ``self._x``, the read first fails Python's normal lookup, which builds an
-    AttributeError, before pydantic's ``__getattr__`` finds the value: about 3 µs, fifty times a
-    field's cost. A board reads era ids and posting dates hundreds of times per render.
+    AttributeError, before pydantic's ``__getattr__`` finds the value: about 3 microseconds,
+    fifty times a field's cost. A board reads era ids and posting dates hundreds of times.
     """
     private = model.__pydantic_private__
     assert private is not None, f"{type(model).__name__} has no private attributes"
