@@ -262,3 +262,71 @@ def test_an_htmx_apply_brings_the_era_tabs_counts_out_of_band(client, app):
     # on the page, the tabs are part of the board, not out of band
     page = parse(client.get(f"/play/{SEED}?era=dot-com").data)
     assert "data-hx-swap-oob" not in page.find(id="era-tabs").attrs
+
+
+# ---------------------------------------------------------------- dealing into an era
+
+
+def _dealt(response) -> tuple[str, str, str]:
+    """Where /play sent the player: the board's path, its query and its anchor."""
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    path, _, anchor = location.partition("#")
+    path, _, query = path.partition("?")
+    assert path.startswith("/play/") and len(path) == len("/play/") + 8, location
+    return path, query, anchor
+
+
+def test_play_deals_into_the_era_a_page_was_about(client, app):
+    eras = state.library(app).eras
+    _, query, anchor = _dealt(client.get(f"/play?era={eras[3].id}"))
+    assert (query, anchor) == (f"era={eras[3].id}", f"era-{eras[3].id}")
+    _, query, anchor = _dealt(client.get(f"/play?era={eras[0].id}"))  # the first era's address
+    assert (query, anchor) == ("", "")
+    _, query, anchor = _dealt(client.get("/play"))
+    assert (query, anchor) == ("", "")
+
+
+def test_play_deals_to_a_posting_on_its_era(client, app):
+    posting = state.library(app).postings_by_era[state.library(app).eras[5].id][2]
+    path, query, anchor = _dealt(client.get(f"/play?posting={posting.id}"))
+    assert (query, anchor) == (f"era={posting.era}", f"posting-{posting.id}")
+    doc = parse(client.get(f"{path}?{query}").get_data(as_text=True))
+    assert f"posting-{posting.id}" in shown(doc)[1]
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("era=nope", "era"),
+        ("era=", "era"),
+        ("posting=nope", "posting"),
+        ("posting=", "posting"),
+        ("posting=a&posting=b", "posting"),
+        ("utm_source=x", "utm_source"),
+    ],
+)
+def test_play_refuses_what_it_cannot_deal_into(client, query, name):
+    response = client.get(f"/play?{query}")
+    assert response.status_code == 400
+    assert f"&#39;{name}&#39;" in response.get_data(as_text=True)
+
+
+def test_play_refuses_an_era_that_does_not_hold_the_posting(client, app):
+    library = state.library(app)
+    posting = library.postings_by_era[library.eras[1].id][0]
+    response = client.get(f"/play?posting={posting.id}&era={library.eras[2].id}")
+    assert response.status_code == 400
+    assert "&#39;era&#39;" in response.get_data(as_text=True)
+    same = client.get(f"/play?posting={posting.id}&era={library.eras[1].id}")
+    assert _dealt(same)[2] == f"posting-{posting.id}"
+
+
+def test_era_and_posting_pages_deal_into_themselves(client, app):
+    library = state.library(app)
+    era = library.eras[4]
+    doc = parse(client.get(f"/eras/{era.id}").get_data(as_text=True))
+    assert f"/play?era={era.id}" in [a.attrs["href"] for a in doc.find_all("a")]
+    posting = library.postings_by_era[era.id][0]
+    doc = parse(client.get(f"/postings/{posting.id}").get_data(as_text=True))
+    assert f"/play?posting={posting.id}" in [a.attrs["href"] for a in doc.find_all("a")]

@@ -166,8 +166,25 @@ def _token_run(run: Run) -> tuple[str, ...] | None:
 
 @bp.get("/play")
 def play() -> Response:
-    """Deal a new applicant and send the player to its shareable board."""
-    return redirect(url_for("game.board", seed=new_seed()), code=303)
+    """Deal a new applicant and send the player to its shareable board: at the era
+    (``?era=``) or the posting (``?posting=``) of the page the player came from, if any."""
+    unknown = sorted(set(request.args) - {"era", "posting"})
+    if unknown:
+        abort(400, f"Dealing takes no parameter '{unknown[0][:40]}'.")
+    era_id = _chosen_era().id
+    anchor = f"era-{era_id}" if _era_query(era_id) else None
+    posting_id = _once("posting")
+    if posting_id is not None:
+        posting = state.library().postings.get(posting_id)
+        if posting is None:
+            abort(400, f"The parameter 'posting' names no posting ('{posting_id[:40]}').")
+        if "era" in request.args and posting.era != era_id:
+            abort(
+                400, f"The parameter 'era' is '{era_id}', but that posting is in '{posting.era}'."
+            )
+        era_id, anchor = posting.era, f"posting-{posting.id}"
+    query: dict[str, Any] = _era_query(era_id)
+    return redirect(url_for("game.board", seed=new_seed(), _anchor=anchor, **query), code=303)
 
 
 @bp.get("/play/daily")
@@ -198,6 +215,22 @@ def _first_era() -> Era:
     return state.library().eras[0]
 
 
+def _once(name: str, choices: str = "") -> str | None:
+    """The value of query parameter ``name``, None without it; given twice or empty is a 400
+    (whose message lists ``choices``, if given)."""
+    values = request.args.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        abort(400, f"The parameter '{name}' was given {len(values)} times; give it once.")
+    if not values[0]:
+        abort(
+            400,
+            f"The parameter '{name}' is empty" + (f"; name one of: {choices}." if choices else "."),
+        )
+    return values[0]
+
+
 def _chosen_era() -> Era:
     """The era ``?era=`` names (once, by id); without it the first era, the start of the game.
 
@@ -205,17 +238,13 @@ def _chosen_era() -> Era:
     shows the same era to every visitor, and each era has exactly one address.
     """
     eras = state.library().eras
-    values = request.args.getlist("era")
-    if not values:
-        return eras[0]
     ids = ", ".join(e.id for e in eras)
-    if len(values) > 1:
-        abort(400, f"The parameter 'era' was given {len(values)} times; give it once.")
-    if not values[0]:
-        abort(400, f"The parameter 'era' is empty; name one of: {ids}.")
-    era = state.library().era(values[0])
+    value = _once("era", ids)
+    if value is None:
+        return eras[0]
+    era = state.library().era(value)
     if era is None:
-        abort(400, f"The parameter 'era' names no era on the board ('{values[0][:40]}'): {ids}.")
+        abort(400, f"The parameter 'era' names no era on the board ('{value[:40]}'): {ids}.")
     return era
 
 
