@@ -489,21 +489,6 @@ def _settle(stack: serve.Stack, quiet_ms: float = 50, limit: float = 15) -> None
         time.sleep(0.2)
 
 
-def _abba(
-    stack: serve.Stack, route: dict, base: dict, connections: int
-) -> tuple[benchlib.WrkResult, ...]:
-    """Route and baseline in the order A B B A, so drift in the machine's load hits both alike."""
-    for load in (route, base):
-        with contextlib.suppress(BenchError):  # a slow route may finish nothing in a warm-up
-            benchlib.wrk(seconds=WRK_WARMUP, connections=8, **load)
-    runs = []
-    for load in (route, base, base, route):
-        _settle(stack)
-        runs.append(benchlib.wrk(seconds=WRK_SECONDS, connections=connections, **load))
-    a1, b1, b2, a2 = runs
-    return benchlib.combine(a1, a2), benchlib.combine(b1, b2)
-
-
 def _errors(*results: benchlib.WrkResult) -> int:
     return sum(r.non_2xx_3xx + r.socket_errors for r in results)
 
@@ -583,9 +568,10 @@ def ceiling_servers(cache_listen: str, origin_listen: str, site: Path) -> str:
 def _palindrome(
     stack: serve.Stack, loads: list[dict], connections: int
 ) -> list[benchlib.WrkResult]:
-    """Each load twice, in the order A B C C B A, so drift in the machine's load hits all alike."""
+    """Each load twice, in the order A B C C B A (A B B A for two), so drift in the machine's
+    load hits all alike."""
     for load in loads:
-        with contextlib.suppress(BenchError):
+        with contextlib.suppress(BenchError):  # a slow route may finish nothing in a warm-up
             benchlib.wrk(seconds=WRK_WARMUP, connections=8, **load)
     runs: dict[int, list[benchlib.WrkResult]] = {i: [] for i in range(len(loads))}
     order = list(range(len(loads)))
@@ -705,7 +691,7 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
             load = dict(url=stack.base + path, script=_post_script(tmp, _slug(name), body, headers))
         else:
             load = dict(url=stack.base + path, headers=headers)
-        r, t = _abba(stack, load, base, DYNAMIC_CONNECTIONS)
+        r, t = _palindrome(stack, [load, base], DYNAMIC_CONNECTIONS)
         bad = _errors(r, t)
         ratio = r.rps / t.rps
         cache = sample.headers.get("x-cache-status", "none")
