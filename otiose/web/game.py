@@ -268,17 +268,17 @@ def _era_context(era: Era, bare: str) -> dict[str, Any]:
     library = state.library()
     eras = library.eras
     i = eras.index(era)
-    first, sep = eras[0].id, "&" if "?" in bare else "?"
-    links = {
-        e.id: (bare if e.id == first else f"{bare}{sep}{urlencode({'era': e.id})}") + f"#era-{e.id}"
-        for e in eras
-    }
+    sep = "&" if "?" in bare else "?"
+    links = {}
+    for e in eras:
+        query = _era_query(e.id)
+        links[e.id] = (f"{bare}{sep}{urlencode(query)}" if query else bare) + f"#era-{e.id}"
     return {
         "eras": eras,
         "era": era,
         "postings": library.postings_by_era.get(era.id, []),
         "era_urls": links,
-        "era_query": {} if era.id == first else {"era": era.id},
+        "era_query": _era_query(era.id),
         "prev_era": eras[i - 1] if i > 0 else None,
         "next_era": eras[i + 1] if i + 1 < len(eras) else None,
     }
@@ -366,7 +366,8 @@ def _apply(run: Run) -> Response:
         day=run.day.day if run.day else None,
     )
     response: Response
-    era = next(e for e in library.eras if e.id == library.postings[posting_id].era)
+    era = library.era(library.postings[posting_id].era)
+    assert era is not None  # the loader checks that a posting's era is the folder it is in
     if not htmx:
         response = redirect(_board_url(run, era.id, f"posting-{posting_id}"), code=303)
         response.vary.add("HX-Request")
