@@ -5,8 +5,7 @@
 
 Makes the run directory ``build/serve/`` (nginx.conf, pid, logs, cache, temp files, the gunicorn
 socket and a copy of static/ with a precompressed ``.br`` and ``.gz`` beside each text file),
-then starts
-gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_URL``
+then starts gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_URL``
 (``http://127.0.0.1:PORT`` if unset) and ``OTIOSE_TRUSTED_PROXIES=1`` (nginx is the one proxy),
 and nginx from Debian, with Debian's brotli_static module when it is installed (without it,
 static files go out gzipped and one line says so). Ctrl-C or SIGTERM stops both. The tests and
