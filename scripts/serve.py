@@ -6,7 +6,9 @@
 Makes the run directory ``build/serve/`` (nginx.conf, pid, logs, cache, temp files, the gunicorn
 socket and a copy of static/ with a precompressed ``.br`` and ``.gz`` beside each text file),
 then starts gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_URL``
-(``http://127.0.0.1:PORT`` if unset) and ``OTIOSE_TRUSTED_PROXIES=1`` (nginx is the one proxy),
+(``http://127.0.0.1:PORT`` if unset), ``OTIOSE_TRUSTED_PROXIES=1`` (nginx is the one proxy) and
+``DATABASE_URL`` (make serve: the one make run uses, ``instance/otiose.db`` unless set; a stack
+for the tests or the benchmarks: a file in its run directory, gone with it),
 and nginx from Debian, with Debian's brotli_static module when it is installed (without it,
 static files go out gzipped and one line says so). Ctrl-C or SIGTERM stops both. The tests and
 the benchmarks start the same stack through :func:`stack`.
@@ -37,6 +39,8 @@ from urllib.parse import urlsplit
 
 import brotli
 from benchlib import children, stop, tail  # one copy of each for the scripts and the tests
+
+from otiose.stats.db import default_url
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -285,6 +289,9 @@ def stack(
     environ.setdefault("SECRET_KEY", secrets.token_hex(32))
     environ.setdefault("OTIOSE_BASE_URL", f"http://{HOST}:{port}")
     environ.setdefault("OTIOSE_TRUSTED_PROXIES", "1")
+    # the live numbers of a test's or a benchmark's stack go with its run directory, never into
+    # the checkout's instance/otiose.db (make serve names that one, as make run uses it)
+    environ.setdefault("DATABASE_URL", f"sqlite:///{run / 'otiose.db'}")
     environ["PYTHONUNBUFFERED"] = "1"
     base = urlsplit(environ["OTIOSE_BASE_URL"])
     if base.scheme not in ("http", "https") or not base.hostname:
@@ -393,7 +400,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serve: PORT must be a number, not {os.environ['PORT']!r}", file=sys.stderr)
         return 2
     try:
-        with stack(port=port, run=args.run_dir.resolve(), log_to=sys.stderr.buffer) as s:
+        with stack(
+            port=port,
+            run=args.run_dir.resolve(),
+            log_to=sys.stderr.buffer,
+            env={"DATABASE_URL": default_url()},  # the numbers make run shows, kept across runs
+        ) as s:
             site = s.env["OTIOSE_BASE_URL"]
             where = site if site.rstrip("/") == s.base else f"{site} on {s.base}"
             print(

@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -27,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import serve  # noqa: E402
+
+from otiose.stats.db import default_url  # noqa: E402
 
 try:
     serve.find_nginx()
@@ -169,6 +172,23 @@ def test_an_apply_post_works_and_a_players_board_never_comes_from_the_cache(stac
         status, board, _ = get(stack, f"/play/{SEED}", {"Cookie": cookie})
         assert status == 200
         assert board["x-cache-status"] == "BYPASS"
+
+
+def test_a_stack_counts_applications_in_a_database_of_its_own(stack):
+    """A stack for tests or benchmarks never writes the checkout's instance/otiose.db (which
+    make run shows): its live numbers are kept in its run directory and go with it."""
+    own = stack.run / "otiose.db"
+    assert stack.env["DATABASE_URL"] == f"sqlite:///{own}"
+    origin = {"Origin": f"http://{serve.HOST}:{stack.port}", "HX-Request": "true"}
+    status, _, body = get(
+        stack, f"/play/{SEED}/apply", origin, method="POST", body=f"posting={POSTING}"
+    )
+    assert status == 200, body[:500]
+    with contextlib.closing(sqlite3.connect(own)) as db:
+        (n,) = db.execute(
+            "SELECT count(*) FROM applications WHERE posting_id = ?", (POSTING,)
+        ).fetchone()
+    assert n >= 1
 
 
 def test_a_cross_site_post_is_refused(stack):
@@ -367,6 +387,20 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_make_serve_keeps_its_numbers_where_make_run_does(monkeypatch, tmp_path):
+    seen: dict = {}
+
+    def started(**kwargs):
+        seen.update(kwargs)
+        raise serve.ServeError("not starting anything here")
+
+    monkeypatch.setattr(serve, "stack", started)
+    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert serve.main(["--run-dir", str(tmp_path)]) == 1
+    assert seen["env"]["DATABASE_URL"] == default_url()
 
 
 def test_without_nginx_make_serve_says_what_to_install(monkeypatch, capsys):
