@@ -292,6 +292,10 @@ def _collector_paused() -> Iterator[None]:
     collector lets by between full passes (a quarter of those there were, and at least the
     product of its thresholds), one full pass is due anyway: it is done here, once, rather
     than left to whatever runs next. Reference counting frees as usual meanwhile.
+
+    The pass runs before the collector is switched back on: switched on first, it would start
+    a young-generation pass at the next allocation, and that pass walks every object the load
+    made (all of them young) only for the full pass to walk them again.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -300,10 +304,10 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.enable()
             young, (t0, t1, t2) = gc.get_count()[0], gc.get_threshold()
             if young > max(tracked // 4, t0 * t1 * t2):
                 gc.collect()
+            gc.enable()
 
 
 def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
