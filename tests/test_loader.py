@@ -598,3 +598,19 @@ def test_a_big_load_ends_with_one_full_collection_and_a_small_one_with_none(tmp_
         assert passes == [2]
     finally:
         gc.callbacks.remove(count)
+
+
+def test_each_content_file_is_asked_once_whether_it_is_a_link(tmp_path, monkeypatch):
+    asked: dict[Path, int] = {}
+    real = Path.is_symlink
+
+    def counting(path: Path) -> bool:
+        asked[path] = asked.get(path, 0) + 1
+        return real(path)
+
+    root = minimal(tmp_path)
+    monkeypatch.setattr(Path, "is_symlink", counting)
+    load_library(root)
+    files = [p for p in asked if p.suffix in (".yaml", ".md")]
+    assert root / "specimens" / "test-role.yaml" in files
+    assert {p: asked[p] for p in files} == {p: 1 for p in files}
