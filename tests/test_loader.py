@@ -614,3 +614,25 @@ def test_each_content_file_is_asked_once_whether_it_is_a_link(tmp_path, monkeypa
     files = [p for p in asked if p.suffix in (".yaml", ".md")]
     assert root / "specimens" / "test-role.yaml" in files
     assert {p: asked[p] for p in files} == {p: 1 for p in files}
+
+
+def test_lines_are_worked_out_only_for_a_file_with_a_problem(tmp_path, monkeypatch):
+    from otiose.content import yamlsafe
+
+    worked_out: list[int] = []
+    real = yamlsafe._lines_of
+
+    def spy(text: str, offset: int) -> dict:
+        worked_out.append(offset)
+        return real(text, offset)
+
+    monkeypatch.setattr(yamlsafe, "_lines_of", spy)
+    root = minimal(tmp_path)
+    load_library(root)
+    assert worked_out == []  # a clean load composes each file once and records no lines
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    write_specimen(root, text=text.replace("percent: 50", "percent: 150"))
+    assert problems(root) == [
+        "specimens/test-role.yaml:18: 'flight_risk.percent': must be less than or equal to 100"
+    ]
+    assert worked_out == [0]
