@@ -627,8 +627,9 @@ def test_lines_are_worked_out_only_for_a_file_with_a_problem(tmp_path, monkeypat
         return real(text, offset)
 
     monkeypatch.setattr(yamlsafe, "_lines_of", spy)
-    root = minimal(tmp_path)
-    load_library(root)
+    root = tmp_path
+    _with_tells(root, "{maxAge: 1}", DEFAULT_FILTERS.replace('"maxAge":70', '"maxAge":35'))
+    assert load_library(root).postings["test-posting"].tells == {"maxAge": 1}
     assert worked_out == []  # a clean load composes each file once and records no lines
     text = SPECIMEN.format(id="test-role", title="Test Role")
     write_specimen(root, text=text.replace("percent: 50", "percent: 150"))

@@ -167,16 +167,16 @@ def load_posting(path: Path, display: str) -> Posting:
         msg = f"filters.minAge ({f.minAge}) is greater than filters.maxAge ({f.maxAge})"
         problems.append(Problem(display, line, msg, "OT017"))
     for key, number in posting.tells.items():
-        line = located.line(("tells", key))
         if not 1 <= number <= len(posting.requirements):
             msg = (
                 f"tells.{key} is {number}, but there are {len(posting.requirements)} "
                 "requirement lines (number them from 1)"
             )
-            problems.append(Problem(display, line, msg, "OT013"))
         elif getattr(f, key) == Filters.model_fields[key].default:
             msg = f"tells.{key} points at a filter this posting does not apply"
-            problems.append(Problem(display, line, msg, "OT013"))
+        else:
+            continue
+        problems.append(Problem(display, located.line(("tells", key)), msg, "OT013"))
     if posting.posted is None:
         line = located.line(("postedDate",))
         msg = f"postedDate '{posting.postedDate}' must look like 'January 15, 2020'"
