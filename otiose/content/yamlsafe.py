@@ -217,6 +217,9 @@ def _line(event: yaml.Event, offset: int) -> int:
 def _build(
     node: Node, display: str, offset: int, problems: list[Problem], seen: set[int], depth: int
 ) -> Any:
+    if node.tag == _STR and isinstance(node, ScalarNode):
+        # most values: plain text, which neither nests nor expands, so needs neither guard below
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
     if id(node) in seen:  # only reachable through an alias; refused earlier, kept as a guard
         line = _node_line(node, offset)
         problems.append(Problem(display, line, "YAML aliases are not allowed", "OT005"))
@@ -285,9 +288,7 @@ def _node_line(node: Node, offset: int) -> int:
 
 
 def _scalar(node: ScalarNode, display: str, offset: int, problems: list[Problem]) -> Any:
-    if node.tag == _STR or node.tag == _TIMESTAMP:
-        # what SafeConstructor.construct_yaml_str returns, without the detour; dates stay text,
-        # exactly as written
+    if node.tag == _STR or node.tag == _TIMESTAMP:  # dates stay text, exactly as written
         return node.value
     if node.tag not in _SCALARS:
         problems.append(_tag_problem(node, display, offset))
