@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 
 import pytest
@@ -637,3 +638,23 @@ def test_lines_are_worked_out_only_for_a_file_with_a_problem(tmp_path, monkeypat
         "specimens/test-role.yaml:18: 'flight_risk.percent': must be less than or equal to 100"
     ]
     assert worked_out == [0]
+
+
+@pytest.mark.parametrize("extra, refused", [(10, False), (MAX_BYTES, True)])
+def test_a_file_longer_than_its_stat_size_is_read_to_the_limit(
+    tmp_path, monkeypatch, extra, refused
+):
+    from otiose.content import yamlsafe
+
+    path = tmp_path / "grown.yaml"
+    path.write_bytes(b"a: 1\n" + b"#" * extra + b"\n")
+    real = os.fstat
+    monkeypatch.setattr(
+        yamlsafe.os, "fstat", lambda fd: os.stat_result((*real(fd)[:6], 3, *real(fd)[7:]))
+    )
+    assert os.fstat(0).st_size == 3  # as if the file had grown since it was looked at
+    if refused:
+        with pytest.raises(ContentError, match="larger than 256 KiB"):
+            yamlsafe.read_text(path, "grown.yaml")
+    else:
+        assert yamlsafe.read_text(path, "grown.yaml") == path.read_text()
