@@ -54,7 +54,7 @@ class Located:
     data: Any
     text: str = ""
     offset: int = 0  # added to every line
-    _lines: dict[Loc, int] | None = field(default=None, repr=False)
+    _lines: dict[Loc, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def lines(self) -> dict[Loc, int]:
