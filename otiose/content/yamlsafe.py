@@ -2,7 +2,8 @@
 
 PyYAML's safe loader already refuses to build Python objects; this module goes further and
 refuses every tag, anchor and alias, duplicate keys, non-text keys, oversize files and bad UTF-8,
-and it remembers where each value came from so a problem can name its line.
+and it can tell where each value came from so a problem can name its line (worked out only
+when a problem asks, from the text it keeps).
 """
 
 from __future__ import annotations
