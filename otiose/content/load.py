@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import difflib
 import gc
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
@@ -166,16 +167,16 @@ def load_posting(path: Path, display: str) -> Posting:
         msg = f"filters.minAge ({f.minAge}) is greater than filters.maxAge ({f.maxAge})"
         problems.append(Problem(display, line, msg, "OT017"))
     for key, number in posting.tells.items():
-        line = located.line(("tells", key))
         if not 1 <= number <= len(posting.requirements):
             msg = (
                 f"tells.{key} is {number}, but there are {len(posting.requirements)} "
                 "requirement lines (number them from 1)"
             )
-            problems.append(Problem(display, line, msg, "OT013"))
         elif getattr(f, key) == Filters.model_fields[key].default:
             msg = f"tells.{key} points at a filter this posting does not apply"
-            problems.append(Problem(display, line, msg, "OT013"))
+        else:
+            continue
+        problems.append(Problem(display, located.line(("tells", key)), msg, "OT013"))
     if posting.posted is None:
         line = located.line(("postedDate",))
         msg = f"postedDate '{posting.postedDate}' must look like 'January 15, 2020'"
@@ -292,6 +293,10 @@ def _collector_paused() -> Iterator[None]:
     collector lets by between full passes (a quarter of those there were, and at least the
     product of its thresholds), one full pass is due anyway: it is done here, once, rather
     than left to whatever runs next. Reference counting frees as usual meanwhile.
+
+    The pass runs before the collector is switched back on: switched on first, it would start
+    a young-generation pass at the next allocation, and that pass walks every object the load
+    made (all of them young) only for the full pass to walk them again.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -300,10 +305,10 @@ def _collector_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.enable()
             young, (t0, t1, t2) = gc.get_count()[0], gc.get_threshold()
             if young > max(tracked // 4, t0 * t1 * t2):
                 gc.collect()
+            gc.enable()
 
 
 def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
@@ -312,95 +317,94 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     eras: list[Era] = []
     postings: list[Posting] = []
 
-    folders: dict[Path, str] = {}
+    prefixes: dict[str, str] = {}  # a folder's path -> how problems name the files in it
 
-    def display(path: Path) -> str:
-        """``display_path(path, root)``, resolving each folder once rather than every file:
-        a file that is not a link resolves to its folder's resolved path plus its name."""
-        if path.is_symlink():
-            return display_path(path, root)
-        if path.parent not in folders:
-            folders[path.parent] = display_path(path.parent, root)
-        return PurePosixPath(folders[path.parent], path.name).as_posix()
-
-    def attempt(fn: Any, path: Path) -> Any:
-        try:
-            return fn(path, display(path))
-        except ContentError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    def inside(path: Path) -> bool:
-        """False (and a problem) for a symlink that leads out of the content folder.
+    def where(path: Path) -> str | None:
+        """How problems name ``path`` (as ``display_path`` does), or None, with a problem, for a
+        symbolic link that leads out of the content folder.
 
         Every path asked about is directly in ``root`` or in a folder already found inside,
-        so only a link can lead out.
+        so only a link can lead out. A path that is not a link is named by its folder, resolved
+        once for all the files in it, and its own name: one system call a file.
         """
         if not path.is_symlink():
-            return True
+            folder, name = os.path.split(path)
+            if folder not in prefixes:
+                shown = display_path(Path(folder), root)
+                prefixes[folder] = "" if shown == "." else f"{shown}/"
+            return prefixes[folder] + name
         try:
             target = str(path.resolve())
             if path.resolve().is_relative_to(root):
-                return True
+                return display_path(path, root)
         except (OSError, RuntimeError):  # a loop of links
             target = "itself (a loop)"
-        where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         msg = (
             f"symbolic link to {target}, outside the content folder; content is read only "
             "from inside it (copy the file in instead)"
         )
-        problems.append(Problem(where, 1, msg, "OT019"))
-        return False
+        problems.append(Problem(shown, 1, msg, "OT019"))
+        return None
+
+    def attempt(fn: Any, path: Path, shown: str) -> Any:
+        try:
+            return fn(path, shown)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            return None
 
     spec_dir = root / "specimens"
-    spec_ok = spec_dir.is_dir() and inside(spec_dir)
-    listing = sorted(spec_dir.glob("*")) if spec_ok else []
+    spec_ok = spec_dir.is_dir() and where(spec_dir) is not None
+    # by name: the same order as sorting the paths (one folder), without comparing Path objects
+    listing = sorted(spec_dir.glob("*"), key=_name) if spec_ok else []
     for path in listing:
-        if not inside(path):
+        if (shown := where(path)) is None:
             continue
         if path.suffix == ".yaml" and path.is_file():
-            if (s := attempt(load_specimen, path)) is not None:
+            if (s := attempt(load_specimen, path, shown)) is not None:
                 specimens.append(s)
         elif not path.name.startswith("."):
             problems.append(_stray(path, root, "specimens are .yaml files"))
     era_dir = root / "eras"
-    for folder in sorted(era_dir.iterdir()) if era_dir.is_dir() and inside(era_dir) else []:
-        if folder.name.startswith(".") or not inside(folder):
+    era_ok = era_dir.is_dir() and where(era_dir) is not None
+    for folder in sorted(era_dir.iterdir(), key=_name) if era_ok else []:
+        if folder.name.startswith(".") or where(folder) is None:
             continue
         if not folder.is_dir():
             problems.append(_stray(folder, root, "eras/ holds one folder per era"))
             continue
         era_file = folder / "era.yaml"
         pop_file = folder / POPULATION
-        if not inside(era_file):
-            pass  # reported by inside()
+        if (shown := where(era_file)) is None:
+            pass  # reported by where()
         elif not era_file.is_file():
             msg = f"era folder '{folder.name}' has no era.yaml"
             problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
-        elif (e := attempt(load_era, era_file)) is not None:
+        elif (e := attempt(load_era, era_file, shown)) is not None:
             eras.append(e)
-            if not inside(pop_file):
-                pass  # reported by inside()
+            if (shown := where(pop_file)) is None:
+                pass  # reported by where()
             elif not pop_file.is_file():
                 msg = (
                     f"era folder '{folder.name}' has no {POPULATION}: every era declares the "
                     "working-age population of its years (copy otiose/data/population.yaml)"
                 )
                 problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
-            elif (population := attempt(load_population, pop_file)) is not None:
+            elif (population := attempt(load_population, pop_file, shown)) is not None:
                 e._population = population
-        for path in sorted(folder.iterdir()):
+        for path in sorted(folder.iterdir(), key=_name):
             skip = path.name in ("era.yaml", POPULATION) or path.name.startswith(".")
-            if skip or not inside(path):
+            if skip or (shown := where(path)) is None:
                 continue
             if path.suffix == ".md" and path.is_file():
-                if (p := attempt(load_posting, path)) is not None:
+                if (p := attempt(load_posting, path, shown)) is not None:
                     postings.append(p)
             else:
                 why = f"an era folder holds era.yaml, {POPULATION} and <id>.md"
                 problems.append(_stray(path, root, why))
 
-    today = attempt(load_population, TODAY_POPULATION)
+    today = attempt(load_population, TODAY_POPULATION, display_path(TODAY_POPULATION, root))
     stems = {p.stem for p in listing if p.suffix == ".yaml"}
     problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
@@ -409,6 +413,10 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     if problems:
         raise ContentError(problems)
     return Library.build(specimens, eras, postings, population=today)
+
+
+def _name(path: Path) -> str:
+    return path.name
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -2,11 +2,13 @@
 
 PyYAML's safe loader already refuses to build Python objects; this module goes further and
 refuses every tag, anchor and alias, duplicate keys, non-text keys, oversize files and bad UTF-8,
-and it remembers where each value came from so a problem can name its line.
+and it can tell where each value came from so a problem can name its line (worked out only
+when a problem asks, from the text it keeps).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,9 @@ Loc = tuple[str | int, ...]
 
 _T = "tag:yaml.org,2002:"
 _STR = _T + "str"
+_TIMESTAMP = _T + "timestamp"
+_SEQ = _T + "seq"
+_MAP = _T + "map"
 _SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 _constructor = SafeConstructor()
 # Brackets that open and close flow collections, found without looking at anything else.
@@ -40,24 +45,44 @@ _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
 
 @dataclass
 class Located:
-    """Parsed data plus the 1-based line of every mapping key and sequence item."""
+    """Parsed data, and the 1-based line of every mapping key and sequence item in it.
+
+    Lines are needed only to report a problem, so they are worked out the first time one is
+    asked for, by composing ``text`` again (it composed cleanly once, so it does again, to the
+    same nodes): a file with no problems never pays for them.
+    """
 
     data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
+    text: str = ""
+    offset: int = 0  # added to every line
+    _lines: dict[Loc, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def lines(self) -> dict[Loc, int]:
+        """The line of each key and item, by its path (``()`` is the document itself)."""
+        if self._lines is None:
+            self._lines = _lines_of(self.text, self.offset)
+        return self._lines
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest recorded parent."""
+        lines = self.lines
         loc = tuple(loc)
-        while loc not in self.lines and loc:
+        while loc not in lines and loc:
             loc = loc[:-1]
-        return self.lines.get(loc, 1)
+        return lines.get(loc, 1)
 
 
 def read_text(path: Path, display: str) -> str:
     """Read a content file as UTF-8 text, refusing oversize files and invalid bytes."""
     try:
         with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+            # ask for what the file holds and one byte more, not for the limit: a read sets
+            # aside as much memory as it asks for, 256 KiB for every 5 KiB file
+            want = min(os.fstat(fh.fileno()).st_size, MAX_BYTES) + 1
+            raw = fh.read(want)
+            if len(raw) == want <= MAX_BYTES:  # more than its size said: read on to the limit
+                raw += fh.read(MAX_BYTES + 1 - want)
     except OSError as exc:
         raise ContentError(
             [Problem(display, 1, f"cannot read file: {exc.strerror}", "OT001")]
@@ -118,11 +143,10 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
         raise ContentError([Problem(display, 1 + line_offset, "the file is empty", "OT007")])
-    located = Located(None)
-    located.data = _build(node, (), located, display, line_offset, problems, set(), 0)
+    data = _build(node, display, line_offset, problems, set(), 0)
     if problems:
         raise ContentError(problems)
-    return located
+    return Located(data, text, line_offset)
 
 
 def _maybe_deep(text: str) -> bool:
@@ -198,69 +222,88 @@ def _line(event: yaml.Event, offset: int) -> int:
 
 
 def _build(
-    node: Node,
-    loc: Loc,
-    located: Located,
-    display: str,
-    offset: int,
-    problems: list[Problem],
-    seen: set[int],
-    depth: int,
+    node: Node, display: str, offset: int, problems: list[Problem], seen: set[int], depth: int
 ) -> Any:
-    line = node.start_mark.line + 1 + offset
-    located.lines.setdefault(loc, line)
+    if node.tag == _STR and isinstance(node, ScalarNode):
+        # most values: plain text, which neither nests nor expands, so needs neither guard below
+        return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
     if id(node) in seen:  # only reachable through an alias; refused earlier, kept as a guard
+        line = _node_line(node, offset)
         problems.append(Problem(display, line, "YAML aliases are not allowed", "OT005"))
         return None
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        problems.append(Problem(display, line, "nested too deeply", "OT013"))
+        problems.append(Problem(display, _node_line(node, offset), "nested too deeply", "OT013"))
         return None
     if isinstance(node, ScalarNode):
-        return _scalar(node, display, line, problems)
+        return _scalar(node, display, offset, problems)
     if isinstance(node, SequenceNode):
-        if node.tag != _T + "seq":
-            problems.append(_tag_problem(node, display, line))
+        if node.tag != _SEQ:
+            problems.append(_tag_problem(node, display, offset))
             return None
-        items = []
-        for i, child in enumerate(node.value):
-            items.append(
-                _build(child, (*loc, i), located, display, offset, problems, seen, depth + 1)
-            )
-        return items
+        return [_build(child, display, offset, problems, seen, depth + 1) for child in node.value]
     if isinstance(node, MappingNode):
-        if node.tag != _T + "map":
-            problems.append(_tag_problem(node, display, line))
+        if node.tag != _MAP:
+            problems.append(_tag_problem(node, display, offset))
             return None
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1 + offset
             if not isinstance(key_node, ScalarNode) or key_node.tag not in _SCALARS:
-                problems.append(Problem(display, key_line, "keys must be plain text", "OT012"))
+                line = _node_line(key_node, offset)
+                problems.append(Problem(display, line, "keys must be plain text", "OT012"))
                 continue
             key = key_node.value
             if key in out:
-                problems.append(Problem(display, key_line, f"duplicate key '{key}'", "OT006"))
+                line = _node_line(key_node, offset)
+                problems.append(Problem(display, line, f"duplicate key '{key}'", "OT006"))
                 continue
-            located.lines[(*loc, key)] = key_line
-            out[key] = _build(
-                value_node, (*loc, key), located, display, offset, problems, seen, depth + 1
-            )
+            out[key] = _build(value_node, display, offset, problems, seen, depth + 1)
         return out
     return None  # pragma: no cover - PyYAML has no other node kinds
 
 
-def _scalar(node: ScalarNode, display: str, line: int, problems: list[Problem]) -> Any:
-    if node.tag == _STR:
-        return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
-    if node.tag == _T + "timestamp":
-        return node.value  # dates stay text, exactly as written
+def _lines_of(text: str, offset: int) -> dict[Loc, int]:
+    """The line of every key and item of a document that ``parse`` has accepted."""
+    lines: dict[Loc, int] = {}
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is not None:
+        _record(node, (), lines, offset)
+    return lines
+
+
+def _record(node: Node, loc: Loc, lines: dict[Loc, int], offset: int) -> None:
+    """A key's line is where the key is written; an item's, where the item starts."""
+    lines.setdefault(loc, _node_line(node, offset))
+    if isinstance(node, SequenceNode):
+        for i, child in enumerate(node.value):
+            _record(child, (*loc, i), lines, offset)
+    elif isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            key_loc = (*loc, key_node.value)
+            lines[key_loc] = _node_line(key_node, offset)
+            _record(value_node, key_loc, lines, offset)
+
+
+def _node_line(node: Node, offset: int) -> int:
+    """The 1-based line a node starts on, shifted by ``offset``."""
+    line: int = node.start_mark.line + 1 + offset
+    return line
+
+
+def _scalar(node: ScalarNode, display: str, offset: int, problems: list[Problem]) -> Any:
+    if node.tag == _STR or node.tag == _TIMESTAMP:  # dates stay text, exactly as written
+        return node.value
     if node.tag not in _SCALARS:
-        problems.append(_tag_problem(node, display, line))
+        problems.append(_tag_problem(node, display, offset))
         return None
     return _constructor.yaml_constructors[node.tag](_constructor, node)
 
 
-def _tag_problem(node: Node, display: str, line: int) -> Problem:
+def _tag_problem(node: Node, display: str, offset: int) -> Problem:
     tag = node.tag.replace(_T, "!!")
-    return Problem(display, line, f"YAML tag '{tag}' is not allowed; use plain values", "OT004")
+    msg = f"YAML tag '{tag}' is not allowed; use plain values"
+    return Problem(display, _node_line(node, offset), msg, "OT004")
