@@ -11,10 +11,22 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from otiose.stats import db
 from otiose.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _developer_database_untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test opens the checkout's instance/otiose.db, the database ``make run`` shows: an app
+    built in production mode without a DATABASE_URL gets a throwaway file in its place."""
+    stand_in = tmp_path_factory.mktemp("instance") / "otiose.db"
+    patch = pytest.MonkeyPatch()
+    patch.setattr(db, "DEFAULT_PATH", stand_in)
+    yield stand_in
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

@@ -355,7 +355,8 @@ def test_make_serve_stops_nginx_and_gunicorn_on_sigterm(run_dir: Path):
     port = serve.free_port()
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "serve.py"), "--run-dir", str(run_dir / "cli")],
-        env={**os.environ, "PORT": str(port)},
+        # make serve keeps its numbers where make run does; this one is not the developer's
+        env={**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{run_dir / 'cli.db'}"},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
