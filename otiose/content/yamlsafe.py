@@ -295,7 +295,8 @@ def _node_line(node: Node, offset: int) -> int:
 
 
 def _scalar(node: ScalarNode, display: str, offset: int, problems: list[Problem]) -> Any:
-    if node.tag == _STR or node.tag == _TIMESTAMP:  # dates stay text, exactly as written
+    """A scalar other than plain text (``_build`` returns text before any guard)."""
+    if node.tag == _TIMESTAMP:  # dates stay text, exactly as written
         return node.value
     if node.tag not in _SCALARS:
         problems.append(_tag_problem(node, display, offset))
