@@ -1,8 +1,8 @@
 // htmx makes forms and links answer in place, but every page works without it: links navigate
 // and forms post. So it is fetched only once the page has loaded and its first content is on
-// screen. Loaded with the page (a deferred script), its download shared the connection with the
-// fonts the first paint waits for, and its start-up ran in the main-thread task that laid the
-// page out: on a phone that one task blocked input for well over 50 ms.
+// screen. Loaded with the page (a deferred script), its download competed for bandwidth with the
+// fonts', and its start-up ran in the main-thread task that laid the page out: on a throttled
+// phone (Lighthouse) that one task blocked input for well over 50 ms.
 (() => {
   "use strict";
 
