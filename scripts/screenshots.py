@@ -14,6 +14,7 @@ from benchlib import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:5000"
+HTMX_READY = "() => window.htmx !== undefined"  # htmx is fetched after the load event
 PAGES = {
     "home": "/",
     "taxonomy": "/specimens/",
@@ -47,11 +48,14 @@ def main() -> None:
                     ("new-deal-and-war", "new-deal-wing-riveter"),
                 ):  # the board shows one era at a time
                     page.goto(BASE + f"/play/abcdefgh?era={era}#posting-{pid}")
+                    page.wait_for_function(HTMX_READY)
                     if page.locator(f"#posting-{pid} button").count():
                         page.click(f"#posting-{pid} button")
                         page.wait_for_selector(f"#posting-{pid} .verdict")
                 for name, path in pages.items():
                     page.goto(BASE + path)
+                    page.wait_for_function(HTMX_READY)  # then the live numbers swap in
+                    page.wait_for_load_state("networkidle")
                     page.screenshot(path=out / f"{name}-{label}-{scheme}.png", full_page=True)
                 ctx.close()
         browser.close()

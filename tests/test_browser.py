@@ -382,8 +382,9 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
     response = page.goto(base + urls[name])
     assert response is not None
     assert response.status == (404 if name == "not-found" else 200), (name, response.status)
+    # htmx comes after the load event (static/js/htmx-loader.js): wait for it on every page
+    page.wait_for_function("() => window.htmx !== undefined")
     if name == "board":
-        page.wait_for_function("() => window.htmx !== undefined")
         for key in ("hired", "rejected"):
             if page.locator(f"#posting-{run[key]} .verdict").count() == 0:
                 applied_posting(page, run[key], run[f"{key}_era"])
@@ -459,6 +460,7 @@ def test_phone_width_has_no_horizontal_overflow(
 def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> None:
     """htmx 2 swaps no 4xx/5xx by default; the htmx-config meta makes it show the error."""
     page.goto(live_server + f"/play/{SEED}")
+    page.wait_for_function("() => window.htmx !== undefined")
     card = page.locator("article.posting").first
     # a posting id the server does not know: the apply is refused with a 400
     card.locator("button[name=posting]").evaluate("el => el.value = 'no-such-posting'")
@@ -469,6 +471,29 @@ def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> 
     expect(sheet).to_be_visible()
     expect(sheet).to_contain_text("posting")
     assert page.url == live_server + f"/play/{SEED}"  # swapped in place, no navigation
+
+
+HTMX_TIMING = """() => {
+  const load = performance.getEntriesByType('navigation')[0].loadEventEnd;
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const htmx = performance.getEntriesByType('resource').filter((r) => r.name.includes('/vendor/htmx/'));
+  return {load, paint: paint ? paint.startTime : null, htmx: htmx.map((r) => r.startTime)};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", f"/specimens/{RECORD}", f"/play/{SEED}"])
+def test_htmx_is_fetched_after_the_page_has_loaded_and_painted(
+    page: Page, live_server: str, path: str
+) -> None:
+    """htmx never shares the first paint's bandwidth or main thread: it is requested after the
+    load event and after the first contentful paint, and then starts (the live numbers come)."""
+    page.goto(live_server + path)
+    page.wait_for_function("() => window.htmx !== undefined")
+    timing = page.evaluate(HTMX_TIMING)
+    assert timing["paint"] is not None and len(timing["htmx"]) == 1, timing
+    assert timing["htmx"][0] >= max(timing["load"], timing["paint"]), timing
+    if path != f"/play/{SEED}":  # the home page's and the record's live numbers swap in
+        expect(page.locator(".live--slot")).to_have_count(0)
 
 
 FONT_FACE = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def test_subset_has_every_character_the_site_shows():
         f"Special Elite subset lacks {''.join(sorted(missing))!r}: "
         "run python scripts/subset_special_elite.py to cut a new subset, and commit the font"
     )
+
+
+def test_the_typewriter_face_is_drawn_unhinted_wherever_it_is_set():
+    """Hinting Special Elite's rough outlines anew at each size was most of the extra layout time
+    of a file record (static/css/site.css says more): every rule that sets it turns hinting off."""
+    css = (ROOT / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    typed = [(sel.strip(), body) for sel, body in rules if "var(--type)" in body]
+    assert len(typed) >= 10, "the typewriter face should be set by many rules"
+    bare = [sel for sel, body in typed if "text-rendering: geometricPrecision" not in body]
+    assert not bare, f"rules setting var(--type) without text-rendering: geometricPrecision: {bare}"

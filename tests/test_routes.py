@@ -321,6 +321,20 @@ def test_no_inline_script_or_style_anywhere(client):
         ]
 
 
+def test_no_page_loads_htmx_itself_the_loader_fetches_it(client):
+    """htmx waits until the page has loaded and painted (static/js/htmx-loader.js): no page names
+    it in a script tag; the loader's data-src is its fingerprinted, long-lived address."""
+    for url in ("/", "/specimens/sdet", f"/play/{SEED}", "/nowhere"):
+        scripts = parse(client.get(url).data).find_all("script")
+        assert not [s for s in scripts if "/vendor/htmx/" in s.attrs.get("src", "")], url
+        loaders = [s for s in scripts if "/static/js/htmx-loader.js?v=" in s.attrs.get("src", "")]
+        assert len(loaders) == 1 and "async" in loaders[0].attrs, url
+        src = loaders[0].attrs["data-src"]
+        assert src.startswith("/static/vendor/htmx/htmx-2.") and "?v=" in src, url
+        answer = client.get(src)
+        assert answer.status_code == 200 and "immutable" in answer.headers["Cache-Control"]
+
+
 def test_htmx_config_is_locked_down(client):
     doc = parse(client.get("/").data)
     meta = next(m for m in doc.find_all("meta") if m.attrs.get("name") == "htmx-config")

@@ -544,6 +544,9 @@ def _check_page(page: Any, dialogs: list[str], where: str) -> None:
     assert not dialogs, f"{where}: a dialog opened: {dialogs}"
 
 
+HTMX_READY = "() => window.htmx !== undefined"  # htmx arrives after the load event
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "escaping-alone"])
 def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
@@ -573,6 +576,7 @@ def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
 
         # live search: type payloads into the box so htmx swaps in the reflected fragment
         page.goto(base + "/specimens/", wait_until="load")
+        page.wait_for_function(HTMX_READY)
         for p in PAYLOADS[:8]:
             with page.expect_response(lambda r: "/specimens/?" in r.url and "q=" in r.url):
                 page.locator("#q").fill(p)
@@ -582,6 +586,7 @@ def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
         # the "what if" sandbox shows every verdict, era by era: each tab swaps in (htmx) a
         # board whose era name, in the tabs and the title, is a payload
         page.goto(f"{base}/play/custom?{CUSTOM}", wait_until="load")
+        page.wait_for_function(HTMX_READY)
         _check_page(page, dialogs, "the sandbox")
         tabs = page.locator(".era-tabs a")
         assert tabs.count() == n
@@ -595,6 +600,7 @@ def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
         for pid in chosen:
             era = "" if pid.startswith("post-00") else f"?era=era-{pid[5:7]}"
             page.goto(f"{base}/play/abcdefgh{era}#posting-{pid}", wait_until="load")
+            page.wait_for_function(HTMX_READY)
             page.locator(f"#posting-{pid} button[type=submit]").click()
             page.locator(f"#posting-{pid} .verdict").wait_for()
             _check_page(page, dialogs, f"verdict on {pid}")
@@ -656,10 +662,12 @@ def test_no_csp_violation_on_any_main_page_with_htmx_in_use(new_context, live_se
         "/specimens/no-such-file",
     ):
         page.goto(live_server + url, wait_until="load")
+        page.wait_for_function(HTMX_READY)
         collect()
 
     # live search, typed: htmx swaps the results in
     page.goto(live_server + "/specimens/", wait_until="load")
+    page.wait_for_function(HTMX_READY)
     with page.expect_response(lambda r: "q=sc" in r.url):
         page.locator("#q").press_sequentially("sc", delay=30)
     page.locator(".results__count").filter(has_text="“sc”").wait_for()
@@ -672,6 +680,7 @@ def test_no_csp_violation_on_any_main_page_with_htmx_in_use(new_context, live_se
 
     # the game: deal, apply through htmx, read the report
     page.goto(live_server + "/play", wait_until="load")
+    page.wait_for_function(HTMX_READY)
     assert re.search(r"/play/[a-z0-9]{8}$", page.url)
     board_url = page.url
     for pid in list(library.postings)[:3]:
@@ -686,8 +695,10 @@ def test_no_csp_violation_on_any_main_page_with_htmx_in_use(new_context, live_se
     collect()
     assert any("era=" in u for u in htmx_requests), "an era tab should use htmx"
     page.goto(board_url + "/report", wait_until="load")
+    page.wait_for_function(HTMX_READY)
     collect()
     page.goto(live_server + "/play/custom?" + CUSTOM, wait_until="load")
+    page.wait_for_function(HTMX_READY)
     collect()
     context.close()
     assert not seen, "CSP violations:\n" + "\n".join(seen)

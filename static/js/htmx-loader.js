@@ -1,0 +1,39 @@
+// htmx makes forms and links answer in place, but every page works without it: links navigate
+// and forms post. So it is fetched only once the page has loaded and its first content is on
+// screen. Loaded with the page (a deferred script), its download competed for bandwidth with the
+// fonts', and its start-up ran in the main-thread task that laid the page out: on a throttled
+// phone (Lighthouse) that one task blocked input for well over 50 ms.
+(() => {
+  "use strict";
+
+  const src = document.currentScript.dataset.src;
+
+  function load() {
+    const script = document.createElement("script");
+    script.src = src;
+    document.head.append(script);
+  }
+
+  // htmx 2 starts itself at once when it arrives after the load event, but waits for a
+  // DOMContentLoaded that will never come if it arrives between that and load. A short timer
+  // rather than a load listener: a listener of ours would run in the task that lays the page
+  // out at load, and a profiler (Lighthouse) then counts that layout as waiting for this file.
+  function whenComplete() {
+    if (document.readyState === "complete") load();
+    else setTimeout(whenComplete, 50);
+  }
+
+  // The browser files the first contentful paint once that frame is on screen; a buffered
+  // observer hears of it even when it came first.
+  if (!PerformanceObserver.supportedEntryTypes?.includes("paint")) {
+    whenComplete();
+    return;
+  }
+  const observer = new PerformanceObserver((entries) => {
+    if (entries.getEntriesByName("first-contentful-paint").length) {
+      observer.disconnect();
+      whenComplete();
+    }
+  });
+  observer.observe({ type: "paint", buffered: true });
+})();
