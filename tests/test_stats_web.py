@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_limiter.util import get_qualified_name
 
 from otiose.game.character import deal
 from otiose.stats import Counts, SchemaBehind, Stats, db
@@ -152,6 +153,38 @@ def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
     other = live_app.test_client()
     r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert r.status_code == 303
+
+
+def test_the_limiter_works_out_limits_only_for_views_that_have_one(
+    live_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every other view skips the limiter's per-request work. That is only right while no limit
+    # applies app-wide and every view Flask-Limiter has a limit for carries live.limited's mark.
+    manager = live.limiter.limit_manager
+    assert manager.default_limits == [] and manager.application_limits == []
+    marked = set()
+    with live_app.app_context():  # limits can read the app's config
+        for endpoint, view in live_app.view_functions.items():
+            has_limit = bool(manager.decorated_limits(get_qualified_name(view)))
+            assert has_limit == getattr(view, live.LIMITED, False), endpoint
+            if has_limit:
+                marked.add(endpoint)
+    assert marked == {"live.sight"}
+    resolved: list[str] = []
+    resolve = manager.resolve_limits
+
+    def counting(app: Flask, endpoint: str, *args: object) -> object:
+        resolved.append(endpoint)
+        return resolve(app, endpoint, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(manager, "resolve_limits", counting)
+    client = live_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get(f"/specimens/{SPECIMEN}").status_code == 200
+    assert _apply(client) == 303
+    assert resolved == []
+    assert client.post(f"/live/specimens/{SPECIMEN}/sightings").status_code == 303
+    assert set(resolved) == {"live.sight"}
 
 
 def test_the_sightings_fragment_and_the_home_fragment(live_app: Flask) -> None:
