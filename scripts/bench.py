@@ -34,6 +34,7 @@ import importlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -537,7 +538,10 @@ def ceiling_servers(cache_listen: str, origin_listen: str, site: Path) -> str:
         "Vary": "HX-Request, HX-Target, Accept-Encoding",
     }
     adds = "\n".join(f'            add_header {k} "{v}";' for k, v in headers.items())
-    key = "ceiling|$scheme|$request_method|$request_uri|$http_hx_request|$http_hx_target"
+    deployed = re.search(r'proxy_cache_key "([^"]+)";', (serve.DEPLOY / "nginx.conf").read_text())
+    if deployed is None:
+        raise BenchError("no proxy_cache_key in deploy/nginx.conf")
+    key = f"ceiling|{deployed.group(1)}"
     return f"""    server {{
         listen {origin_listen};
         server_name _;
@@ -556,6 +560,7 @@ def ceiling_servers(cache_listen: str, origin_listen: str, site: Path) -> str:
             proxy_set_header Connection "";
             proxy_cache otiose;
             proxy_cache_key "{key}";
+            proxy_ignore_headers Vary;
             proxy_cache_revalidate on;
             proxy_cache_use_stale error timeout updating http_502 http_503 http_504;
             proxy_cache_background_update on;

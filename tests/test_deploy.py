@@ -138,6 +138,30 @@ def test_a_cached_public_page_keeps_one_variant_per_coding(stack):
         assert unpack[coding](body) == plain
 
 
+def test_browsers_that_spell_accept_encoding_differently_share_one_cached_copy(stack):
+    path = "/graeber"  # asked for by no other test here, so the first request below is a MISS
+    _, _, plain = get(stack, path)
+    unpack = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda body: body}
+    for accept, coding, cache in (
+        ("gzip, deflate, br, zstd", "br", "MISS"),  # Chrome and Firefox
+        ("gzip, deflate, br", "br", "HIT"),  # Safari
+        ("BR", "br", "HIT"),
+        ("*", "br", "HIT"),
+        ("gzip, deflate", "gzip", "MISS"),
+        ("gzip", "gzip", "HIT"),
+        ("x-gzip, deflate", None, "HIT"),  # nothing the app offers: the plain copy
+        ("br;q=0, gzip", "gzip", "MISS"),  # weights: the app reads the header as sent
+        ("br;q=0, gzip", "gzip", "HIT"),
+        ("gzip;q=0", None, "MISS"),
+    ):
+        status, headers, body = get(stack, path, {"Accept-Encoding": accept})
+        assert status == 200, accept
+        got = (headers.get("content-encoding"), headers["x-cache-status"])
+        assert got == (coding, cache), accept
+        assert headers["vary"] == "Accept-Encoding"  # still said to caches further along
+        assert unpack[coding](body) == plain
+
+
 def test_without_the_brotli_module_static_files_go_out_gzipped_and_it_says_so(
     run_dir, monkeypatch, capsys
 ):

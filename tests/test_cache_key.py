@@ -1,0 +1,75 @@
+"""The shared cache in deploy/nginx.conf keys on everything the app varies public pages on.
+
+nginx's own Vary handling is off there (it kept one copy per spelling of Accept-Encoding), so a
+header the app starts to vary a public response on must be added to the cache key by hand, or
+one visitor's variant would be served to another. This test crawls the site as a visitor and as
+htmx, and fails on any such header.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from otiose.web import state
+
+CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
+MAX_URLS = 400
+LINK = re.compile(r'(?:href|hx-get|action)="(/[^"#]*)')
+HEADERS = {  # the plain request's body is read for links, so it asks for no coding
+    "plain": {},
+    "htmx": {"HX-Request": "true", "HX-Target": "main", "Accept-Encoding": "gzip, br"},
+}
+
+
+def _keyed_headers() -> set[str]:
+    """The request headers the cache key holds, by name ($http_hx_request → hx-request)."""
+    text = CONF.read_text()
+    key = re.search(r'proxy_cache_key "([^"]+)";', text)
+    assert key is not None
+    names = {v.replace("_", "-") for v in re.findall(r"\$http_(\w+)", key.group(1))}
+    mapped = re.search(r"map \$http_(\w+) \$otiose_accept_encoding", text)
+    if mapped and "$otiose_accept_encoding" in key.group(1):
+        names.add(mapped.group(1).replace("_", "-"))
+    return names
+
+
+def _crawl(app: Flask) -> dict[str, set[str]]:
+    """Every public response's Vary, by URL and header set, over the site's own links."""
+    library = state.library(app)
+    client = app.test_client()
+    queue = deque(
+        ["/", "/specimens/", "/specimens/?q=engineer", "/eras/", "/api/postings/"]
+        + [f"/specimens/{i}" for i in library.specimens]
+        + [f"/postings/{p}" for p in library.postings]
+    )
+    seen: set[str] = set()
+    varies: dict[str, set[str]] = {}
+    while queue and len(seen) < MAX_URLS:
+        url = queue.popleft()
+        if url in seen or url.startswith("/static/"):
+            continue
+        seen.add(url)
+        for label, headers in HEADERS.items():
+            r = client.get(url, headers=headers)
+            if "public" in r.headers.get("Cache-Control", ""):
+                varies[f"{label} {url}"] = {v.lower() for v in r.vary}
+            if label == "plain" and r.mimetype == "text/html":
+                for link in LINK.findall(r.get_data(as_text=True)):
+                    queue.append(urlsplit(unescape(link))._replace(fragment="").geturl())
+    return varies
+
+
+def test_the_cache_key_holds_every_header_a_public_response_varies_on(app: Flask) -> None:
+    keyed = _keyed_headers()
+    assert keyed == {"hx-request", "hx-target", "accept-encoding"}
+    varies = _crawl(app)
+    assert len(varies) > 150  # the crawl reached the site, not just the start
+    assert any("hx-request" in v for v in varies.values())
+    unkeyed = {url: sorted(v - keyed) for url, v in varies.items() if v - keyed}
+    assert unkeyed == {}
