@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import re
+import string
 from collections import Counter
 from dataclasses import replace
 from fractions import Fraction
@@ -13,7 +15,16 @@ from helpers import APPLICANT
 
 from otiose.content import load_library, vocab
 from otiose.content.models import Filters
-from otiose.game.character import SEED_RE, BadCharacter, build, deal, new_seed, plausibility
+from otiose.game.character import (
+    SEED_ALPHABET,
+    SEED_RE,
+    SEED_RULE,
+    BadCharacter,
+    build,
+    deal,
+    new_seed,
+    plausibility,
+)
 from otiose.game.odds import pass_probability, smallest_fix
 from otiose.game.population import today
 from otiose.game.rules import allowed, check_all, first_failure, passes
@@ -134,6 +145,18 @@ def test_known_seed_is_stable_across_versions():
 def test_new_seeds_are_valid_and_varied():
     seeds = {new_seed() for _ in range(200)}
     assert len(seeds) == 200 and all(SEED_RE.match(s) for s in seeds)
+
+
+def test_the_seed_rule_in_error_messages_is_the_alphabet():
+    # the rule a mistyped seed is told must name exactly the characters left out
+    letters = set(string.ascii_lowercase) - set(SEED_ALPHABET)
+    digits = sorted(set(SEED_ALPHABET) & set(string.digits))
+    assert set(SEED_ALPHABET) <= set(string.ascii_lowercase + string.digits)
+    said = re.search(r"letters but (\w), (\w) and (\w), and digits (\d) to (\d)", SEED_RULE)
+    assert said is not None
+    assert set(said.group(1, 2, 3)) == letters
+    assert [said.group(4), said.group(5)] == [digits[0], digits[-1]]
+    assert "".join(digits) == "".join(map(str, range(int(digits[0]), int(digits[-1]) + 1)))
 
 
 def test_dealt_characters_are_always_possible():

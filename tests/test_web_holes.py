@@ -175,6 +175,15 @@ def test_a_seed_with_a_trailing_newline_is_not_a_seed(fresh_app):
     assert client.get(f"/play/{SEED}%0A/report").status_code == 404
 
 
+def test_a_mistyped_seed_is_told_which_characters_a_seed_has(fresh_app):
+    client = fresh_app.test_client()
+    r = client.get("/play/qwertyui")  # eight letters, but i is not in a seed
+    assert r.status_code == 404
+    assert "lower-case letters but i, l and o, and digits 2 to 9" in r.get_data(as_text=True)
+    r = client.get("/api/play/qwertyui")
+    assert r.status_code == 404 and "but i, l and o" in r.get_json()["error"]
+
+
 def test_one_applicant_however_the_age_is_spelled():
     pages = []
     for age in ("30", "030"):  # a fresh app each, so no cache can make them look alike

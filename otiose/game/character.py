@@ -19,6 +19,7 @@ from . import population as pop
 
 SEED_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SEED_RE = re.compile(rf"\A[{SEED_ALPHABET}]{{8}}\Z")  # \Z: "$" would let "abcdefgh\n" in
+SEED_RULE = "eight characters: lower-case letters but i, l and o, and digits 2 to 9"
 
 FIRST_NAMES = {
     "female": [

@@ -34,7 +34,7 @@ from werkzeug.wrappers import Response
 
 from ..content.models import Era
 from ..game import signed
-from ..game.character import SEED_RE, BadCharacter, Character, build, deal, new_seed
+from ..game.character import SEED_RE, SEED_RULE, BadCharacter, Character, build, deal, new_seed
 from ..game.daily import Daily, NoSuchDay, daily, parse_day, today
 from ..game.picture import run_image
 from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
@@ -94,7 +94,7 @@ class Run:
 
 def _seed_run(seed: str) -> Run:
     if not SEED_RE.fullmatch(seed):
-        abort(404, "That is not an applicant's seed. Seeds are eight letters and digits.")
+        abort(404, f"That is not an applicant's seed. A seed is {SEED_RULE}.")
     c = deal(seed)
     return Run(c, c.key, None)
 
@@ -525,7 +525,7 @@ def _picture(run: Run) -> Response:
 def api_play(seed: str) -> Response:
     """The dealt applicant's attributes (the filter vocabulary), the budget and par."""
     if not SEED_RE.fullmatch(seed):
-        abort(404, "not an applicant's seed (eight letters and digits)")
+        abort(404, f"not an applicant's seed ({SEED_RULE})")
     c = deal(seed)
     rep = _report(Run(c, c.key, None), ())
     response = jsonify(
