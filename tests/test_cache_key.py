@@ -3,11 +3,13 @@
 nginx's own Vary handling is off there (it kept one copy per spelling of Accept-Encoding), so a
 header the app starts to vary a public response on must be added to the cache key by hand, or
 one visitor's variant would be served to another. This test crawls the site as a visitor and as
-htmx, and fails on any such header.
+htmx, and fails on any such header; another holds nginx's reduction of Accept-Encoding to the
+app's own reading of the header.
 """
 
 from __future__ import annotations
 
+import random
 import re
 from collections import deque
 from html import unescape
@@ -17,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from otiose.web import state
+from otiose.web.security import accepted_encodings
 
 CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 MAX_URLS = 400
@@ -73,3 +76,42 @@ def test_the_cache_key_holds_every_header_a_public_response_varies_on(app: Flask
     assert any("hx-request" in v for v in varies.values())
     unkeyed = {url: sorted(v - keyed) for url, v in varies.items() if v - keyed}
     assert unkeyed == {}
+
+
+def _nginx_map() -> list[tuple[re.Pattern[str], str]]:
+    """The regex entries of the Accept-Encoding map, in order, as Python patterns."""
+    block = re.search(r"map \$http_accept_encoding \$otiose_accept_encoding \{(.*?)\n    \}",
+                      CONF.read_text(), re.S)  # fmt: skip
+    assert block is not None
+    entries = []
+    for line in block.group(1).strip().splitlines():
+        m = re.fullmatch(r'\s*"(~\*?)(.*)"\s+("?)(.*?)\3;', line)
+        if m:  # nginx unescapes \t in quoted strings; Python's re reads \t and \* alike
+            flags = re.I if m.group(1) == "~*" else 0
+            entries.append((re.compile(m.group(2), flags), m.group(4)))
+    assert len(entries) == 3
+    return entries
+
+
+def _normalised(header: str, entries: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, value in entries:
+        if pattern.search(header):
+            return value
+    return header  # default: as sent
+
+
+def test_nginx_reduces_accept_encoding_to_the_coding_the_app_would_choose() -> None:
+    offered = ("br", "gzip")
+    entries = _nginx_map()
+    tokens = ["br", "gzip", "deflate", "zstd", "identity", "*", "x-gzip", "BR", "GZip", "brotli",
+              "gzip;q=0", "br;q=0.5", "*;q=0", "identity;q=0"]  # fmt: skip
+    rng = random.Random(9)
+    headers = ["", "gzip, deflate, br, zstd", "gzip, deflate, br", "gzip, deflate", "*"]
+    for _ in range(3000):
+        picked = rng.sample(tokens, rng.randint(1, 4))
+        headers.append(rng.choice([",", ", ", " , ", ",\t"]).join(picked))
+    for header in headers:
+        sent = _normalised(header, entries)
+        assert ";" not in sent or sent == header, header
+        choice = accepted_encodings(header, offered)[:1]
+        assert accepted_encodings(sent, offered)[:1] == choice, (header, sent)
