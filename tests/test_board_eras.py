@@ -303,7 +303,7 @@ def test_play_deals_to_a_posting_on_its_era(client, app):
         ("posting=nope", "posting"),
         ("posting=", "posting"),
         ("posting=a&posting=b", "posting"),
-        ("utm_source=x", "utm_source"),
+        ("source=x", "source"),  # tracking tags (utm_source …) are redirected: test_params.py
     ],
 )
 def test_play_refuses_what_it_cannot_deal_into(client, query, name):

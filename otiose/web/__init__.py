@@ -15,7 +15,7 @@ from flask import Flask, Response, g, request
 from flask_compress import Compress
 
 from ..content import ContentError
-from . import assets, present, security, state
+from . import assets, params, present, security, state
 from .hx import htmx
 from .site import Site
 
@@ -104,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     _compress(app)
     present.init_app(app)
+    params.init_app(app)
 
     from . import audit, errors, game, live, pages, specimens, timeline
 

@@ -21,6 +21,7 @@ from ..game import rules
 from . import state
 from .http import cacheable
 from .hx import htmx
+from .params import checks_own
 
 bp = Blueprint("audit", __name__)
 
@@ -98,6 +99,7 @@ def _hardest(result: exact.Audit, e: exact.Exclusion) -> tuple[exact.Group, Frac
 
 
 @bp.get("/audit")
+@checks_own
 @cacheable()
 def desk() -> Response:
     """The desk: the form, the exact audit and the law; htmx asks for the results alone."""
@@ -135,6 +137,7 @@ def _bad(exc: ParamError) -> Response:
 
 
 @bp.get("/api/audit")
+@checks_own
 @cacheable()
 def api() -> Response:
     """The audit as JSON: odds, groups (rates, impact ratios, flags) and the law."""
@@ -195,6 +198,7 @@ def api() -> Response:
 
 
 @bp.get("/audit/posting.md")
+@checks_own
 @cacheable()
 def posting_md() -> Response:
     """The filters as a posting draft in the seed's format, to fill in and send as a PR."""

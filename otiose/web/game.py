@@ -42,6 +42,7 @@ from ..game.share import share_text
 from . import live, state
 from .http import private, public
 from .hx import htmx
+from .params import checks_own, takes
 from .present import absolute_url
 from .rendercache import cached_page
 
@@ -165,12 +166,10 @@ def _token_run(run: Run) -> tuple[str, ...] | None:
 
 
 @bp.get("/play")
+@takes("era", "posting")
 def play() -> Response:
     """Deal a new applicant and send the player to its shareable board: at the era
     (``?era=``) or the posting (``?posting=``) of the page the player came from, if any."""
-    unknown = sorted(set(request.args) - {"era", "posting"})
-    if unknown:
-        abort(400, f"Dealing takes no parameter '{unknown[0][:40]}'.")
     era_id = _chosen_era().id
     anchor = f"era-{era_id}" if _era_query(era_id) else None
     posting_id = _once("posting")
@@ -197,12 +196,14 @@ def daily_today() -> Response:
 
 
 @bp.get("/play/<seed>")
+@takes("run", "era")
 def board(seed: str) -> Response:
     """A dealt applicant's board."""
     return _board(_seed_run(seed))
 
 
 @bp.get("/play/daily/<day>")
+@takes("run", "era")
 def daily_board(day: str) -> Response:
     """The daily applicant's board."""
     return _board(_daily_run(day))
@@ -291,9 +292,6 @@ def _wants_fragment() -> bool:
 
 
 def _board(run: Run) -> Response:
-    unknown = sorted(set(request.args) - {"run", "era"})
-    if unknown:
-        abort(400, f"The board takes no parameter '{unknown[0][:40]}'.")
     era = _chosen_era()
     shared = _token_run(run)
     applied = _applied(run)
@@ -435,12 +433,14 @@ def _adopt(run: Run) -> Response:
 
 
 @bp.get("/play/<seed>/report")
+@takes("run")
 def report(seed: str) -> Response:
     """A dealt run's report; with ``?run=`` a shared run, without touching the session."""
     return _report_page(_seed_run(seed))
 
 
 @bp.get("/play/daily/<day>/report")
+@takes("run")
 def daily_report(day: str) -> Response:
     """The daily run's report."""
     return _report_page(_daily_run(day))
@@ -478,12 +478,14 @@ def _report_page(run: Run) -> Response:
 
 
 @bp.get("/play/<seed>/run.png")
+@takes("run")
 def picture(seed: str) -> Response:
     """A dealt run's Open Graph picture (the run comes from its ``?run=`` token)."""
     return _picture(_seed_run(seed))
 
 
 @bp.get("/play/daily/<day>/run.png")
+@takes("run")
 def daily_picture(day: str) -> Response:
     """The daily run's Open Graph picture."""
     return _picture(_daily_run(day))
@@ -549,6 +551,7 @@ def _custom_url(character: Character, era_id: str | None = None, anchor: str | N
 
 
 @bp.get("/play/custom")
+@checks_own
 def custom_board() -> Response | str:
     """The "what if" builder, or a hand-built applicant's board with every verdict shown, one
     era at a time (``?era=``, as on the game's board); htmx asks for the board alone."""

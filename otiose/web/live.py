@@ -41,6 +41,7 @@ from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
 from . import state
 from .http import public
 from .hx import htmx
+from .params import takes
 
 T = TypeVar("T")
 bp = Blueprint("live", __name__)
@@ -238,6 +239,7 @@ def posting(posting_id: str) -> Response:
 
 
 @bp.get("/live/specimens/<specimen_id>")
+@takes("filed")
 def specimen(specimen_id: str) -> Response:
     """The sightings count of one file record, and the "I have worked with one" form."""
     s = state.library().specimens.get(specimen_id)
@@ -328,6 +330,7 @@ def home() -> Response:
 
 
 @bp.get("/live/daily/<day>")
+@takes("run")
 def daily(day: str) -> Response:
     """How the day's daily players scored (a chart drawn here) and where one run stands."""
     try:

@@ -20,6 +20,7 @@ from ..content.schema import specimen_schema
 from . import live, state
 from .http import cacheable
 from .hx import htmx
+from .params import takes
 from .present import absolute_url
 
 bp = Blueprint("specimens", __name__)
@@ -33,6 +34,7 @@ SORT_LABELS = {
 
 
 @bp.get("/specimens/")
+@takes("q", "family", "sort", "page")
 @cacheable()
 def index() -> Response:
     """All specimens, grouped by family; live search, family filter, sort and pages.
