@@ -41,6 +41,7 @@ import brotli
 from benchlib import children, stop, tail  # one copy of each for the scripts and the tests
 
 from otiose.stats.db import default_url
+from otiose.web import security
 
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
@@ -136,6 +137,16 @@ def static_map(hashes: dict[str, str]) -> str:
         f'        {_quote(f"/static/{name}{digest}")} "public, max-age=31536000, immutable";'
         for name, digest in hashes.items()
     )
+
+
+def security_headers() -> str:
+    """``add_header`` lines for the headers the app sends on every response, for static files."""
+    lines = []
+    for name, value in security.HEADERS.items():
+        if re.search(r'["\\$]|[^ -~]', value):  # nginx would read these as syntax
+            raise ServeError(f"nginx cannot repeat the {name} header as written: {value!r}")
+        lines.append(f'add_header {name} "{value}" always;')
+    return "\n            ".join(lines)
 
 
 def static_server(listen: str, root: Path) -> str:
@@ -320,6 +331,7 @@ def stack(
                 "UPSTREAM": f"unix:{sock}",
                 "STATIC": str(static),
                 "STATIC_MAP": static_map(static_hashes(static)),
+                "SECURITY_HEADERS": security_headers(),
                 "MIME_TYPES": str(MIME_TYPES),
                 "EXTRA": extra,
                 **brotli_lines(),

@@ -174,6 +174,14 @@ def test_without_the_brotli_module_static_files_go_out_gzipped_and_it_says_so(
     assert capsys.readouterr().err == f"serve: {serve.BROTLI_HINT}\n"
 
 
+def test_static_files_carry_the_security_headers_the_app_sends(stack):
+    from otiose.web import security
+
+    status, headers, _ = get(stack, "/static/css/site.css")
+    assert status == 200
+    assert {k: headers.get(k.lower()) for k in security.HEADERS} == security.HEADERS
+
+
 def test_fingerprinted_static_urls_are_immutable_and_others_are_not(stack):
     _, _, page = get(stack, "/")
     href = page.decode().split('href="/static/css/site.css?v=', 1)[1].split('"', 1)[0]
