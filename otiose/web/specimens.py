@@ -24,6 +24,7 @@ from .params import takes
 from .present import absolute_url
 
 bp = Blueprint("specimens", __name__)
+QUERY_CHARS = 100  # a search query is cut to this length
 
 SORT_LABELS = {
     "family": "Family",
@@ -43,7 +44,7 @@ def index() -> Response:
     """
     library = state.library()
     args = request.args
-    query = args.get("q", "")[:100].strip()
+    query = args.get("q", "")[:QUERY_CHARS].strip()
     family = args.get("family", "")
     family_ids = [f.id for f in vocab.families()]
     if family and family not in family_ids:
