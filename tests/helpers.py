@@ -1,10 +1,14 @@
-"""Builders for small, valid content files that tests then break one way at a time."""
+"""Builders for small, valid content files that tests then break one way at a time, and what
+browser tests wait for."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from otiose.content.load import TODAY_POPULATION
+
+# htmx arrives after the load event (static/js/htmx-loader.js): wait for this before using it
+HTMX_READY = "() => window.htmx !== undefined"
 
 SPECIMEN = """\
 id: {id}

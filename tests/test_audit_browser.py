@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import HTMX_READY
 from playwright.sync_api import BrowserContext, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ def test_the_desk_walk_with_htmx(new_context, live_server: str) -> None:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(live_server + START)
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     page.evaluate("window.__deskMarker = 'still here'")
     rate = page.locator(".audit__rate")
     expect(rate).to_have_text("100%")

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import brotli
 import pytest
+from helpers import HTMX_READY
 from htmldoc import parse
 from playwright.sync_api import expect
 
@@ -163,7 +164,7 @@ def test_an_htmx_apply_swaps_only_its_card(new_context, live_server: str) -> Non
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     pid = "new-deal-wing-riveter"
     page.goto(f"{live_server}/play/zzzz2345?era=new-deal-and-war#posting-{pid}")
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     url = page.url
     page.locator(f"#posting-{pid}").get_by_role("button", name=re.compile("^Apply for ")).click()
     card = page.locator(f"#posting-{pid}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import HTMX_READY
 from playwright.sync_api import BrowserContext, Page, expect
 
 from otiose.game.character import deal
@@ -172,7 +173,7 @@ def test_reader_journey(page: Page, live_server: str) -> None:
     assert total > 10
 
     # Live search: htmx swaps the results in place and pushes ?q= into the address bar.
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     page.evaluate("window.__otioseMarker = 'still here'")
     with page.expect_response(lambda r: "/specimens/?q=scrum" in r.url) as response_info:
         page.locator("#q").press_sequentially("scrum", delay=20)
@@ -243,7 +244,7 @@ def test_player_journey(page: Page, new_context, live_server: str) -> None:
     seed = page.url.rsplit("/", 1)[1]
     expect(page.locator("#applicant-name")).not_to_be_empty()
     expect(page.locator("#tally")).to_contain_text("0 applications")
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     page.evaluate("window.__otioseMarker = 'still here'")
 
     # Apply to the first posting of four eras, each opened by its tab (htmx swaps the board), by
@@ -383,7 +384,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
     assert response is not None
     assert response.status == (404 if name == "not-found" else 200), (name, response.status)
     # htmx comes after the load event (static/js/htmx-loader.js): wait for it on every page
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     if name == "board":
         for key in ("hired", "rejected"):
             if page.locator(f"#posting-{run[key]} .verdict").count() == 0:
@@ -460,7 +461,7 @@ def test_phone_width_has_no_horizontal_overflow(
 def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> None:
     """htmx 2 swaps no 4xx/5xx by default; the htmx-config meta makes it show the error."""
     page.goto(live_server + f"/play/{SEED}")
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     card = page.locator("article.posting").first
     # a posting id the server does not know: the apply is refused with a 400
     card.locator("button[name=posting]").evaluate("el => el.value = 'no-such-posting'")
@@ -488,7 +489,7 @@ def test_htmx_is_fetched_after_the_page_has_loaded_and_painted(
     """htmx never shares the first paint's bandwidth or main thread: it is requested after the
     load event and after the first contentful paint, and then starts (the live numbers come)."""
     page.goto(live_server + path)
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     timing = page.evaluate(HTMX_TIMING)
     assert timing["paint"] is not None and len(timing["htmx"]) == 1, timing
     assert timing["htmx"][0] >= max(timing["load"], timing["paint"]), timing

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import HTMX_READY
 from playwright.sync_api import Page, expect
 
 from otiose.game.run import BUDGET
@@ -60,7 +61,7 @@ def test_a_daily_run_on_a_phone(new_context, live_server: str, scheme: str) -> N
     # deal: today's applicant, at its dated address
     page.goto(live_server + "/play/daily")
     assert re.search(r"/play/daily/\d{4}-\d{2}-\d{2}$", page.url), page.url
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     expect(page.locator("h1")).to_contain_text(f"{BUDGET} applications")
     tally = page.locator("#tally")
     expect(tally).to_contain_text(f"0 applications of {BUDGET}")
@@ -182,7 +183,7 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     board = live_server + "/play/efgh2345"
     page.goto(board)
-    page.wait_for_function("() => window.htmx !== undefined")
+    page.wait_for_function(HTMX_READY)
     page.evaluate("window.__sameDocument = true")
     heading = page.locator(".era-block__name")
     tabs = page.locator(".era-tabs a")

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 import html5lib
 import pytest
 import yaml
-from helpers import APPLICANT
+from helpers import APPLICANT, HTMX_READY
 
 from otiose.content import vocab
 from otiose.content.load import TODAY_POPULATION
@@ -542,9 +542,6 @@ def _check_page(page: Any, dialogs: list[str], where: str) -> None:
     state = page.evaluate(SENTINEL_CHECK)
     assert state == {"xss": "undefined", "inline": 0, "frames": 0, "handlers": []}, where
     assert not dialogs, f"{where}: a dialog opened: {dialogs}"
-
-
-HTMX_READY = "() => window.htmx !== undefined"  # htmx arrives after the load event
 
 
 @pytest.mark.browser
