@@ -34,7 +34,6 @@ import importlib
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -538,10 +537,7 @@ def ceiling_servers(cache_listen: str, origin_listen: str, site: Path) -> str:
         "Vary": "HX-Request, HX-Target, Accept-Encoding",
     }
     adds = "\n".join(f'            add_header {k} "{v}";' for k, v in headers.items())
-    deployed = re.search(r'proxy_cache_key "([^"]+)";', (serve.DEPLOY / "nginx.conf").read_text())
-    if deployed is None:
-        raise BenchError("no proxy_cache_key in deploy/nginx.conf")
-    key = f"ceiling|{deployed.group(1)}"
+    key = f"ceiling|{serve.cache_key()}"
     return f"""    server {{
         listen {origin_listen};
         server_name _;

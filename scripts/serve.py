@@ -139,6 +139,14 @@ def static_map(hashes: dict[str, str]) -> str:
     )
 
 
+def cache_key() -> str:
+    """The ``proxy_cache_key`` of deploy/nginx.conf, as written there."""
+    key = re.search(r'proxy_cache_key "([^"]+)";', (DEPLOY / "nginx.conf").read_text())
+    if key is None:
+        raise ServeError("deploy/nginx.conf has no proxy_cache_key")
+    return key.group(1)
+
+
 def security_headers() -> str:
     """``add_header`` lines for the headers the app sends on every response, for static files."""
     lines = []

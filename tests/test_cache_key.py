@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+import sys
 from collections import deque
 from html import unescape
 from pathlib import Path
@@ -21,7 +22,12 @@ from flask import Flask
 from otiose.web import state
 from otiose.web.security import accepted_encodings
 
-CONF = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import serve  # noqa: E402
+
+CONF = serve.DEPLOY / "nginx.conf"
 MAX_URLS = 400
 LINK = re.compile(r'(?:href|hx-get|action)="(/[^"#]*)')
 HEADERS = {  # the plain request's body is read for links, so it asks for no coding
@@ -32,12 +38,10 @@ HEADERS = {  # the plain request's body is read for links, so it asks for no cod
 
 def _keyed_headers() -> set[str]:
     """The request headers the cache key holds, by name ($http_hx_request → hx-request)."""
-    text = CONF.read_text()
-    key = re.search(r'proxy_cache_key "([^"]+)";', text)
-    assert key is not None
-    names = {v.replace("_", "-") for v in re.findall(r"\$http_(\w+)", key.group(1))}
-    mapped = re.search(r"map \$http_(\w+) \$otiose_accept_encoding", text)
-    if mapped and "$otiose_accept_encoding" in key.group(1):
+    key = serve.cache_key()
+    names = {v.replace("_", "-") for v in re.findall(r"\$http_(\w+)", key)}
+    mapped = re.search(r"map \$http_(\w+) \$otiose_accept_encoding", CONF.read_text())
+    if mapped and "$otiose_accept_encoding" in key:
         names.add(mapped.group(1).replace("_", "-"))
     return names
 
