@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from gunicorn.app.wsgiapp import WSGIApplication
 
 from otiose.content import models, yamlsafe
 from otiose.game import character, signed
 from otiose.game.board import Board
-from otiose.web import audit, create_app, game, rendercache, security, specimens
+from otiose.web import audit, game, rendercache, security, specimens
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = " ".join((ROOT / "SECURITY.md").read_text().split())  # one line: wrapping is not content
@@ -40,8 +41,7 @@ def test_the_content_limits() -> None:
     assert said(r"long text (N)") == max_length(models.LongText)
 
 
-def test_the_request_limits() -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "doc"})
+def test_the_request_limits(app: Flask) -> None:
     body_kib = said(r"Request bodies: (N) KiB")
     assert body_kib * 1024 == app.config["MAX_CONTENT_LENGTH"]
     assert said(r"KiB and (N) form parts") == app.config["MAX_FORM_PARTS"]
