@@ -178,10 +178,17 @@ def test_duplicate_posting_ids_across_eras(tmp_path):
         .replace("era: test-era", "era: other-era")
     )
     write_posting(tmp_path, id="test-posting", era="other-era", text=text)
-    found = problems(tmp_path)
-    assert len(found) == 1
-    assert "duplicate posting id 'test-posting' (also in eras/" in found[0]
-    assert found[0].split(":")[1] == "2"
+    assert problems(tmp_path) == [  # in both files: either may be the one just added
+        "eras/other-era/test-posting.md:2: duplicate posting id 'test-posting' "
+        "(also in eras/test-era/test-posting.md)",
+        "eras/test-era/test-posting.md:2: duplicate posting id 'test-posting' "
+        "(also in eras/other-era/test-posting.md)",
+    ]
+    # checking only the new copy still finds it, whichever era sorts first
+    new = tmp_path / "eras/other-era/test-posting.md"
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path, only=[new])
+    assert [p.path for p in info.value.problems] == ["eras/other-era/test-posting.md"]
 
 
 def test_python_tag_is_refused(tmp_path):
@@ -349,8 +356,15 @@ def test_stray_files_are_reported(tmp_path):
 
 def test_era_without_era_yaml(tmp_path):
     minimal(tmp_path)
-    write_posting(tmp_path, id="lonely", era="ghost-era")
-    assert problems(tmp_path) == ["eras/ghost-era:1: era folder 'ghost-era' has no era.yaml"]
+    lonely = write_posting(tmp_path, id="lonely", era="ghost-era")
+    assert problems(tmp_path) == [
+        "eras/ghost-era:1: era folder 'ghost-era' has no era.yaml; the eras are test-era: "
+        "move its postings into one of them, or add era.yaml and population.yaml to start one"
+    ]
+    # a check of the posting alone reports its folder's problem: it concerns the posting
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path, only=[lonely])
+    assert [p.path for p in info.value.problems] == ["eras/ghost-era"]
 
 
 # ---------------------------------------------------------------- postings and eras

@@ -379,7 +379,12 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
         if (shown := where(era_file)) is None:
             pass  # reported by where()
         elif not era_file.is_file():
-            msg = f"era folder '{folder.name}' has no era.yaml"
+            known = ", ".join(sorted(f.parent.name for f in era_dir.glob("*/era.yaml")))
+            msg = (
+                f"era folder '{folder.name}' has no era.yaml; the eras are {known or 'none yet'}: "
+                "move its postings into one of them, or add era.yaml and population.yaml to "
+                "start one"
+            )
             problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
         elif (e := attempt(load_era, era_file, shown)) is not None:
             eras.append(e)
@@ -409,7 +414,9 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     problems.extend(_cross_check(specimens, postings, stems))
     if only is not None:
         wanted = {display_path(Path(p).resolve(), root) for p in only}
-        problems = [p for p in problems if p.path in wanted]
+        # a folder's problem (an era folder without era.yaml) concerns every file in it
+        folders = {w.rsplit("/", 1)[0] for w in wanted if "/" in w}
+        problems = [p for p in problems if p.path in wanted or p.path in folders]
     if problems:
         raise ContentError(problems)
     return Library.build(specimens, eras, postings, population=today)
@@ -454,11 +461,12 @@ def _cross_check(
     posting_seen: dict[str, Posting] = {}
     for p in postings:
         lines = p._lines
-        if p.id in posting_seen:
-            other = posting_seen[p.id]._source
-            msg = f"duplicate posting id '{p.id}' (also in {other})"
-            problems.append(Problem(p._source, lines.line(("id",)), msg, "OT015"))
-        posting_seen.setdefault(p.id, p)
+        if (first := posting_seen.setdefault(p.id, p)) is not p:
+            # named in both files: either may be the one just added, and a check of only
+            # the new file must find it
+            for one, other in ((p, first), (first, p)):
+                msg = f"duplicate posting id '{p.id}' (also in {other._source})"
+                problems.append(Problem(one._source, one._lines.line(("id",)), msg, "OT015"))
         if p.specimen and p.specimen not in seen and p.specimen not in stems:
             line = lines.line(("specimen",))
             problems.append(
