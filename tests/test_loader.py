@@ -111,6 +111,23 @@ def test_quoted_number_is_not_coerced(tmp_path):
     assert codes(tmp_path) == ["OT012"]
 
 
+def test_a_bare_yes_or_number_where_text_belongs_says_what_yaml_read(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "region: United States", "region: yes"
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:14: 'salary.region' should be text, not true "
+        "(YAML read it as true/false: put it in quotes)"
+    ]
+    write_specimen(tmp_path, text=text.replace("region: yes", "region: 1999"))
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:14: 'salary.region' should be text, not 1999 "
+        "(YAML read it as a number: put it in quotes)"
+    ]
+
+
 def test_out_of_range_number(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: 140")
