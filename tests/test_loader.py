@@ -327,6 +327,28 @@ def test_scaffold_todo_is_an_error(tmp_path):
     ]
 
 
+def test_scaffold_todo_in_a_posting_body_is_an_error(tmp_path):
+    # the audit desk's download ends in a TODO paragraph; left in, it would be published
+    minimal(tmp_path)
+    path = tmp_path / "eras/test-era/test-posting.md"
+    text = path.read_text().replace("A body in **Markdown**.", "Intro.\n\nTODO: describe the job.")
+    write_posting(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:16: the body still holds scaffold text; "
+        "replace the TODO with your own"
+    ]
+
+
+def test_a_posting_without_a_body_is_an_error(tmp_path):
+    minimal(tmp_path)
+    path = tmp_path / "eras/test-era/test-posting.md"
+    write_posting(tmp_path, text=path.read_text().replace("A body in **Markdown**.\n", "\n  \n"))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:13: the posting has no body; write the ad itself in "
+        "Markdown below this closing '---'"
+    ]
+
+
 def test_day_slot_must_end_after_it_starts(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(

@@ -149,7 +149,7 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
 
 def load_posting(path: Path, display: str) -> Posting:
     """Read, parse and validate one posting (front matter + Markdown body)."""
-    front, body, _ = split_front_matter(read_text(path, display), display)
+    front, body, body_line = split_front_matter(read_text(path, display), display)
     located = parse(front, display, line_offset=1)
     posting = _validate(Posting, located, display, front)
     problems: list[Problem] = []
@@ -181,12 +181,25 @@ def load_posting(path: Path, display: str) -> Posting:
         line = located.line(("postedDate",))
         msg = f"postedDate '{posting.postedDate}' must look like 'January 15, 2020'"
         problems.append(Problem(display, line, msg, "OT013"))
+    problems.extend(_body_problems(body, body_line, display))
     if problems:
         raise ContentError(problems)
     posting._source = display
     posting._body_html = render_markdown(body.strip())
     posting._lines = located
     return posting
+
+
+def _body_problems(body: str, first_line: int, display: str) -> list[Problem]:
+    """A posting's Markdown body must be there, and free of the scaffold's ``TODO:``."""
+    if not body.strip():
+        msg = "the posting has no body; write the ad itself in Markdown below this closing '---'"
+        return [Problem(display, first_line - 1, msg, "OT010")]
+    for i, line in enumerate(body.splitlines()):
+        if "TODO:" in line:
+            msg = "the body still holds scaffold text; replace the TODO with your own"
+            return [Problem(display, first_line + i, msg, "OT020")]
+    return []
 
 
 # ---------------------------------------------------------------- populations
