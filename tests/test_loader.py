@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import DEFAULT_FILTERS, SPECIMEN, minimal, write_era, write_posting, write_specimen
+from helpers import (
+    DEFAULT_FILTERS,
+    ERA,
+    SPECIMEN,
+    minimal,
+    write_era,
+    write_posting,
+    write_specimen,
+)
 
 from otiose.content import ContentError, load_library
 from otiose.content.yamlsafe import MAX_BYTES
@@ -504,6 +512,23 @@ def test_bad_posted_date(tmp_path):
     assert problems(tmp_path) == [
         "eras/test-era/test-posting.md:7: postedDate '2005-01-15' must look like 'January 15, 2020'"
     ]
+
+
+def test_posted_date_must_fall_in_its_eras_years(tmp_path):
+    minimal(tmp_path)  # test-era runs from 2000 to 2010
+    write_era(tmp_path, "old-era", ERA.format().replace("2000, end: 2010", "1950, end: 1960"))
+    path = tmp_path / "eras/test-era/test-posting.md"
+    write_posting(tmp_path, text=path.read_text().replace("January 15, 2005", "June 1, 1955"))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:7: postedDate 'June 1, 1955' is outside the years of "
+        "test-era (2000-2010); date it within them, or move the posting to eras/old-era/ "
+        "(1950-1960) and set era: old-era"
+    ]
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1955", "June 1, 1975"))
+    (msg,) = problems(tmp_path)
+    assert msg.endswith("(2000-2010); date it within them (no era covers 1975)")
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1975", "December 31, 2010"))
+    load_library(tmp_path)  # the last day of the last year is inside
 
 
 def test_posting_with_dangling_specimen(tmp_path):

@@ -425,6 +425,7 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     today = attempt(load_population, TODAY_POPULATION, display_path(TODAY_POPULATION, root))
     stems = {p.stem for p in listing if p.suffix == ".yaml"}
     problems.extend(_cross_check(specimens, postings, stems))
+    problems.extend(_dates_in_eras(eras, postings))
     if only is not None:
         wanted = {display_path(Path(p).resolve(), root) for p in only}
         # a folder's problem (an era folder without era.yaml) concerns every file in it
@@ -485,6 +486,33 @@ def _cross_check(
             problems.append(
                 Problem(p._source, line, _dangling("specimen", p.specimen, ids), "OT016")
             )
+    return problems
+
+
+def _dates_in_eras(eras: list[Era], postings: list[Posting]) -> list[Problem]:
+    """Each posting is dated within its era's years (an era that failed to load is skipped:
+    its own problems say why)."""
+    problems: list[Problem] = []
+    by_id = {e.id: e for e in eras}
+    for p in postings:
+        era = by_id.get(p.era)
+        if era is None or p.posted is None or era.years.start <= p.posted.year <= era.years.end:
+            continue
+        year = p.posted.year
+        msg = (
+            f"postedDate '{p.postedDate}' is outside the years of {era.id} "
+            f"({era.years.start}-{era.years.end}); date it within them"
+        )
+        fits = [e for e in eras if e.years.start <= year <= e.years.end]
+        if fits:
+            other = fits[0]
+            msg += (
+                f", or move the posting to eras/{other.id}/ "
+                f"({other.years.start}-{other.years.end}) and set era: {other.id}"
+            )
+        else:
+            msg += f" (no era covers {year})"
+        problems.append(Problem(p._source, p._lines.line(("postedDate",)), msg, "OT013"))
     return problems
 
 
