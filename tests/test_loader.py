@@ -369,6 +369,49 @@ def test_day_slot_must_end_after_it_starts(tmp_path):
     ]
 
 
+def test_the_day_runs_in_order(tmp_path):
+    minimal(tmp_path)
+    slots = (
+        'day_in_the_life:\n  - start: "10:00"\n    end: "11:00"\n    title: T\n    description: D\n'
+        '  - start: "09:00"\n    end: "09:30"\n    title: T\n    description: D\n'
+    )
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []", slots)
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:32: day_in_the_life[1] starts at 09:00, before "
+        "day_in_the_life[0] ends (11:00); list the day in order, without overlaps"
+    ]
+
+
+def test_the_org_chart_names_the_role_itself(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  - Test Role\n", "")
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:6: org_chart does not list the role itself; add its title, "
+        "'Test Role', where it sits (the page marks that line 'this specimen')"
+    ]
+    write_specimen(tmp_path, text=text.replace("  - Boss\n", "  - Boss\n  - test role\n"))
+    load_library(tmp_path)  # the page matches the title in any case, and so does the check
+
+
+def test_related_specimens_are_listed_once_highest_first(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="other-role", title="Other Role")
+    write_specimen(tmp_path, id="third-role", title="Third Role")
+    related = (
+        "related:\n  - id: other-role\n    match: 60\n  - id: third-role\n    match: 80\n"
+        "  - id: other-role\n    match: 50\n"
+    )
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []\n", related)
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:31: related[1].match (80) is higher than related[0].match "
+        "(60); list related specimens highest match first",
+        "specimens/test-role.yaml:32: related[2] repeats 'other-role' (also related[0])",
+    ]
+
+
 def test_unquoted_time_is_explained(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(

@@ -95,10 +95,36 @@ def load_specimen(path: Path, display: str) -> Specimen:
             line = located.line(("day_in_the_life", i, "end"))
             msg = f"day_in_the_life[{i}].end ({slot.end}) must be after its start ({slot.start})"
             problems.append(Problem(display, line, msg, "OT013"))
+    for i in range(1, len(specimen.day_in_the_life)):
+        slot, before = specimen.day_in_the_life[i], specimen.day_in_the_life[i - 1]
+        if slot.start < before.end:
+            line = located.line(("day_in_the_life", i, "start"))
+            msg = (
+                f"day_in_the_life[{i}] starts at {slot.start}, before day_in_the_life[{i - 1}] "
+                f"ends ({before.end}); list the day in order, without overlaps"
+            )
+            problems.append(Problem(display, line, msg, "OT013"))
+    titles = [t.casefold() for t in specimen.org_chart]
+    if titles and specimen.title.casefold() not in titles:
+        msg = (
+            f"org_chart does not list the role itself; add its title, '{specimen.title}', "
+            "where it sits (the page marks that line 'this specimen')"
+        )
+        problems.append(Problem(display, located.line(("org_chart",)), msg, "OT013"))
+    first: dict[str, int] = {}
     for i, rel in enumerate(specimen.related):
         if rel.id == specimen.id:
             line = located.line(("related", i, "id"))
             problems.append(Problem(display, line, "a specimen cannot relate to itself", "OT016"))
+        if i and rel.match > (prev := specimen.related[i - 1].match):
+            msg = (
+                f"related[{i}].match ({rel.match}) is higher than related[{i - 1}].match "
+                f"({prev}); list related specimens highest match first"
+            )
+            problems.append(Problem(display, located.line(("related", i, "match")), msg, "OT013"))
+        if (j := first.setdefault(rel.id, i)) != i:
+            msg = f"related[{i}] repeats '{rel.id}' (also related[{j}])"
+            problems.append(Problem(display, located.line(("related", i, "id")), msg, "OT013"))
     if problems:
         raise ContentError(problems)
     specimen._source = display
