@@ -517,7 +517,8 @@ def test_era_must_match_folder(tmp_path):
     )
     write_posting(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'"
+        "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'; "
+        "move the file to eras/digital/, or set era: test-era"
     ]
 
 

@@ -185,7 +185,11 @@ def load_posting(path: Path, display: str) -> Posting:
         problems.append(Problem(display, line, msg, "OT014"))
     if posting.era != path.parent.name:
         line = located.line(("era",))
-        msg = f"era '{posting.era}' must equal the folder name '{path.parent.name}'"
+        folder = path.parent.name
+        msg = (
+            f"era '{posting.era}' must equal the folder name '{folder}'; "
+            f"move the file to eras/{posting.era}/, or set era: {folder}"
+        )
         problems.append(Problem(display, line, msg, "OT014"))
     f = posting.filters
     if f.minAge > f.maxAge:
