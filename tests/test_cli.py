@@ -58,6 +58,31 @@ def test_check_named_files_only(tmp_path):
     assert run(cli.check, [str(tmp_path / "nope.yaml")], tmp_path).exit_code == 2
 
 
+def test_check_refuses_a_file_outside_the_content_folder(tmp_path):
+    # with OTIOSE_CONTENT pointing at a copy, a path into the checkout was never read, yet
+    # the check said "ok: 1 file(s) checked"
+    content = minimal(tmp_path / "copy")
+    elsewhere = tmp_path / "draft.yaml"
+    elsewhere.write_text("id: broken\n", encoding="utf-8")
+    result = run(cli.check, [str(elsewhere)], content)
+    assert result.exit_code == 2
+    assert "not a content file" in result.output and str(content) in result.output
+    readme = content / "README.md"
+    readme.write_text("hi", encoding="utf-8")
+    assert run(cli.check, [str(readme)], content).exit_code == 2
+    named = run(cli.check, [str(content / "specimens/test-role.yaml")], content)
+    assert named.exit_code == 0, named.output
+
+
+def test_new_prints_a_path_the_next_command_can_use(tmp_path, monkeypatch):
+    content = tmp_path / "copy"
+    monkeypatch.chdir(tmp_path / "..")
+    result = run(cli.new, ["Head of Vibes", "--family", "people-and-talent"], content)
+    assert result.exit_code == 0, result.output
+    shown = result.output.split("flask --app app check ")[1].strip()
+    assert Path(shown).resolve() == (content / "specimens/head-of-vibes.yaml").resolve()
+
+
 def test_check_github_annotations(tmp_path):
     minimal(tmp_path)
     write_specimen(
