@@ -149,7 +149,7 @@ bullshit_metrics:
   - name: "TODO: a metric"
     description: "TODO: what it measures and what it does not."
 signature_weaponry:
-  - name: "TODO: a tool or artefact"
+  - name: "TODO: a tool or artifact"
     description: "TODO: how it is wielded."
 encounter_guide: "TODO: survival advice for meeting one."
 jd_autopsy:
