@@ -565,13 +565,18 @@ def test_posted_date_must_fall_in_its_eras_years(tmp_path):
     write_posting(tmp_path, text=path.read_text().replace("January 15, 2005", "June 1, 1955"))
     assert problems(tmp_path) == [
         "eras/test-era/test-posting.md:7: postedDate 'June 1, 1955' is outside the years of "
-        "test-era (2000-2010); date it within them, or move the posting to eras/old-era/ "
-        "(1950-1960) and set era: old-era"
+        "test-era (2000-2010); date it within test-era's years, or move the posting to "
+        "eras/old-era/ (1950-1960) and set era: old-era"
     ]
+    # 1975 is in no era, and old-era is nearer
     write_posting(tmp_path, text=path.read_text().replace("June 1, 1955", "June 1, 1975"))
     (msg,) = problems(tmp_path)
-    assert msg.endswith("(2000-2010); date it within them (no era covers 1975)")
-    write_posting(tmp_path, text=path.read_text().replace("June 1, 1975", "December 31, 2010"))
+    assert "(2000-2010); no era covers 1975, and the nearest is old-era; date it" in msg
+    # 1990 is in no era either, but test-era is the nearest: a posting (or an audit-desk draft)
+    # dated in a gap belongs to the nearer era
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1975", "June 1, 1990"))
+    load_library(tmp_path)
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1990", "December 31, 2010"))
     load_library(tmp_path)  # the last day of the last year is inside
 
 

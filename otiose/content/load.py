@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import vocab
 from .errors import ContentError, Problem
-from .library import Library
+from .library import Library, era_of_year
 from .models import PLACEHOLDER, Era, Filters, PopulationFile, Posting, Specimen, share_text
 from .validate import dotted, problems_from
 from .yamlsafe import Loc, Located, parse, read_text
@@ -520,28 +520,31 @@ def _cross_check(
 
 
 def _dates_in_eras(eras: list[Era], postings: list[Posting]) -> list[Problem]:
-    """Each posting is dated within its era's years (an era that failed to load is skipped:
-    its own problems say why)."""
+    """Each posting is filed under the era its date belongs to: the one whose years hold it,
+    else, for a year no era covers, the nearest (an era that failed to load is skipped: its own
+    problems say why)."""
     problems: list[Problem] = []
+    spans = [(e.id, e.years.start, e.years.end) for e in eras]
     by_id = {e.id: e for e in eras}
     for p in postings:
         era = by_id.get(p.era)
-        if era is None or p.posted is None or era.years.start <= p.posted.year <= era.years.end:
+        if era is None or p.posted is None:
             continue
         year = p.posted.year
+        belongs = era_of_year(year, spans)
+        if era.years.start <= year <= era.years.end or belongs == era.id:
+            continue
+        other = by_id[belongs]
         msg = (
             f"postedDate '{p.postedDate}' is outside the years of {era.id} "
-            f"({era.years.start}-{era.years.end}); date it within them"
+            f"({era.years.start}-{era.years.end})"
         )
-        fits = [e for e in eras if e.years.start <= year <= e.years.end]
-        if fits:
-            other = fits[0]
-            msg += (
-                f", or move the posting to eras/{other.id}/ "
-                f"({other.years.start}-{other.years.end}) and set era: {other.id}"
-            )
-        else:
-            msg += f" (no era covers {year})"
+        if not other.years.start <= year <= other.years.end:
+            msg += f"; no era covers {year}, and the nearest is {other.id}"
+        msg += (
+            f"; date it within {era.id}'s years, or move the posting to eras/{other.id}/ "
+            f"({other.years.start}-{other.years.end}) and set era: {other.id}"
+        )
         problems.append(Problem(p._source, p._lines.line(("postedDate",)), msg, "OT013"))
     return problems
 
