@@ -20,7 +20,7 @@ from .audit import law
 from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
 from .content.lint import warnings
-from .content.load import display_path
+from .content.load import TODAY_POPULATION, display_path
 from .content.schema import era_schema, population_schema, posting_schema, specimen_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +50,11 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     for path in paths:
         if not path.exists():
             raise click.UsageError(f"{path}: no such file")
+        if not _is_content_file(path, root):
+            raise click.UsageError(
+                f"{path}: not a content file in {root} (its specimens/ or eras/); the "
+                "checker reads only the content folder, which OTIOSE_CONTENT names"
+            )
     errors: list[Problem] = []
     found: list[Problem] = []
     library = None
@@ -82,6 +87,17 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
             f"{len(library.postings)} postings"
         )
         click.echo(f"ok: {scope} checked, no problems.")
+
+
+def _is_content_file(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies where the loader reads content (a link is judged by where it
+    sits, not where it leads: the loader reports a link that leads out)."""
+    where = path.absolute().parent.resolve() / path.name
+    inside = (root / "specimens", root / "eras")
+    others = (law.LAW_FILE, TODAY_POPULATION)
+    return any(where.is_relative_to(f.resolve()) for f in inside) or any(
+        where == f.resolve() for f in others
+    )
 
 
 def _print(problem: Problem, fmt: str) -> None:
@@ -133,7 +149,7 @@ bullshit_metrics:
   - name: "TODO: a metric"
     description: "TODO: what it measures and what it does not."
 signature_weaponry:
-  - name: "TODO: a tool or artefact"
+  - name: "TODO: a tool or artifact"
     description: "TODO: how it is wielded."
 encounter_guide: "TODO: survival advice for meeting one."
 jd_autopsy:
@@ -174,7 +190,9 @@ def new(title: str, family: str) -> None:
         SCAFFOLD.format(id=spec_id, title=title, family=family, families=" | ".join(ids), path=rel),
         encoding="utf-8",
     )
-    click.echo(f"wrote {rel}; fill in every TODO, then run: flask --app app check {rel}")
+    shown = os.path.relpath(path)  # as typed from here, wherever OTIOSE_CONTENT points
+    shown = str(path) if shown.startswith("..") else shown
+    click.echo(f"wrote {shown}; fill in every TODO, then run: flask --app app check {shown}")
 
 
 @click.command("schema")

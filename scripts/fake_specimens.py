@@ -214,8 +214,9 @@ def specimen_yaml(
     related = [o for o in rng.sample(others, min(len(others), 5)) if o != sid][:4]
     if related:
         lines.append("related:")
-        for rid in related:
-            lines += [f"  - id: {rid}", f"    match: {rng.randint(40, 99)}"]
+        matches = sorted((rng.randint(40, 99) for _ in related), reverse=True)  # highest first
+        for rid, match in zip(related, matches, strict=True):
+            lines += [f"  - id: {rid}", f"    match: {match}"]
     return "\n".join(lines) + "\n"
 
 

@@ -397,12 +397,21 @@ def test_men_under_40_no_union_card_1966_united_states():
 # ---------------------------------------------------------------- the posting draft
 
 
-def test_the_downloaded_posting_passes_check_once_filled_in(content: Path):
+# a date in an era; in the gap between two (nearer the earlier, then the later); before the
+# first era and after the last; today (the desk's default), whatever year that is
+DRAFT_DAYS = [date(1966, 6, 1), date(2027, 3, 1), date(2030, 3, 1), date(1850, 1, 1),
+              date(2099, 12, 31), date.today()]  # fmt: skip
+
+
+@pytest.mark.parametrize("day", DRAFT_DAYS, ids=str)
+def test_the_downloaded_posting_passes_check_once_filled_in(content: Path, day: date):
     filters = Filters.model_validate(
         {"gender": ["male"], "maxAge": 39, "union": False, "education": "bachelor"}
     )
-    name, text = posting_text(filters, date(1966, 6, 1), "postwar")
-    path = content / "eras" / "postwar" / name
+    eras = [(e.id, e.years.start, e.years.end) for e in load_library(content).eras]
+    era = era_for(day, eras)
+    name, text = posting_text(filters, day, era)
+    path = content / "eras" / era / name
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_library(content)
@@ -421,7 +430,7 @@ def test_the_downloaded_posting_passes_check_once_filled_in(content: Path):
     library = load_library(content)
     posting = library.postings[path.stem]
     assert posting.filters == filters
-    assert posting.posted == date(1966, 6, 1)
+    assert posting.posted == day
     assert f"filters: {filters_json(filters)}\n" in filled
 
 

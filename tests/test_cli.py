@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -56,6 +58,31 @@ def test_check_named_files_only(tmp_path):
     assert run(cli.check, [str(tmp_path / "specimens/test-role.yaml")], tmp_path).exit_code == 0
     assert run(cli.check, [str(bad)], tmp_path).exit_code == 1
     assert run(cli.check, [str(tmp_path / "nope.yaml")], tmp_path).exit_code == 2
+
+
+def test_check_refuses_a_file_outside_the_content_folder(tmp_path):
+    # with OTIOSE_CONTENT pointing at a copy, a path into the checkout was never read, yet
+    # the check said "ok: 1 file(s) checked"
+    content = minimal(tmp_path / "copy")
+    elsewhere = tmp_path / "draft.yaml"
+    elsewhere.write_text("id: broken\n", encoding="utf-8")
+    result = run(cli.check, [str(elsewhere)], content)
+    assert result.exit_code == 2
+    assert "not a content file" in result.output and str(content) in result.output
+    readme = content / "README.md"
+    readme.write_text("hi", encoding="utf-8")
+    assert run(cli.check, [str(readme)], content).exit_code == 2
+    named = run(cli.check, [str(content / "specimens/test-role.yaml")], content)
+    assert named.exit_code == 0, named.output
+
+
+def test_new_prints_a_path_the_next_command_can_use(tmp_path, monkeypatch):
+    content = tmp_path / "copy"
+    monkeypatch.chdir(tmp_path / "..")
+    result = run(cli.new, ["Head of Vibes", "--family", "people-and-talent"], content)
+    assert result.exit_code == 0, result.output
+    shown = result.output.split("flask --app app check ")[1].strip()
+    assert Path(shown).resolve() == (content / "specimens/head-of-vibes.yaml").resolve()
 
 
 def test_check_github_annotations(tmp_path):
@@ -194,3 +221,26 @@ def test_export_command_runs_in_production_mode_from_a_clean_environment(tmp_pat
     assert result.exit_code == 0, result.output
     page = (out / "specimens" / "sdet.html").read_text(encoding="utf-8")
     assert '<link rel="canonical" href="https://wiki.example/specimens/sdet">' in page
+
+
+def test_the_worked_example_can_be_followed_as_written(tmp_path):
+    """CONTRIBUTING's walkthrough: scaffold the example role, then its finished file passes."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    worked = guide[guide.index("## Worked example") :]
+    finished = re.search(r"This is the finished file.*?```yaml\n(.*?)```", worked, re.S)
+    assert finished, "the worked example has no finished file"
+    spec_id = re.search(r"^id: (\S+)$", finished.group(1), re.M).group(1)
+    title = re.search(r"^title: (.+)$", finished.group(1), re.M).group(1)
+    copy = tmp_path / "try"
+    for folder in ("specimens", "eras"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    if (ROOT / "specimens" / f"{spec_id}.yaml").exists():  # the guide must say to set it aside
+        assert f"rm /tmp/otiose-try/specimens/{spec_id}.yaml" in worked
+        (copy / "specimens" / f"{spec_id}.yaml").unlink()
+    family = re.search(r"^family: (\S+)$", finished.group(1), re.M).group(1)
+    scaffolded = run(cli.new, [title, "--family", family], copy)
+    assert scaffolded.exit_code == 0, scaffolded.output
+    path = copy / "specimens" / f"{spec_id}.yaml"
+    path.write_text(finished.group(1), encoding="utf-8")
+    result = run(cli.check, [str(path)], copy)
+    assert result.exit_code == 0 and result.output.startswith("ok: 1 file(s)"), result.output

@@ -7,7 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import DEFAULT_FILTERS, SPECIMEN, minimal, write_era, write_posting, write_specimen
+from helpers import (
+    DEFAULT_FILTERS,
+    ERA,
+    SPECIMEN,
+    minimal,
+    write_era,
+    write_posting,
+    write_specimen,
+)
 
 from otiose.content import ContentError, load_library
 from otiose.content.yamlsafe import MAX_BYTES
@@ -111,6 +119,23 @@ def test_quoted_number_is_not_coerced(tmp_path):
     assert codes(tmp_path) == ["OT012"]
 
 
+def test_a_bare_yes_or_number_where_text_belongs_says_what_yaml_read(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "region: United States", "region: yes"
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:14: 'salary.region' should be text, not true "
+        "(YAML read it as true/false: put it in quotes)"
+    ]
+    write_specimen(tmp_path, text=text.replace("region: yes", "region: 1999"))
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:14: 'salary.region' should be text, not 1999 "
+        "(YAML read it as a number: put it in quotes)"
+    ]
+
+
 def test_out_of_range_number(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: 140")
@@ -178,10 +203,17 @@ def test_duplicate_posting_ids_across_eras(tmp_path):
         .replace("era: test-era", "era: other-era")
     )
     write_posting(tmp_path, id="test-posting", era="other-era", text=text)
-    found = problems(tmp_path)
-    assert len(found) == 1
-    assert "duplicate posting id 'test-posting' (also in eras/" in found[0]
-    assert found[0].split(":")[1] == "2"
+    assert problems(tmp_path) == [  # in both files: either may be the one just added
+        "eras/other-era/test-posting.md:2: duplicate posting id 'test-posting' "
+        "(also in eras/test-era/test-posting.md)",
+        "eras/test-era/test-posting.md:2: duplicate posting id 'test-posting' "
+        "(also in eras/other-era/test-posting.md)",
+    ]
+    # checking only the new copy still finds it, whichever era sorts first
+    new = tmp_path / "eras/other-era/test-posting.md"
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path, only=[new])
+    assert [p.path for p in info.value.problems] == ["eras/other-era/test-posting.md"]
 
 
 def test_python_tag_is_refused(tmp_path):
@@ -303,6 +335,28 @@ def test_scaffold_todo_is_an_error(tmp_path):
     ]
 
 
+def test_scaffold_todo_in_a_posting_body_is_an_error(tmp_path):
+    # the audit desk's download ends in a TODO paragraph; left in, it would be published
+    minimal(tmp_path)
+    path = tmp_path / "eras/test-era/test-posting.md"
+    text = path.read_text().replace("A body in **Markdown**.", "Intro.\n\nTODO: describe the job.")
+    write_posting(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:16: the body still holds scaffold text; "
+        "replace the TODO with your own"
+    ]
+
+
+def test_a_posting_without_a_body_is_an_error(tmp_path):
+    minimal(tmp_path)
+    path = tmp_path / "eras/test-era/test-posting.md"
+    write_posting(tmp_path, text=path.read_text().replace("A body in **Markdown**.\n", "\n  \n"))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:13: the posting has no body; write the ad itself in "
+        "Markdown below this closing '---'"
+    ]
+
+
 def test_day_slot_must_end_after_it_starts(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(
@@ -312,6 +366,49 @@ def test_day_slot_must_end_after_it_starts(tmp_path):
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
         "specimens/test-role.yaml:29: day_in_the_life[0].end (09:00) must be after its start (10:00)"
+    ]
+
+
+def test_the_day_runs_in_order(tmp_path):
+    minimal(tmp_path)
+    slots = (
+        'day_in_the_life:\n  - start: "10:00"\n    end: "11:00"\n    title: T\n    description: D\n'
+        '  - start: "09:00"\n    end: "09:30"\n    title: T\n    description: D\n'
+    )
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []", slots)
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:32: day_in_the_life[1] starts at 09:00, before "
+        "day_in_the_life[0] ends (11:00); list the day in order, without overlaps"
+    ]
+
+
+def test_the_org_chart_names_the_role_itself(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("  - Test Role\n", "")
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:6: org_chart does not list the role itself; add its title, "
+        "'Test Role', where it sits (the page marks that line 'this specimen')"
+    ]
+    write_specimen(tmp_path, text=text.replace("  - Boss\n", "  - Boss\n  - test role\n"))
+    load_library(tmp_path)  # the page matches the title in any case, and so does the check
+
+
+def test_related_specimens_are_listed_once_highest_first(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="other-role", title="Other Role")
+    write_specimen(tmp_path, id="third-role", title="Third Role")
+    related = (
+        "related:\n  - id: other-role\n    match: 60\n  - id: third-role\n    match: 80\n"
+        "  - id: other-role\n    match: 50\n"
+    )
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []\n", related)
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:31: related[1].match (80) is higher than related[0].match "
+        "(60); list related specimens highest match first",
+        "specimens/test-role.yaml:32: related[2] repeats 'other-role' (also related[0])",
     ]
 
 
@@ -349,8 +446,15 @@ def test_stray_files_are_reported(tmp_path):
 
 def test_era_without_era_yaml(tmp_path):
     minimal(tmp_path)
-    write_posting(tmp_path, id="lonely", era="ghost-era")
-    assert problems(tmp_path) == ["eras/ghost-era:1: era folder 'ghost-era' has no era.yaml"]
+    lonely = write_posting(tmp_path, id="lonely", era="ghost-era")
+    assert problems(tmp_path) == [
+        "eras/ghost-era:1: era folder 'ghost-era' has no era.yaml; the eras are test-era: "
+        "move its postings into one of them, or add era.yaml and population.yaml to start one"
+    ]
+    # a check of the posting alone reports its folder's problem: it concerns the posting
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path, only=[lonely])
+    assert [p.path for p in info.value.problems] == ["eras/ghost-era"]
 
 
 # ---------------------------------------------------------------- postings and eras
@@ -413,7 +517,8 @@ def test_era_must_match_folder(tmp_path):
     )
     write_posting(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'"
+        "eras/test-era/test-posting.md:8: era 'digital' must equal the folder name 'test-era'; "
+        "move the file to eras/digital/, or set era: test-era"
     ]
 
 
@@ -451,6 +556,28 @@ def test_bad_posted_date(tmp_path):
     assert problems(tmp_path) == [
         "eras/test-era/test-posting.md:7: postedDate '2005-01-15' must look like 'January 15, 2020'"
     ]
+
+
+def test_posted_date_must_fall_in_its_eras_years(tmp_path):
+    minimal(tmp_path)  # test-era runs from 2000 to 2010
+    write_era(tmp_path, "old-era", ERA.format().replace("2000, end: 2010", "1950, end: 1960"))
+    path = tmp_path / "eras/test-era/test-posting.md"
+    write_posting(tmp_path, text=path.read_text().replace("January 15, 2005", "June 1, 1955"))
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:7: postedDate 'June 1, 1955' is outside the years of "
+        "test-era (2000-2010); date it within test-era's years, or move the posting to "
+        "eras/old-era/ (1950-1960) and set era: old-era"
+    ]
+    # 1975 is in no era, and old-era is nearer
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1955", "June 1, 1975"))
+    (msg,) = problems(tmp_path)
+    assert "(2000-2010); no era covers 1975, and the nearest is old-era; date it" in msg
+    # 1990 is in no era either, but test-era is the nearest: a posting (or an audit-desk draft)
+    # dated in a gap belongs to the nearer era
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1975", "June 1, 1990"))
+    load_library(tmp_path)
+    write_posting(tmp_path, text=path.read_text().replace("June 1, 1990", "December 31, 2010"))
+    load_library(tmp_path)  # the last day of the last year is inside
 
 
 def test_posting_with_dangling_specimen(tmp_path):

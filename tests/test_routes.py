@@ -388,7 +388,7 @@ def test_a_new_specimen_appears_with_no_code_change(content):
         (content / "specimens" / "scrum-master.yaml")
         .read_text()
         .replace("id: scrum-master", "id: head-of-vibes")
-        .replace("title: Scrum Master", "title: Head of Vibes"),
+        .replace("Scrum Master", "Head of Vibes"),  # the title, and the role in its org chart
         encoding="utf-8",
     )
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_ROOT": str(content)})

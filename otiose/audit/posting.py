@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..content import vocab
+from ..content.library import era_of_year
 from ..content.models import Filters
 
 BODY = """\
@@ -62,12 +63,6 @@ def posting_text(filters: Filters, day: date, era: str) -> tuple[str, str]:
 
 
 def era_for(day: date, eras: list[tuple[str, int, int]]) -> str:
-    """The era (id, first year, last year) holding ``day``'s year, else the nearest one."""
-    if not eras:
-        raise ValueError("there are no eras to file the posting under")
-
-    def distance(era: tuple[str, int, int]) -> int:
-        _, start, end = era
-        return 0 if start <= day.year <= end else min(abs(day.year - start), abs(day.year - end))
-
-    return min(eras, key=distance)[0]
+    """The era (id, first year, last year) to file a draft dated ``day`` under: the one holding
+    its year, else the nearest, as the loader requires of every posting."""
+    return era_of_year(day.year, eras)

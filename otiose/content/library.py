@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -14,6 +15,21 @@ from .models import Era, PopulationFile, Posting, Specimen
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
+
+
+def era_of_year(year: int, spans: Iterable[tuple[str, int, int]]) -> str:
+    """The era (id, first year, last year) whose years hold ``year``, else the nearest one; of
+    two equally near, the earlier. Postings are filed by this rule (the loader checks it), and
+    the audit desk files its drafts by it."""
+
+    def distance(span: tuple[str, int, int]) -> tuple[int, int]:
+        _, start, end = span
+        return (max(start - year, year - end, 0), start)
+
+    nearest = min(spans, key=distance, default=None)
+    if nearest is None:
+        raise ValueError("there are no eras to file a posting under")
+    return nearest[0]
 
 
 @dataclass(frozen=True)

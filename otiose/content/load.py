@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import vocab
 from .errors import ContentError, Problem
-from .library import Library
+from .library import Library, era_of_year
 from .models import PLACEHOLDER, Era, Filters, PopulationFile, Posting, Specimen, share_text
 from .validate import dotted, problems_from
 from .yamlsafe import Loc, Located, parse, read_text
@@ -95,10 +95,36 @@ def load_specimen(path: Path, display: str) -> Specimen:
             line = located.line(("day_in_the_life", i, "end"))
             msg = f"day_in_the_life[{i}].end ({slot.end}) must be after its start ({slot.start})"
             problems.append(Problem(display, line, msg, "OT013"))
+    for i in range(1, len(specimen.day_in_the_life)):
+        slot, before = specimen.day_in_the_life[i], specimen.day_in_the_life[i - 1]
+        if slot.start < before.end:
+            line = located.line(("day_in_the_life", i, "start"))
+            msg = (
+                f"day_in_the_life[{i}] starts at {slot.start}, before day_in_the_life[{i - 1}] "
+                f"ends ({before.end}); list the day in order, without overlaps"
+            )
+            problems.append(Problem(display, line, msg, "OT013"))
+    titles = [t.casefold() for t in specimen.org_chart]
+    if titles and specimen.title.casefold() not in titles:
+        msg = (
+            f"org_chart does not list the role itself; add its title, '{specimen.title}', "
+            "where it sits (the page marks that line 'this specimen')"
+        )
+        problems.append(Problem(display, located.line(("org_chart",)), msg, "OT013"))
+    first: dict[str, int] = {}
     for i, rel in enumerate(specimen.related):
         if rel.id == specimen.id:
             line = located.line(("related", i, "id"))
             problems.append(Problem(display, line, "a specimen cannot relate to itself", "OT016"))
+        if i and rel.match > (prev := specimen.related[i - 1].match):
+            msg = (
+                f"related[{i}].match ({rel.match}) is higher than related[{i - 1}].match "
+                f"({prev}); list related specimens highest match first"
+            )
+            problems.append(Problem(display, located.line(("related", i, "match")), msg, "OT013"))
+        if (j := first.setdefault(rel.id, i)) != i:
+            msg = f"related[{i}] repeats '{rel.id}' (also related[{j}])"
+            problems.append(Problem(display, located.line(("related", i, "id")), msg, "OT013"))
     if problems:
         raise ContentError(problems)
     specimen._source = display
@@ -149,7 +175,7 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
 
 def load_posting(path: Path, display: str) -> Posting:
     """Read, parse and validate one posting (front matter + Markdown body)."""
-    front, body, _ = split_front_matter(read_text(path, display), display)
+    front, body, body_line = split_front_matter(read_text(path, display), display)
     located = parse(front, display, line_offset=1)
     posting = _validate(Posting, located, display, front)
     problems: list[Problem] = []
@@ -159,7 +185,11 @@ def load_posting(path: Path, display: str) -> Posting:
         problems.append(Problem(display, line, msg, "OT014"))
     if posting.era != path.parent.name:
         line = located.line(("era",))
-        msg = f"era '{posting.era}' must equal the folder name '{path.parent.name}'"
+        folder = path.parent.name
+        msg = (
+            f"era '{posting.era}' must equal the folder name '{folder}'; "
+            f"move the file to eras/{posting.era}/, or set era: {folder}"
+        )
         problems.append(Problem(display, line, msg, "OT014"))
     f = posting.filters
     if f.minAge > f.maxAge:
@@ -181,12 +211,25 @@ def load_posting(path: Path, display: str) -> Posting:
         line = located.line(("postedDate",))
         msg = f"postedDate '{posting.postedDate}' must look like 'January 15, 2020'"
         problems.append(Problem(display, line, msg, "OT013"))
+    problems.extend(_body_problems(body, body_line, display))
     if problems:
         raise ContentError(problems)
     posting._source = display
     posting._body_html = render_markdown(body.strip())
     posting._lines = located
     return posting
+
+
+def _body_problems(body: str, first_line: int, display: str) -> list[Problem]:
+    """A posting's Markdown body must be there, and free of the scaffold's ``TODO:``."""
+    if not body.strip():
+        msg = "the posting has no body; write the ad itself in Markdown below this closing '---'"
+        return [Problem(display, first_line - 1, msg, "OT010")]
+    for i, line in enumerate(body.splitlines()):
+        if "TODO:" in line:
+            msg = "the body still holds scaffold text; replace the TODO with your own"
+            return [Problem(display, first_line + i, msg, "OT020")]
+    return []
 
 
 # ---------------------------------------------------------------- populations
@@ -379,7 +422,12 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
         if (shown := where(era_file)) is None:
             pass  # reported by where()
         elif not era_file.is_file():
-            msg = f"era folder '{folder.name}' has no era.yaml"
+            known = ", ".join(sorted(f.parent.name for f in era_dir.glob("*/era.yaml")))
+            msg = (
+                f"era folder '{folder.name}' has no era.yaml; the eras are {known or 'none yet'}: "
+                "move its postings into one of them, or add era.yaml and population.yaml to "
+                "start one"
+            )
             problems.append(Problem(display_path(folder, root), 1, msg, "OT018"))
         elif (e := attempt(load_era, era_file, shown)) is not None:
             eras.append(e)
@@ -407,9 +455,12 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     today = attempt(load_population, TODAY_POPULATION, display_path(TODAY_POPULATION, root))
     stems = {p.stem for p in listing if p.suffix == ".yaml"}
     problems.extend(_cross_check(specimens, postings, stems))
+    problems.extend(_dates_in_eras(eras, postings))
     if only is not None:
         wanted = {display_path(Path(p).resolve(), root) for p in only}
-        problems = [p for p in problems if p.path in wanted]
+        # a folder's problem (an era folder without era.yaml) concerns every file in it
+        folders = {w.rsplit("/", 1)[0] for w in wanted if "/" in w}
+        problems = [p for p in problems if p.path in wanted or p.path in folders]
     if problems:
         raise ContentError(problems)
     return Library.build(specimens, eras, postings, population=today)
@@ -454,16 +505,47 @@ def _cross_check(
     posting_seen: dict[str, Posting] = {}
     for p in postings:
         lines = p._lines
-        if p.id in posting_seen:
-            other = posting_seen[p.id]._source
-            msg = f"duplicate posting id '{p.id}' (also in {other})"
-            problems.append(Problem(p._source, lines.line(("id",)), msg, "OT015"))
-        posting_seen.setdefault(p.id, p)
+        if (first := posting_seen.setdefault(p.id, p)) is not p:
+            # named in both files: either may be the one just added, and a check of only
+            # the new file must find it
+            for one, other in ((p, first), (first, p)):
+                msg = f"duplicate posting id '{p.id}' (also in {other._source})"
+                problems.append(Problem(one._source, one._lines.line(("id",)), msg, "OT015"))
         if p.specimen and p.specimen not in seen and p.specimen not in stems:
             line = lines.line(("specimen",))
             problems.append(
                 Problem(p._source, line, _dangling("specimen", p.specimen, ids), "OT016")
             )
+    return problems
+
+
+def _dates_in_eras(eras: list[Era], postings: list[Posting]) -> list[Problem]:
+    """Each posting is filed under the era its date belongs to: the one whose years hold it,
+    else, for a year no era covers, the nearest (an era that failed to load is skipped: its own
+    problems say why)."""
+    problems: list[Problem] = []
+    spans = [(e.id, e.years.start, e.years.end) for e in eras]
+    by_id = {e.id: e for e in eras}
+    for p in postings:
+        era = by_id.get(p.era)
+        if era is None or p.posted is None:
+            continue
+        year = p.posted.year
+        belongs = era_of_year(year, spans)
+        if era.years.start <= year <= era.years.end or belongs == era.id:
+            continue
+        other = by_id[belongs]
+        msg = (
+            f"postedDate '{p.postedDate}' is outside the years of {era.id} "
+            f"({era.years.start}-{era.years.end})"
+        )
+        if not other.years.start <= year <= other.years.end:
+            msg += f"; no era covers {year}, and the nearest is {other.id}"
+        msg += (
+            f"; date it within {era.id}'s years, or move the posting to eras/{other.id}/ "
+            f"({other.years.start}-{other.years.end}) and set era: {other.id}"
+        )
+        problems.append(Problem(p._source, p._lines.line(("postedDate",)), msg, "OT013"))
     return problems
 
 

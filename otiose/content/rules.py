@@ -24,7 +24,7 @@ RULES: dict[str, Rule] = {
         Rule("OT005", "error", "YAML anchors (`&name`) and aliases (`*name`) are not allowed."),
         Rule("OT006", "error", "The same key appears twice in one mapping."),
         Rule("OT007", "error", "The file is empty or is not a mapping of keys to values."),
-        Rule("OT010", "error", "A required key is missing."),
+        Rule("OT010", "error", "A required key, or a posting's Markdown body, is missing."),
         Rule("OT011", "error", "A key is not part of the format (a close match is suggested)."),
         Rule("OT012", "error", "A value has the wrong type (text, number, list, mapping)."),
         Rule(

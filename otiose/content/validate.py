@@ -73,7 +73,9 @@ def problems_from(
             msg = f"'{name}' should be {_TYPE_NAMES[kind]}, not {got}"
             if kind == "int_type" and isinstance(err.get("input"), str):
                 msg += " (write the number without quotes)"
-            if kind == "string_type" and type(err.get("input")) in (int, float, bool):
+            if kind == "string_type" and type(err.get("input")) is bool:  # yes, no, on, off
+                msg += " (YAML read it as true/false: put it in quotes)"
+            elif kind == "string_type" and type(err.get("input")) in (int, float):
                 msg += " (YAML read it as a number: put it in quotes)"
             if kind == "string_type" and err.get("input") is None:
                 msg = f"'{name}' is empty; write some text or remove the key"
