@@ -42,7 +42,7 @@ from ..game.share import share_text
 from . import live, state
 from .http import private, public
 from .hx import htmx
-from .params import checks_own, takes
+from .params import checks_own, refuse_repeats, takes
 from .present import absolute_url
 from .rendercache import cached_page
 
@@ -558,6 +558,7 @@ def custom_board() -> Response | str:
     if not request.args:
         return render_template("custom.html", character=None, nav="play")
     era = _chosen_era()
+    refuse_repeats(request.args)
     try:
         character = build({k: v for k, v in request.args.items() if k != "era"})
     except BadCharacter as exc:

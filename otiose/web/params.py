@@ -2,7 +2,9 @@
 
 A view lists its parameters with :func:`takes` (a view without it takes none). A request with
 any other parameter gets a 400 naming it before the view runs, so a mistyped ``?sotr=salary``
-is reported, and a made-up parameter cannot put another copy of a page in the shared cache.
+is reported, and a made-up parameter cannot put another copy of a page in the shared cache. A
+parameter given twice is a 400 too: every one of them takes one value, and reading the first
+would drop the second unsaid.
 Views whose parameters are data (the audit desk's fields, a hand-built applicant's attributes)
 check them themselves, with their own messages, and say so with :func:`checks_own`.
 
@@ -19,6 +21,7 @@ from typing import TypeVar
 from urllib.parse import quote, urlencode
 
 from flask import Flask, abort, current_app, redirect, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 V = TypeVar("V", bound=Callable[..., object])
@@ -77,4 +80,12 @@ def _check() -> Response | None:
     if unknown:
         takes_ = ", ".join(sorted(names)) or "none"
         abort(400, f"This address takes no parameter '{unknown[0][:40]}'; it takes {takes_}.")
+    refuse_repeats(request.args)
     return None
+
+
+def refuse_repeats(args: MultiDict[str, str]) -> None:
+    """A 400 for the first parameter in ``args`` given more than once."""
+    for name, values in args.lists():
+        if len(values) > 1:
+            abort(400, f"The parameter '{name[:40]}' was given {len(values)} times; give it once.")
