@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -221,6 +222,42 @@ def test_a_stack_counts_applications_in_a_database_of_its_own(stack):
             "SELECT count(*) FROM applications WHERE posting_id = ?", (POSTING,)
         ).fetchone()
     assert n >= 1
+
+
+EDGE_REFUSALS = [  # requests nginx answers itself, never passing them to the app
+    ("big body", "POST", "/live/specimens/agile-coach/sightings", {}, "a" * 20_000, 413),
+    ("big body, API", "POST", "/api/audit", {}, "a" * 20_000, 413),
+    ("header too large", "GET", "/", {"X-Big": "x" * 9000}, "", 400),
+    ("TRACE", "TRACE", "/", {}, "", 405),
+    ("stale If-Match", "GET", "/about", {"If-Match": '"stale"'}, "", 412),
+    ("stale If-Match, API", "GET", "/api/postings/", {"If-Match": '"stale"'}, "", 412),
+    ("missing static file", "GET", "/static/css/none.css", {}, "", 404),
+    ("PUT on a static file", "PUT", "/static/css/site.css", {}, "", 403),
+    ("another host", "GET", "/", {"Host": "evil.example"}, "", 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers", "body", "code"),
+    [r[1:] for r in EDGE_REFUSALS],
+    ids=[r[0] for r in EDGE_REFUSALS],
+)
+def test_nginxs_own_refusals_say_why_with_the_security_headers(
+    stack, method, path, headers, body, code
+):
+    """They were nginx's bare HTML pages, without the headers every response of the site carries,
+    and HTML under /api/, where every error is JSON."""
+    from otiose.web import security
+
+    status, got, text = get(stack, path, headers, method=method, body=body)
+    assert status == code
+    assert {k: got.get(k.lower()) for k in security.HEADERS} == security.HEADERS
+    if path.startswith("/api/"):
+        assert got["content-type"] == "application/json"
+        assert json.loads(text)["error"]
+    else:
+        assert got["content-type"] == "text/plain"
+        assert b"<" not in text and len(text) > 20
 
 
 def test_a_cross_site_post_is_refused(stack):

@@ -11,9 +11,11 @@ filters do not give. (Extends tests/test_play.py.)
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import time
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +30,7 @@ from itsdangerous import URLSafeSerializer
 from otiose.content import ContentError, vocab
 from otiose.game import rules
 from otiose.game.character import SEED_ALPHABET, build, deal
+from otiose.game.daily import today
 from otiose.game.run import BUDGET
 from otiose.web import ConfigError, create_app, state
 from otiose.web.game import MAX_RUNS
@@ -469,7 +472,7 @@ def test_extra_form_fields_cannot_buy_a_hire(client, app):
     r = client.post(
         f"/play/{SEED}/apply",
         data={
-            "posting": [pid, "new-deal-wing-riveter"],
+            "posting": pid,
             "hired": "true",
             "verdict": "Hired",
             "odds": "1",
@@ -478,9 +481,43 @@ def test_extra_form_fields_cannot_buy_a_hire(client, app):
         },
         headers={"HX-Request": "true"},
     )
-    card = parse(r.data)
-    assert card.find("article").attrs["id"] == f"posting-{pid}"
-    assert card.find(cls="verdict__stamp").text == "Rejected"
+    assert r.status_code == 400
+    assert "This form takes no field 'hired'; it takes posting." in unescape(r.get_data(True))
+    with client.session_transaction() as sess:
+        assert not sess.get("runs")
+    r = client.post(f"/play/{SEED}/apply", data={"posting": pid}, headers={"HX-Request": "true"})
+    assert parse(r.data).find(cls="verdict__stamp").text == "Rejected"
+
+
+FORMS = [  # every POST address, with the form its page sends
+    (f"/play/{SEED}/apply", {"posting": "new-deal-wing-riveter"}),
+    (f"/play/daily/{today().isoformat()}/apply", {"posting": "new-deal-wing-riveter"}),
+    (f"/play/{SEED}/adopt", {"run": "token"}),
+    (f"/play/daily/{today().isoformat()}/adopt", {"run": "token"}),
+    ("/live/specimens/agile-coach/sightings", {}),
+]
+
+
+@pytest.mark.parametrize(("url", "form"), FORMS)
+def test_every_form_refuses_a_field_it_does_not_take_or_one_given_twice(client, url, form):
+    """``posting=a&posting=b`` applied to a and dropped b unsaid; a made-up field went unread."""
+    takes = ", ".join(form) or "none"
+    r = client.post(url, data={**form, "zzz": "1"})
+    assert r.status_code == 400, url
+    said = f"This form takes no field 'zzz'; it takes {takes}."
+    assert said in unescape(r.get_data(True))
+    r = client.post(
+        url, data={"zzz": (io.BytesIO(b"x"), "z.txt")}, content_type="multipart/form-data"
+    )
+    assert r.status_code == 400 and said in unescape(r.get_data(True)), url
+    for name, value in form.items():
+        r = client.post(url, data={**form, name: [value, value]})
+        assert r.status_code == 400, url
+        said = f"The field '{name}' was given 2 times; give it once."
+        assert said in unescape(r.get_data(True))
+    with client.session_transaction() as sess:
+        assert not sess.get("runs")
+    assert client.get_cookie("otiose_sighted") is None
 
 
 @settings(

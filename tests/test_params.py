@@ -88,3 +88,30 @@ def test_tracking_tags_are_dropped_by_a_redirect(fresh_app: Flask) -> None:
     assert client.get(r.headers["Location"]).status_code == 400  # … and zzz is refused there
     r = client.post("/play/abcdefgh/apply?utm_source=x", data={"posting": "x"})
     assert r.status_code == 400  # only a link is tidied; a form sends what its page gave it
+
+
+def test_every_parameter_given_twice_is_refused_not_read_once(fresh_app: Flask) -> None:
+    """``?sort=title&sort=salary`` used to sort by title and drop the second value unsaid."""
+    client = fresh_app.test_client()
+    checked = 0
+    for rule in _routes(fresh_app):
+        names = params.accepted(fresh_app, rule.endpoint)
+        if names == params.OWN or "GET" not in (rule.methods or set()):
+            continue
+        for name in sorted(names):
+            r = client.get(f"{_url(fresh_app, rule)}?{name}=1&{name}=2")
+            said = unescape(r.get_data(as_text=True))
+            assert r.status_code == 400, f"{rule.rule}?{name}: {r.status_code}"
+            assert f"The parameter '{name}' was given 2 times; give it once." in said, rule.rule
+            checked += 1
+    assert checked >= 12
+
+
+def test_the_sandbox_refuses_an_attribute_given_twice(fresh_app: Flask) -> None:
+    client = fresh_app.test_client()
+    query = "gender=female&race=black&age=30&education=bachelor&experience=junior&union=false"
+    query += "&maritalStatus=single"
+    assert client.get(f"/play/custom?{query}").status_code == 200
+    r = client.get(f"/play/custom?{query}&age=70")
+    assert r.status_code == 400
+    assert "The parameter 'age' was given 2 times; give it once." in unescape(r.get_data(True))

@@ -42,7 +42,7 @@ from ..game.share import share_text
 from . import live, state
 from .http import private, public
 from .hx import htmx
-from .params import checks_own, takes
+from .params import checks_own, fields, refuse_repeats, takes
 from .present import absolute_url
 from .rendercache import cached_page
 
@@ -335,12 +335,14 @@ def _render_board(run: Run, applied: tuple[str, ...], era: Era, fragment: bool) 
 
 
 @bp.post("/play/<seed>/apply")
+@fields("posting")
 def apply(seed: str) -> Response:
     """Apply as a dealt applicant."""
     return _apply(_seed_run(seed))
 
 
 @bp.post("/play/daily/<day>/apply")
+@fields("posting")
 def daily_apply(day: str) -> Response:
     """Apply as the daily applicant."""
     return _apply(_daily_run(day))
@@ -403,12 +405,14 @@ def _apply(run: Run) -> Response:
 
 
 @bp.post("/play/<seed>/adopt")
+@fields("run")
 def adopt(seed: str) -> Response:
     """Take over a shared run (a signed token in the form) as this browser's run."""
     return _adopt(_seed_run(seed))
 
 
 @bp.post("/play/daily/<day>/adopt")
+@fields("run")
 def daily_adopt(day: str) -> Response:
     """Take over a shared daily run."""
     return _adopt(_daily_run(day))
@@ -558,6 +562,7 @@ def custom_board() -> Response | str:
     if not request.args:
         return render_template("custom.html", character=None, nav="play")
     era = _chosen_era()
+    refuse_repeats(request.args)
     try:
         character = build({k: v for k, v in request.args.items() if k != "era"})
     except BadCharacter as exc:
