@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from otiose.web import create_app
+from otiose.web import ConfigError, create_app
 
 __all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:
     if name in ("app", "application"):
-        value = create_app()
+        try:
+            value = create_app()
+        except ConfigError as exc:  # one line saying what to set, not a traceback
+            raise SystemExit(f"Error: {exc}") from None
         globals()[name] = value
         return value
     raise AttributeError(name)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import subprocess
+import sys
 import time
 from html import unescape
 from pathlib import Path
@@ -34,6 +36,8 @@ from otiose.game.daily import today
 from otiose.game.run import BUDGET
 from otiose.web import ConfigError, create_app, state
 from otiose.web.game import MAX_RUNS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = "abcdefgh"
 CUSTOM = dict(APPLICANT)
@@ -603,3 +607,25 @@ def test_production_logs_exactly_one_line_per_request(prod_env, caplog):
     errors = [rec for rec in records if rec.levelno == logging.ERROR]
     assert len(access) == 1 and " 500 " in access[0].getMessage()
     assert len(errors) == 1 and errors[0].exc_info and len(records) == 2
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [({}, "SECRET_KEY is not set"), ({"SECRET_KEY": "x" * 32}, "OTIOSE_BASE_URL is not set")],
+)
+def test_a_missing_setting_is_one_line_not_a_traceback(env, says):
+    """``flask --app app routes`` (or gunicorn) without a setting it needs says which, and stops."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "OTIOSE_", "FLASK_"))
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "routes"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert run.stderr.startswith(f"Error: {says}."), run.stderr
+    assert "Traceback" not in run.stderr
