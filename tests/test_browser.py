@@ -528,3 +528,34 @@ def test_every_preloaded_font_is_drawn(new_context, live_server: str, fixed_run)
         if preloaded - drawn:
             problems.append(f"{name} preloads but never draws {sorted(preloaded - drawn)}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- layout details seen by eye
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# a hand-built applicant with the longest values the applicant card shows
+LONG_FACTS = (
+    "/play/custom?gender=nonbinary&race=multiracial&age=34&education=none"
+    "&experience=senior&union=false&maritalStatus=divorced"
+)
+BOX = "(el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_applicant_card_fits_its_facts(
+    new_context, live_server: str, viewport: dict[str, int]
+) -> None:
+    """The facts run the width of the applicant card, under the portrait, and no value spills
+    out of its cell into the next ("multiracial" ran into "no diploma")."""
+    page = fresh_page(new_context, viewport=viewport)
+    page.goto(live_server + LONG_FACTS)
+    settle(page)
+    card = page.locator(".dossier").first
+    left, _, right, _ = card.evaluate(BOX)
+    f_left, _, f_right, _ = card.locator(".dossier__facts").evaluate(BOX)
+    assert f_right - f_left >= 0.8 * (right - left), "the facts are squeezed beside the portrait"
+    spilled = card.locator(".dossier__facts dd").evaluate_all(
+        "(dds) => dds.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent)"
+    )
+    assert not spilled, f"values wider than their cell: {spilled}"
