@@ -543,6 +543,28 @@ BOX = "(el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_home_page_doors_and_buttons_are_laid_out(
+    new_context, live_server: str, viewport: dict[str, int]
+) -> None:
+    """The two doors' titles share a line (a door with a shorter note is not spread out), and
+    the specimen of the day's buttons stand clear of its facts and of each other."""
+    page = fresh_page(new_context, viewport=viewport)
+    page.goto(live_server + "/")
+    settle(page)
+    titles = [t.evaluate(BOX) for t in page.locator(".door__title").all()]
+    assert len(titles) == 2
+    if titles[1][0] >= titles[0][2]:  # side by side: the same top
+        assert abs(titles[0][1] - titles[1][1]) <= 1, titles
+    facts = page.locator(".featured__card .card__facts").evaluate(BOX)
+    first, second = (b.evaluate(BOX) for b in page.locator(".featured__card .button").all())
+    assert first[1] - facts[3] >= 12, ("buttons touch the facts", facts, first)
+    if second[1] >= first[3]:  # wrapped under the first
+        assert second[1] - first[3] >= 8, ("stacked buttons touch", first, second)
+    else:
+        assert second[0] - first[2] >= 8, ("buttons touch side by side", first, second)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_applicant_card_fits_its_facts(
     new_context, live_server: str, viewport: dict[str, int]
 ) -> None:
