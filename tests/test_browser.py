@@ -581,3 +581,17 @@ def test_the_applicant_card_fits_its_facts(
         "(dds) => dds.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent)"
     )
     assert not spilled, f"values wider than their cell: {spilled}"
+
+
+@pytest.mark.parametrize(
+    "path", ["/specimens/", "/about", "/live/home", "/live/daily/2026-11-23", "/declassified"]
+)
+def test_a_page_head_stands_clear_of_the_masthead(page: Page, live_server: str, path: str) -> None:
+    """Every page opens the same way: its kicker a page head's padding below the masthead (the
+    method page and the live numbers' own pages had theirs against the rule)."""
+    page.goto(live_server + path)
+    gap = page.evaluate(
+        """() => document.querySelector('main .kicker').getBoundingClientRect().top
+                 - document.querySelector('.masthead').getBoundingClientRect().bottom"""
+    )
+    assert 32 <= gap <= 64, f"{path}: the kicker is {gap:.0f}px below the masthead"
