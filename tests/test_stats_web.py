@@ -222,6 +222,11 @@ def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
     assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
     empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
     assert "No one has played this day" in empty.get_data(as_text=True)
+    # the day as the daily board writes it: a heading breaks at a space, never inside "2026-11-23"
+    page = client.get("/live/daily/2026-11-23").get_data(as_text=True)
+    assert "<title>How the players of 23 Nov 2026 scored" in page, page[:400]
+    assert '<time datetime="2026-11-23">23 Nov 2026</time> scored' in page
+    assert "2026-11-23 scored" not in page
 
 
 def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog) -> None:
