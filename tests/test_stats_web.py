@@ -147,8 +147,11 @@ def test_yesterdays_cookie_does_not_stop_todays_sighting(live_app: Flask, monkey
 
 def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
     url = f"/live/specimens/{SPECIMEN}/sightings"
-    codes = [live_app.test_client().post(url).status_code for _ in range(7)]
-    assert codes == [303] * 5 + [429] * 2
+    answers = [live_app.test_client().post(url) for _ in range(7)]
+    assert [r.status_code for r in answers] == [303] * 5 + [429] * 2
+    refused = answers[-1].get_data(as_text=True)  # a sentence, not the bare "5 per 1 minute"
+    assert ">Too many requests</h1>" in refused and "Slow down" in refused
+    assert "Too many requests from your address: the limit is 5 per 1 minute." in refused
     assert _stats(live_app).sightings(SPECIMEN) == 5
     other = live_app.test_client()
     r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
