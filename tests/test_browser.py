@@ -595,3 +595,25 @@ def test_a_page_head_stands_clear_of_the_masthead(page: Page, live_server: str, 
                  - document.querySelector('.masthead').getBoundingClientRect().bottom"""
     )
     assert 32 <= gap <= 64, f"{path}: the kicker is {gap:.0f}px below the masthead"
+
+
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const lines = new Map();  // one entry per line: its top, and the width drawn on it
+  for (const r of range.getClientRects()) {
+    const top = Math.round(r.top);
+    lines.set(top, (lines.get(top) || 0) + r.width);
+  }
+  return [...lines.values()];
+}"""
+
+
+def test_a_wrapped_button_label_leaves_no_word_alone(new_context, live_server: str) -> None:
+    """The sandbox's "Send this applicant in" wrapped to a lone "IN" in its grid cell."""
+    page = fresh_page(new_context, viewport=DESKTOP)
+    page.goto(live_server + "/play/custom")
+    settle(page)
+    widths = page.get_by_role("button", name="Send this applicant in").evaluate(LINES)
+    if len(widths) > 1:
+        assert min(widths) >= 0.5 * max(widths), f"unbalanced lines: {widths}"
