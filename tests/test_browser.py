@@ -617,3 +617,27 @@ def test_a_wrapped_button_label_leaves_no_word_alone(new_context, live_server: s
     widths = page.get_by_role("button", name="Send this applicant in").evaluate(LINES)
     if len(widths) > 1:
         assert min(widths) >= 0.5 * max(widths), f"unbalanced lines: {widths}"
+
+
+def test_a_posting_salary_on_a_line_of_its_own_starts_at_the_margin(
+    new_context, live_server: str
+) -> None:
+    """On a phone a posting's salary often wraps under the company; it starts at the card's
+    text edge, not indented by the gap meant for when it follows the company on one line."""
+    page = fresh_page(new_context, viewport=PHONE)
+    page.goto(live_server + f"/play/{SEED}")
+    settle(page)
+    offsets = page.locator(".posting > h3 + p > span").evaluate_all(
+        """(spans) => spans.map((s) => {
+             const p = s.parentElement.getBoundingClientRect();
+             const company = document.createRange();
+             company.setStartBefore(s.parentElement.firstChild);
+             company.setEndBefore(s);
+             const before = [...company.getClientRects()].filter((r) => r.width > 0).pop();
+             const first = s.getClientRects()[0];
+             // only a salary that begins a line below the company's last
+             return first.top > before.bottom - 2 ? first.left - p.left : null;
+           }).filter((x) => x !== null)"""
+    )
+    assert offsets, "expected a salary that wraps under its company on a phone"
+    assert max(offsets) < 1, offsets
