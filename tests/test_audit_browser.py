@@ -123,3 +123,30 @@ def test_phone_width_has_no_horizontal_overflow(new_context, live_server: str, u
     page = fresh(new_context, viewport={"width": 390, "height": 844})
     page.goto(live_server + url)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("url", [START + "&gender=male&maxAge=39&union=false", "/about"])
+def test_wide_tables_on_a_phone_scroll_by_keyboard_and_keep_their_caption(
+    new_context, live_server: str, url: str
+) -> None:
+    """A table wider than the phone scrolls in a box a keyboard can reach (axe's
+    scrollable-region-focusable), and its caption is not cut off at the screen's edge."""
+    page = fresh(new_context, viewport={"width": 390, "height": 844})
+    page.goto(live_server + url)
+    scrolling = page.locator(".table-scroll").evaluate_all(
+        """(boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth).map((b) => {
+             const caption = b.querySelector('caption');
+             return {focusable: b.tabIndex >= 0, named: !!b.getAttribute('aria-labelledby'),
+                     captionRight: caption ? caption.getBoundingClientRect().right : 0};
+           })"""
+    )
+    assert scrolling, "expected a table wider than the phone"
+    for box in scrolling:
+        assert box["focusable"] and box["named"], box
+        assert box["captionRight"] <= 390, box
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    violations = [
+        f"{v['id']}: {[n['target'] for n in v['nodes'][:4]]}" for v in result["violations"]
+    ]
+    assert not violations, violations

@@ -528,3 +528,116 @@ def test_every_preloaded_font_is_drawn(new_context, live_server: str, fixed_run)
         if preloaded - drawn:
             problems.append(f"{name} preloads but never draws {sorted(preloaded - drawn)}")
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------- layout details seen by eye
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# a hand-built applicant with the longest values the applicant card shows
+LONG_FACTS = (
+    "/play/custom?gender=nonbinary&race=multiracial&age=34&education=none"
+    "&experience=senior&union=false&maritalStatus=divorced"
+)
+BOX = "(el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_home_page_doors_and_buttons_are_laid_out(
+    new_context, live_server: str, viewport: dict[str, int]
+) -> None:
+    """The two doors' titles share a line (a door with a shorter note is not spread out), and
+    the specimen of the day's buttons stand clear of its facts and of each other."""
+    page = fresh_page(new_context, viewport=viewport)
+    page.goto(live_server + "/")
+    settle(page)
+    titles = [t.evaluate(BOX) for t in page.locator(".door__title").all()]
+    assert len(titles) == 2
+    if titles[1][0] >= titles[0][2]:  # side by side: the same top
+        assert abs(titles[0][1] - titles[1][1]) <= 1, titles
+    facts = page.locator(".featured__card .card__facts").evaluate(BOX)
+    first, second = (b.evaluate(BOX) for b in page.locator(".featured__card .button").all())
+    assert first[1] - facts[3] >= 12, ("buttons touch the facts", facts, first)
+    if second[1] >= first[3]:  # wrapped under the first
+        assert second[1] - first[3] >= 8, ("stacked buttons touch", first, second)
+    else:
+        assert second[0] - first[2] >= 8, ("buttons touch side by side", first, second)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_applicant_card_fits_its_facts(
+    new_context, live_server: str, viewport: dict[str, int]
+) -> None:
+    """The facts run the width of the applicant card, under the portrait, and no value spills
+    out of its cell into the next ("multiracial" ran into "no diploma")."""
+    page = fresh_page(new_context, viewport=viewport)
+    page.goto(live_server + LONG_FACTS)
+    settle(page)
+    card = page.locator(".dossier").first
+    left, _, right, _ = card.evaluate(BOX)
+    f_left, _, f_right, _ = card.locator(".dossier__facts").evaluate(BOX)
+    assert f_right - f_left >= 0.8 * (right - left), "the facts are squeezed beside the portrait"
+    spilled = card.locator(".dossier__facts dd").evaluate_all(
+        "(dds) => dds.filter((d) => d.scrollWidth > d.clientWidth + 1).map((d) => d.textContent)"
+    )
+    assert not spilled, f"values wider than their cell: {spilled}"
+
+
+@pytest.mark.parametrize(
+    "path", ["/specimens/", "/about", "/live/home", "/live/daily/2026-11-23", "/declassified"]
+)
+def test_a_page_head_stands_clear_of_the_masthead(page: Page, live_server: str, path: str) -> None:
+    """Every page opens the same way: its kicker a page head's padding below the masthead (the
+    method page and the live numbers' own pages had theirs against the rule)."""
+    page.goto(live_server + path)
+    gap = page.evaluate(
+        """() => document.querySelector('main .kicker').getBoundingClientRect().top
+                 - document.querySelector('.masthead').getBoundingClientRect().bottom"""
+    )
+    assert 32 <= gap <= 64, f"{path}: the kicker is {gap:.0f}px below the masthead"
+
+
+LINES = """(el) => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  const lines = new Map();  // one entry per line: its top, and the width drawn on it
+  for (const r of range.getClientRects()) {
+    const top = Math.round(r.top);
+    lines.set(top, (lines.get(top) || 0) + r.width);
+  }
+  return [...lines.values()];
+}"""
+
+
+def test_a_wrapped_button_label_leaves_no_word_alone(new_context, live_server: str) -> None:
+    """The sandbox's "Send this applicant in" wrapped to a lone "IN" in its grid cell."""
+    page = fresh_page(new_context, viewport=DESKTOP)
+    page.goto(live_server + "/play/custom")
+    settle(page)
+    widths = page.get_by_role("button", name="Send this applicant in").evaluate(LINES)
+    if len(widths) > 1:
+        assert min(widths) >= 0.5 * max(widths), f"unbalanced lines: {widths}"
+
+
+def test_a_posting_salary_on_a_line_of_its_own_starts_at_the_margin(
+    new_context, live_server: str
+) -> None:
+    """On a phone a posting's salary often wraps under the company; it starts at the card's
+    text edge, not indented by the gap meant for when it follows the company on one line."""
+    page = fresh_page(new_context, viewport=PHONE)
+    page.goto(live_server + f"/play/{SEED}")
+    settle(page)
+    offsets = page.locator(".posting > h3 + p > span").evaluate_all(
+        """(spans) => spans.map((s) => {
+             const p = s.parentElement.getBoundingClientRect();
+             const company = document.createRange();
+             company.setStartBefore(s.parentElement.firstChild);
+             company.setEndBefore(s);
+             const before = [...company.getClientRects()].filter((r) => r.width > 0).pop();
+             const first = s.getClientRects()[0];
+             // only a salary that begins a line below the company's last
+             return first.top > before.bottom - 2 ? first.left - p.left : null;
+           }).filter((x) => x !== null)"""
+    )
+    assert offsets, "expected a salary that wraps under its company on a phone"
+    assert max(offsets) < 1, offsets

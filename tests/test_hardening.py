@@ -466,6 +466,9 @@ def test_oversized_bodies_get_the_designed_413(client, htmx):
         body = r.get_data(as_text=True)
         assert "error-sheet" in body and "Over limit" in body
         assert ("<html" in body) is not htmx
+        # in the site's own words and case, not Werkzeug's "Request Entity Too Large"
+        assert ">Request entity too large</h1>" in body
+        assert "larger than the 16 KiB this site accepts" in body
     with client.session_transaction() as sess:
         assert not sess.get("runs")
 

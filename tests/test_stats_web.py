@@ -147,8 +147,11 @@ def test_yesterdays_cookie_does_not_stop_todays_sighting(live_app: Flask, monkey
 
 def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
     url = f"/live/specimens/{SPECIMEN}/sightings"
-    codes = [live_app.test_client().post(url).status_code for _ in range(7)]
-    assert codes == [303] * 5 + [429] * 2
+    answers = [live_app.test_client().post(url) for _ in range(7)]
+    assert [r.status_code for r in answers] == [303] * 5 + [429] * 2
+    refused = answers[-1].get_data(as_text=True)  # a sentence, not the bare "5 per 1 minute"
+    assert ">Too many requests</h1>" in refused and "Slow down" in refused
+    assert "Too many requests from your address: the limit is 5 per 1 minute." in refused
     assert _stats(live_app).sightings(SPECIMEN) == 5
     other = live_app.test_client()
     r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
@@ -222,6 +225,11 @@ def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
     assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
     empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
     assert "No one has played this day" in empty.get_data(as_text=True)
+    # the day as the daily board writes it: a heading breaks at a space, never inside "2026-11-23"
+    page = client.get("/live/daily/2026-11-23").get_data(as_text=True)
+    assert "<title>How the players of 23 Nov 2026 scored" in page, page[:400]
+    assert '<time datetime="2026-11-23">23 Nov 2026</time> scored' in page
+    assert "2026-11-23 scored" not in page
 
 
 def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog) -> None:

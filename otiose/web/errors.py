@@ -14,7 +14,9 @@ STAMPS = {
     403: "Refused",
     404: "Not on file",
     405: "Wrong channel",
+    409: "Already filed",
     413: "Over limit",
+    429: "Slow down",
     500: "Misfiled",
 }
 
@@ -59,12 +61,19 @@ def init_app(app: Flask) -> None:
                 "This site does not answer to that host name.\n", 400, mimetype="text/plain"
             )
         titles = {404: "No such file", 405: "Method not allowed", 500: "Something broke"}
-        title = titles.get(exc.code, exc.name)
+        title = titles.get(exc.code, exc.name.capitalize())  # sentence case, as the site writes
         message = exc.description or ""
         if exc.code == 404 and message.startswith("The requested URL was not found"):
             message = (
                 "The records office has no file at this address. "
                 "It may have been shredded, or never existed."
+            )
+        elif exc.code == 413:  # Werkzeug's own words say nothing a reader can act on
+            limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+            message = f"The request was larger than the {limit} KiB this site accepts."
+        elif exc.code == 429:  # Flask-Limiter's description is the bare limit, "20 per 1 minute"
+            message = (
+                f"Too many requests from your address: the limit is {message}. Try again shortly."
             )
         response = current_app.make_response(render_error(exc.code, title, message))
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:  # a 405 names what is

@@ -346,7 +346,7 @@ def daily(day: str) -> Response:
     standing: Standing | None = _read(lambda s: s.standing_of(run, when)) if run else None
     return _fragment(
         "_live_daily.html",
-        f"How the players of {when.isoformat()} scored",
+        f"How the players of {when.day} {when:%b %Y} scored",  # as the daily board writes it
         day=when,
         chart=chart(histogram, standing.score if standing else None) if histogram else None,
         histogram=histogram,
