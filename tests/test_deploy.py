@@ -417,6 +417,30 @@ def test_a_replacement_worker_serves_the_content_loaded_before_the_files_broke(b
     assert get(s, page, {"Cache-Control": "no-cache"})[0] == 200
 
 
+def test_with_the_app_down_cached_pages_still_answer_and_others_say_why(run_dir: Path):
+    """gunicorn gone: nginx answers what it has cached, and a 502 in the site's words (JSON under
+    /api/) with the security headers, not its bare HTML page."""
+    from otiose.web import security
+
+    with serve.stack(run=run_dir / "down", env={"OTIOSE_WORKERS": "1"}) as s:
+        page = f"/specimens/{RECORD}"
+        assert get(s, page)[0] == 200
+        s.gunicorn.terminate()
+        s.gunicorn.wait(timeout=30)
+        status, headers, _ = get(s, page)
+        assert (status, headers["x-cache-status"]) == (200, "HIT")
+        for path in ("/specimens/?q=never-asked", f"/api/postings/{POSTING}"):
+            status, headers, text = get(s, path)
+            assert status == 502, path
+            assert {k: headers.get(k.lower()) for k in security.HEADERS} == security.HEADERS
+            if path.startswith("/api/"):
+                assert json.loads(text) == {
+                    "error": "The site is not answering just now; try again in a minute."
+                }
+            else:
+                assert text == b"The site is not answering just now; try again in a minute.\n"
+
+
 # ---------------------------------------------------------------- make serve itself
 
 
