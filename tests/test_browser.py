@@ -641,3 +641,28 @@ def test_a_posting_salary_on_a_line_of_its_own_starts_at_the_margin(
     )
     assert offsets, "expected a salary that wraps under its company on a phone"
     assert max(offsets) < 1, offsets
+
+
+def test_the_flight_risk_gauge_labels_sit_clear_of_its_bands(new_context, live_server: str) -> None:
+    """The scale's numbers (0, 40, 70, 100) were drawn across the coloured band's ends and edges."""
+    page = fresh_page(new_context, viewport=PHONE)
+    page.goto(live_server + "/specimens/junior-machine-learning-engineer")
+    settle(page)
+    # in the SVG's own units: each label's box, sampled, against the band (radius 72 to 88 about
+    # (100, 100), the upper half: a stroke of 16 around the radius 80 the bands are drawn at)
+    hits = page.locator(".gauge svg").evaluate(
+        """(svg) => [...svg.querySelectorAll('.gauge__tick')].map((t) => {
+             const b = t.getBBox();
+             const inside = [];
+             for (let i = 0; i <= 8; i++) for (let j = 0; j <= 8; j++) {
+               const x = b.x + b.width * i / 8, y = b.y + b.height * j / 8;
+               const d = Math.hypot(x - 100, y - 100);
+               if (y <= 100 && d >= 72 && d <= 88) inside.push([x, y]);
+             }
+             return [t.textContent, inside.length];
+           })"""
+    )
+    assert [h[0] for h in hits] == ["0", "40", "70", "100"]
+    assert [h for h in hits if h[1]] == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]

@@ -43,7 +43,9 @@ def one_in(value: Fraction | float) -> str:
 
 
 def gauge(pct: int) -> dict[str, object]:
-    """Geometry for a semicircular gauge (viewBox 0 0 200 112): band arcs and the needle."""
+    """Geometry for a semicircular gauge (viewBox 0 0 200 116): band arcs, the needle and the
+    scale's labels (centred on their points, clear of the 16-unit band: 0 and 100 under its
+    ends, 40 and 70 outside its edge)."""
     cx, cy, r = 100.0, 100.0, 80.0
 
     def point(p: float, radius: float = r) -> tuple[float, float]:
@@ -55,10 +57,12 @@ def gauge(pct: int) -> dict[str, object]:
         return f"M {x1} {y1} A {r} {r} 0 0 1 {x2} {y2}"
 
     nx, ny = point(pct, r - 14)
+    ends = [(0, cx - r, cy + 10), (100, cx + r, cy + 10)]
+    edge = [(p, *point(p, r + 16)) for p in (40, 70)]
     return {
         "bands": [("low", arc(0, 40)), ("moderate", arc(40, 70)), ("high", arc(70, 100))],
         "needle": (nx, ny),
-        "ticks": [(p, *point(p, r + 9)) for p in (0, 40, 70, 100)],
+        "ticks": [ends[0], *edge, ends[1]],
     }
 
 
