@@ -174,6 +174,25 @@ def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, sche
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.parametrize("width", [1280, 1100, 900, 700, 600, 390])
+def test_every_population_reads_in_full_in_its_select(new_context, live_server: str, width: int):
+    """The chosen option's text, with the select's padding and its arrow, fits the select."""
+    page = fresh(new_context, viewport={"width": width, "height": 900})
+    page.goto(live_server + "/audit?minAge=abc")  # the error state, its messages in the form
+    fits = page.locator("#population").evaluate(
+        """(s) => {
+             const style = getComputedStyle(s);
+             const pen = document.createElement('canvas').getContext('2d');
+             pen.font = style.font;
+             const room = s.clientWidth - parseFloat(style.paddingLeft)
+               - parseFloat(style.paddingRight) - 24;  // 24px: Chromium's arrow
+             return [...s.options].map((o) => [o.text, pen.measureText(o.text).width <= room]);
+           }"""
+    )
+    assert len(fits) > 1
+    assert all(ok for _, ok in fits), fits
+
+
 @pytest.mark.parametrize("url", [START + "&gender=male&maxAge=39&union=false", "/law"])
 def test_phone_width_has_no_horizontal_overflow(new_context, live_server: str, url: str) -> None:
     page = fresh(new_context, viewport={"width": 390, "height": 844})

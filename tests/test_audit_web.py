@@ -224,6 +224,16 @@ def test_min_age_over_max_age_keeps_both(client):
     assert "greater than maxAge" in marked(doc, "minAge")[0]
 
 
+def test_a_value_no_select_offers_is_shown_as_sent_and_only_then(client):
+    doc = parse(client.get("/audit?education=phd&population=mars&experience=none").data)
+    state = form_state(doc)
+    assert state["education"] == ["phd"] and state["population"] == ["mars"]
+    assert "phd (not a choice)" in doc.find("select", id="education").text
+    assert state["experience"] == ["any"]  # none or more: anyone, a choice the select offers
+    page = client.get("/audit?experience=none").get_data(as_text=True)  # education: absent
+    assert "not a choice" not in page
+
+
 def test_an_htmx_answer_marks_and_clears_the_error_slots_out_of_band(client):
     headers = {"HX-Request": "true", "HX-Target": "audit-results"}
     bad = parse(client.get("/audit?maxAge=abc&gender=male", headers=headers).data)

@@ -25,7 +25,8 @@ from .params import checks_own
 
 bp = Blueprint("audit", __name__)
 
-POPULATION_LABELS = {"today": "Today's population (US adults, about 2020)"}
+# Short enough to read in full in the select on a phone.
+POPULATION_LABELS = {"today": "Today: US adults, about 2020"}
 TARGET = "audit-results"
 
 
