@@ -97,6 +97,61 @@ def test_the_desk_without_javascript(new_context, live_server: str) -> None:
     expect(page.locator('.law-row[data-filter="gender"] .ruling')).to_have_text("Unlawful")
 
 
+def test_a_bad_value_without_javascript_loses_nothing(new_context, live_server: str) -> None:
+    """Minimum over maximum passes the browser's own checks; the 400 page keeps every value."""
+    page = fresh(new_context, java_script_enabled=False)
+    page.goto(live_server + START)
+    page.get_by_label("female").uncheck()
+    page.get_by_label("Minimum").fill("50")
+    page.get_by_label("Maximum").fill("40")
+    page.get_by_label("non-members only").check()
+    page.get_by_label("Jurisdiction").select_option("uk")
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.get_by_role("button", name="Audit").click()
+    assert answer.value.status == 400
+    expect(page.get_by_label("Minimum")).to_have_value("50")
+    expect(page.get_by_label("Maximum")).to_have_value("40")
+    expect(page.get_by_label("female")).not_to_be_checked()
+    expect(page.get_by_label("nonbinary")).to_be_checked()
+    expect(page.get_by_label("non-members only")).to_be_checked()
+    expect(page.get_by_label("Jurisdiction")).to_have_value("uk")
+    expect(page.get_by_label("Date of the posting")).to_have_value("1966-06-01")
+    minimum = page.get_by_label("Minimum")
+    expect(minimum).to_have_attribute("aria-invalid", "true")
+    expect(minimum).to_have_accessible_description(re.compile("greater than maxAge"))
+    expect(page.locator("#error-minAge")).to_be_visible()
+    expect(page.get_by_label("Maximum")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert")).to_contain_text("minAge")
+    page.get_by_role("alert").get_by_role("link", name="minAge").click()
+    expect(minimum).to_be_focused()
+
+
+def test_a_bad_value_with_htmx_is_marked_and_cleared_in_place(
+    new_context, live_server: str
+) -> None:
+    page = fresh(new_context)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + START)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__deskMarker = 'still here'")
+    page.get_by_label("Maximum").fill("40")
+    minimum = page.get_by_label("Minimum")
+    minimum.fill("50")
+    expect(page.get_by_role("alert")).to_contain_text("greater than maxAge")
+    expect(minimum).to_have_attribute("aria-invalid", "true")
+    expect(minimum).to_have_accessible_description(re.compile("greater than maxAge"))
+    expect(page.locator("#error-minAge")).to_be_visible()
+    expect(minimum).to_be_focused()  # the form was not redrawn under the cursor
+    minimum.fill("30")
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(minimum).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#error-minAge")).to_be_hidden()
+    expect(page.locator(".audit__rate")).not_to_have_text("100%")
+    assert page.evaluate("window.__deskMarker") == "still here", "the page reloaded"
+    assert not errors, errors
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, scheme: str) -> None:
     if not AXE.exists():
@@ -106,6 +161,7 @@ def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, sche
     for url in (
         START + "&gender=male&maxAge=39&union=false&education=bachelor",
         "/audit?minAge=90",
+        "/audit?gender=male&minAge=abc&maxAge=40&race=martian&union=maybe&date=1066-10-14",
         "/law",
     ):
         page.goto(live_server + url)
@@ -116,6 +172,25 @@ def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, sche
             nodes = "; ".join(" ".join(n["target"]) for n in v["nodes"][:6])
             failures.append(f"[{scheme}] {url}: {v['id']} ({v['impact']}) {v['help']}: {nodes}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("width", [1280, 1100, 900, 700, 600, 390])
+def test_every_population_reads_in_full_in_its_select(new_context, live_server: str, width: int):
+    """The chosen option's text, with the select's padding and its arrow, fits the select."""
+    page = fresh(new_context, viewport={"width": width, "height": 900})
+    page.goto(live_server + "/audit?minAge=abc")  # the error state, its messages in the form
+    fits = page.locator("#population").evaluate(
+        """(s) => {
+             const style = getComputedStyle(s);
+             const pen = document.createElement('canvas').getContext('2d');
+             pen.font = style.font;
+             const room = s.clientWidth - parseFloat(style.paddingLeft)
+               - parseFloat(style.paddingRight) - 24;  // 24px: Chromium's arrow
+             return [...s.options].map((o) => [o.text, pen.measureText(o.text).width <= room]);
+           }"""
+    )
+    assert len(fits) > 1
+    assert all(ok for _, ok in fits), fits
 
 
 @pytest.mark.parametrize("url", [START + "&gender=male&maxAge=39&union=false", "/law"])

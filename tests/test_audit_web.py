@@ -8,10 +8,12 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import render_template
+from htmldoc import Node, parse
 
 from otiose.audit.posting import posting_text
 from otiose.content import vocab
 from otiose.content.models import Filters
+from otiose.game import rules
 from otiose.web import state
 
 
@@ -121,6 +123,127 @@ def test_bad_parameters_get_a_400_naming_them(client, query, param):
     page = client.get(f"/audit?{query}")
     assert page.status_code == 400
     assert f"<strong>{param}</strong>" in page.get_data(as_text=True)
+
+
+def form_state(doc: Node) -> dict[str, list[str]]:
+    """What the desk's form would send as it stands: ticked boxes, chosen options, field values."""
+    state: dict[str, list[str]] = {}
+    form = doc.find("form", cls="desk")
+    for node in form.iter():
+        name = node.attrs.get("name")
+        if not name:
+            continue
+        if node.tag == "input" and node.attrs.get("type") in ("checkbox", "radio"):
+            if "checked" in node.attrs:
+                state.setdefault(name, []).append(node.attrs["value"])
+        elif node.tag == "input":
+            state.setdefault(name, []).append(node.attrs.get("value", ""))
+        elif node.tag == "select":
+            chosen = [o.attrs["value"] for o in node.find_all("option") if "selected" in o.attrs]
+            state.setdefault(name, []).extend(chosen)
+    return state
+
+
+def marked(doc: Node, name: str) -> list[str]:
+    """The messages that each control named ``name`` points at, asserting it is marked invalid."""
+    controls = [n for n in doc.find("form", cls="desk").iter() if n.attrs.get("name") == name]
+    assert controls, name
+    messages = []
+    for control in controls:
+        assert control.attrs.get("aria-invalid") == "true", (name, control.attrs)
+        ids = control.attrs.get("aria-describedby", "").split()
+        texts = [doc.find(id=i).text for i in ids]
+        assert any(texts), (name, ids)
+        messages.append(" ".join(t for t in texts if t))
+    return messages
+
+
+def unmarked(doc: Node, name: str) -> None:
+    for n in doc.find("form", cls="desk").iter():
+        if n.attrs.get("name") == name:
+            assert "aria-invalid" not in n.attrs, (name, n.attrs)
+            assert not any(doc.find(id=i).text for i in n.attrs.get("aria-describedby", "").split())
+
+
+def test_a_bad_value_loses_nothing_the_reader_sent(client):
+    """The 400 page's form holds every value as sent, the bad one included, and marks it."""
+    sent = [
+        ("gender", "male"),
+        ("race", "black"),
+        ("race", "asian"),
+        ("minAge", "30"),
+        ("maxAge", "abc"),
+        ("education", "bachelor"),
+        ("experience[]", "none"),
+        ("union", "false"),
+        ("date", "1966-06-01"),
+        ("jurisdiction", "uk"),
+    ]
+    response = client.get("/audit?" + urlencode(sent))
+    assert response.status_code == 400
+    doc = parse(response.data)
+    state = form_state(doc)
+    for key in {k for k, _ in sent}:
+        assert state[key] == [v for k, v in sent if k == key], key
+    assert state["maritalStatus"] == list(rules.CHOICES["maritalStatus"])  # none sent: no limit
+    assert state["population"] == ["today"]
+    [message] = marked(doc, "maxAge")
+    assert "whole number" in message
+    for name in ("minAge", "gender", "race", "date", "jurisdiction"):
+        unmarked(doc, name)
+    summary = doc.find(cls="audit__error")
+    assert summary.attrs["role"] == "alert" and "maxAge" in summary.text
+    assert "whole number" in summary.text
+
+
+def test_every_bad_parameter_is_named_and_marked(client):
+    sent = "minAge=abc&date=1066-10-14&jurisdiction=fr&union=maybe&race=martian&gender=male"
+    response = client.get(f"/audit?{sent}")
+    assert response.status_code == 400
+    doc = parse(response.data)
+    state = form_state(doc)
+    assert state["minAge"] == ["abc"] and state["date"] == ["1066-10-14"]
+    assert state["jurisdiction"] == ["fr"] and state["gender"] == ["male"]
+    assert "whole number" in marked(doc, "minAge")[0]
+    assert "between 1800 and 2100" in marked(doc, "date")[0]
+    assert "use one of" in marked(doc, "jurisdiction")[0]
+    assert all("true (members only)" in m for m in marked(doc, "union"))
+    assert all("'martian'" in m for m in marked(doc, "race"))
+    unmarked(doc, "gender")
+    summary = doc.find(cls="audit__error").text
+    for param in ("minAge", "date", "jurisdiction", "union", "race"):
+        assert param in summary, param
+    assert client.get(f"/api/audit?{sent}").get_json()["parameter"] == "race"  # the first
+
+
+def test_min_age_over_max_age_keeps_both(client):
+    doc = parse(client.get("/audit?minAge=50&maxAge=40&gender=female").data)
+    state = form_state(doc)
+    assert state["minAge"] == ["50"] and state["maxAge"] == ["40"]
+    assert state["gender"] == ["female"]
+    assert "greater than maxAge" in marked(doc, "minAge")[0]
+
+
+def test_a_value_no_select_offers_is_shown_as_sent_and_only_then(client):
+    doc = parse(client.get("/audit?education=phd&population=mars&experience=none").data)
+    state = form_state(doc)
+    assert state["education"] == ["phd"] and state["population"] == ["mars"]
+    assert "phd (not a choice)" in doc.find("select", id="education").text
+    assert state["experience"] == ["any"]  # none or more: anyone, a choice the select offers
+    page = client.get("/audit?experience=none").get_data(as_text=True)  # education: absent
+    assert "not a choice" not in page
+
+
+def test_an_htmx_answer_marks_and_clears_the_error_slots_out_of_band(client):
+    headers = {"HX-Request": "true", "HX-Target": "audit-results"}
+    bad = parse(client.get("/audit?maxAge=abc&gender=male", headers=headers).data)
+    slot = bad.find(id="error-maxAge")
+    assert slot.attrs.get("data-hx-swap-oob") == "true" and "whole number" in slot.text
+    page = parse(client.get("/audit?maxAge=abc").data)  # the slot the answer replaces
+    assert page.find(id="error-maxAge").attrs["class"] == slot.attrs["class"]
+    good = parse(client.get("/audit?maxAge=40", headers=headers).data)
+    assert good.find(id="error-maxAge").text == ""  # fixed: the message goes
+    assert good.find(id="error-maxAge").attrs.get("data-hx-swap-oob") == "true"
 
 
 def test_lists_and_any_are_accepted(client):

@@ -1,5 +1,6 @@
 """The desk's query string, parsed and checked: filters in the seed's keys and values, a date, a
-jurisdiction and a population. Every bad or unknown parameter is an error that names it.
+jurisdiction and a population. Every bad or unknown parameter is an error that names it, and
+parse reports all of them at once, so a form can mark each field that needs fixing.
 
 A list is the key repeated (``race=black&race=asian``). On the ordered scales one value means that
 level or higher, as in a posting; a list of exactly one level is spelled ``experience[]=none``.
@@ -8,7 +9,7 @@ level or higher, as in a posting; a list of exactly one level is spelled ``exper
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +35,16 @@ class ParamError(ValueError):
         self.param = param
         self.message = message
         super().__init__(f"{param}: {message}")
+
+
+class QueryError(ParamError):
+    """Every bad parameter of a query, in the order checked. As a ParamError it is the first:
+    an API answer names that one; the desk's form marks each."""
+
+    def __init__(self, errors: Sequence[ParamError]) -> None:
+        first = errors[0]
+        super().__init__(first.param, first.message)
+        self.errors = tuple(errors)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,41 @@ class Query:
         return out
 
 
+@dataclass(frozen=True)
+class Entered:
+    """The desk's parameters as the reader sent them, each key's values in order and unchecked:
+    the form is drawn from this, so a bad value and everything beside it are shown as sent."""
+
+    values: dict[str, tuple[str, ...]]
+    bracketed: frozenset[str]  # sets spelled "key[]"
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, str]]) -> Entered:
+        values: dict[str, list[str]] = {}
+        bracketed = set()
+        for key, value in pairs:
+            name = key[:-2] if key.endswith("[]") else key
+            if name != key:
+                bracketed.add(name)
+            values.setdefault(name, []).append(value)
+        return cls({k: tuple(v) for k, v in values.items()}, frozenset(bracketed))
+
+    def one(self, key: str, default: str) -> str:
+        """A single-valued parameter's (first) value as sent, or the default if absent."""
+        return self.values.get(key, (default,))[0]
+
+    def ticked(self, key: str) -> tuple[str, ...]:
+        """A set's boxes to tick: the known values sent, or all of them if none or any was."""
+        sent = self.values.get(key, ())
+        if not sent or "any" in sent:
+            return rules.CHOICES[key]
+        return tuple(v for v in rules.CHOICES[key] if v in sent)
+
+    def is_list(self, key: str) -> bool:
+        """Whether an ordered set was sent as a list (``key[]`` or repeated), not one level."""
+        return key in self.bracketed or len(self.values.get(key, ())) > 1
+
+
 def canonical(key: str, values: tuple[str, ...]) -> str | tuple[str, ...]:
     """The seed's shortest spelling of a set: "any" for everyone, one value for one value (or,
     on an ordered scale, for that level and every level above it), else the list."""
@@ -87,81 +133,101 @@ def canonical(key: str, values: tuple[str, ...]) -> str | tuple[str, ...]:
 def parse(
     args: Iterable[tuple[str, list[str]]], populations: Collection[str], today: date
 ) -> Query:
-    """Check every parameter; raise ParamError naming the first bad one."""
+    """Check every parameter; raise QueryError naming each bad one, the first first."""
+    errors: dict[str, ParamError] = {}  # the first problem with each parameter
+
+    def bad(param: str, message: str) -> None:
+        errors.setdefault(param, ParamError(param, message))
+
     raw: dict[str, list[str]] = {}
     as_list: set[str] = set()  # keys spelled "key[]": a list even with one value
     for key, values in args:
         name = key[:-2] if key.endswith("[]") else key
         if name not in PARAMS or (name != key and name not in SETS):
-            hint = ", ".join(PARAMS)
-            raise ParamError(key[:40], f"unknown parameter; use {hint}")
+            bad(key[:40], f"unknown parameter; use {', '.join(PARAMS)}")
+            continue
         if name != key:
             as_list.add(name)
         raw.setdefault(name, []).extend(values)
-    fields: dict[str, Any] = {}
     for key, values in raw.items():
         for v in values:
             if not v.strip():
-                raise ParamError(key, "is empty; leave it out to mean any")
+                bad(key, "is empty; leave it out to mean any")
             if len(v) > 40:
-                raise ParamError(key, "is too long")
+                bad(key, "is too long")
         if key in SINGLE and len(values) > 1:
-            raise ParamError(key, "give it once")
+            bad(key, "give it once")
+    fields: dict[str, Any] = {}
     for key in SETS:
-        if key not in raw:
-            continue
-        values = raw[key]
-        if "any" in values:
-            if len(values) > 1:
-                raise ParamError(key, '"any" cannot be combined with other values')
-            continue
-        full = rules.CHOICES[key]
-        for v in values:
-            if v not in full:
-                raise ParamError(key, f"'{v}' is not one of any, {', '.join(full)}")
-        if len(set(values)) != len(values):
-            raise ParamError(key, "repeats a value")
-        if len(values) == 1 and key in rules.ORDERED and key not in as_list:
-            fields[key] = values[0]  # one level means that level or higher, as in a posting
-        else:
-            chosen = canonical(key, tuple(values))
-            fields[key] = list(chosen) if isinstance(chosen, tuple) else chosen
+        if key in raw and key not in errors:
+            _check_set(key, raw[key], key in as_list, fields, bad)
     for key in ("minAge", "maxAge"):
-        if key in raw:
+        if key in raw and key not in errors:
             text = raw[key][0].strip()
             if not (text.isascii() and text.isdigit() and len(text) <= 3):
-                raise ParamError(key, "must be a whole number of years")
-            age = int(text)
-            if not vocab.MIN_AGE <= age <= vocab.MAX_AGE:
-                raise ParamError(key, f"must be between {vocab.MIN_AGE} and {vocab.MAX_AGE}")
-            fields[key] = age
-    if "union" in raw:
+                bad(key, "must be a whole number of years")
+            elif not vocab.MIN_AGE <= int(text) <= vocab.MAX_AGE:
+                bad(key, f"must be between {vocab.MIN_AGE} and {vocab.MAX_AGE}")
+            else:
+                fields[key] = int(text)
+    if "union" in raw and "union" not in errors:
         choice = {"any": "any", "true": True, "false": False}.get(raw["union"][0])
         if choice is None:
-            raise ParamError("union", "use any, true (members only) or false (non-members only)")
-        fields["union"] = choice
-    if fields.get("minAge", vocab.MIN_AGE) > fields.get("maxAge", vocab.MAX_AGE):
-        raise ParamError("minAge", "is greater than maxAge")
-    try:
-        filters = Filters.model_validate(fields)
-    except ValidationError as exc:  # pragma: no cover - every value was checked above
-        err = exc.errors()[0]
-        raise ParamError(str(err["loc"][0]), err["msg"]) from None
+            bad("union", "use any, true (members only) or false (non-members only)")
+        else:
+            fields["union"] = choice
+    low, high = fields.get("minAge", vocab.MIN_AGE), fields.get("maxAge", vocab.MAX_AGE)
+    if "minAge" not in errors and "maxAge" not in errors and low > high:
+        bad("minAge", "is greater than maxAge")
     day = today
-    if "date" in raw:
+    if "date" in raw and "date" not in errors:
         text = raw["date"][0]
         try:
             if not _ISO_DAY.match(text):
                 raise ValueError
             day = date.fromisoformat(text)
         except ValueError:
-            raise ParamError("date", "use a real date as YYYY-MM-DD") from None
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise ParamError("date", f"must fall between {FIRST_YEAR} and {LAST_YEAR}")
+            bad("date", "use a real date as YYYY-MM-DD")
+        else:
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                bad("date", f"must fall between {FIRST_YEAR} and {LAST_YEAR}")
     jurisdiction = raw.get("jurisdiction", ["us"])[0]
-    if jurisdiction not in JURISDICTIONS:
-        raise ParamError("jurisdiction", f"use one of {', '.join(JURISDICTIONS)}")
+    if jurisdiction not in JURISDICTIONS and "jurisdiction" not in errors:
+        bad("jurisdiction", f"use one of {', '.join(JURISDICTIONS)}")
     population = raw.get("population", ["today"])[0]
-    if population not in populations:
-        raise ParamError("population", f"use one of {', '.join(populations)}")
+    if population not in populations and "population" not in errors:
+        bad("population", f"use one of {', '.join(populations)}")
+    if errors:
+        raise QueryError(list(errors.values()))
+    try:
+        filters = Filters.model_validate(fields)
+    except ValidationError as exc:  # pragma: no cover - every value was checked above
+        err = exc.errors()[0]
+        raise QueryError([ParamError(str(err["loc"][0]), err["msg"])]) from None
     return Query(filters, day, jurisdiction, population)
+
+
+def _check_set(
+    key: str,
+    values: list[str],
+    spelled_as_list: bool,
+    fields: dict[str, Any],
+    bad: Callable[[str, str], None],
+) -> None:
+    """Check one set's values and put its seed spelling in ``fields``, or report the first
+    problem with it."""
+    if "any" in values:
+        if len(values) > 1:
+            bad(key, '"any" cannot be combined with other values')
+        return
+    full = rules.CHOICES[key]
+    unknown = [v for v in values if v not in full]
+    if unknown:
+        bad(key, f"'{unknown[0]}' is not one of any, {', '.join(full)}")
+    elif len(set(values)) != len(values):
+        bad(key, "repeats a value")
+    elif len(values) == 1 and key in rules.ORDERED and not spelled_as_list:
+        fields[key] = values[0]  # one level means that level or higher, as in a posting
+    else:
+        chosen = canonical(key, tuple(values))
+        fields[key] = list(chosen) if isinstance(chosen, tuple) else chosen

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from ..audit import chart, exact, law
 from ..audit.population import PopulationTables, board_tables
 from ..audit.posting import era_for, filters_json, posting_text
-from ..audit.query import ParamError, Query, parse
+from ..audit.query import PARAMS, Entered, ParamError, Query, QueryError, parse
 from ..audit.summary import Summary, summarize
 from ..content import vocab
 from ..content.models import Filters, Posting
@@ -25,7 +25,8 @@ from .params import checks_own
 
 bp = Blueprint("audit", __name__)
 
-POPULATION_LABELS = {"today": "Today's population (US adults, about 2020)"}
+# Short enough to read in full in the select on a phone.
+POPULATION_LABELS = {"today": "Today: US adults, about 2020"}
 TARGET = "audit-results"
 
 
@@ -106,11 +107,22 @@ def desk() -> Response:
     error = None
     try:
         q = _query()
-    except ParamError as exc:
+        entered = Entered.of(q.params())
+    except QueryError as exc:  # the form shows what was sent; the audit is of no filters
         error, q = exc, _default()
+        entered = Entered.of(request.args.items(multi=True))
     fragment = bool(htmx) and htmx.target == TARGET
     template = "_audit_results.html" if fragment else "audit.html"
-    html = render_template(template, error=error, nav="audit", **_context(q))
+    html = render_template(
+        template,
+        error=error,
+        field_errors={e.param: e.message for e in error.errors} if error else {},
+        entered=entered,
+        fields=PARAMS,
+        fragment=fragment,
+        nav="audit",
+        **_context(q),
+    )
     # A bad query is a 400 for a page; htmx swaps only 2xx, so its fragment says so with a 200.
     status = 400 if error is not None and not fragment else 200
     response = Response(html, status=status, mimetype="text/html")

@@ -8,6 +8,19 @@
 
   const src = document.currentScript.dataset.src;
 
+  // A form that stays in place while htmx swaps its results (the audit desk) gets its fields'
+  // error slots back out of band with each answer. A control is invalid while the slot it is
+  // described by holds a message, and valid again once the answer empties it.
+  document.addEventListener("htmx:afterSettle", () => {
+    for (const slot of document.querySelectorAll(".desk__error[id]")) {
+      const bad = slot.textContent.trim() !== "";
+      for (const control of document.querySelectorAll(`[aria-describedby~="${slot.id}"]`)) {
+        if (bad) control.setAttribute("aria-invalid", "true");
+        else control.removeAttribute("aria-invalid");
+      }
+    }
+  });
+
   function load() {
     const script = document.createElement("script");
     script.src = src;
