@@ -18,7 +18,7 @@ from helpers import (
 )
 
 from otiose.content import ContentError, load_library
-from otiose.content.yamlsafe import MAX_BYTES
+from otiose.content.yamlsafe import MAX_BYTES, parse
 
 
 def problems(root: Path) -> list[str]:
@@ -46,6 +46,33 @@ def test_minimal_tree_loads(tmp_path):
     assert list(library.specimens) == ["test-role"]
     assert list(library.postings) == ["test-posting"]
     assert library.eras[0].id == "test-era"
+
+
+# The mistakes a newcomer makes most, and what libyaml says about each: the message adds what
+# usually causes it, and names the line where the trouble starts.
+SYNTAX_SLIPS = [
+    ("a colon in a value", "id: x\ntitle: Lead: Platform\n", 2, "put the whole value in quotes"),
+    ("a line without its colon", "id: x\ntitle Lead\nsummary: y\n", 2, "has no 'key: value'"),
+    ("a value run on unindented", "id: x\nsummary: a long line\nthat goes on\nfamily: y\n", 3,
+     "indented under its key"),
+    ("a backtick first", "id: x\ntitle: `code`\n", 2, "cannot start with"),
+    ("an at sign first", "id: x\ntitle: @handle\n", 2, "cannot start with"),
+    ("a line indented less", "id: x\nsalary:\n    amount: 3\n  region: y\n", 4,
+     "indented like the lines beside it"),
+    ("text after a closing quote", 'id: x\ntitle: "Lead" Platform\n', 2, "after a closing quote"),
+    ("a quote never closed", 'id: x\ntitle: "Lead\nsummary: y\n', 2, "never closed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "hint"), [s[1:] for s in SYNTAX_SLIPS],
+                         ids=[s[0] for s in SYNTAX_SLIPS])  # fmt: skip
+def test_a_yaml_slip_is_explained_at_the_line_it_starts(text: str, line: int, hint: str):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("YAML syntax error: ")
+    assert hint in problem.message
+    assert problem.line == line
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):

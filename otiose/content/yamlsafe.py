@@ -133,12 +133,7 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
         if exc.problem and "exceeded maximum nesting depth" in exc.problem:
             # libyaml's own guard (PyYAML >= 6.0.3) can fire while the depth scan reads ahead
             raise ContentError([_too_deep(display, line)]) from None
-        what = exc.problem or "cannot parse"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        raise ContentError(
-            [Problem(display, line, f"YAML syntax error: {what}", "OT003")]
-        ) from None
+        raise ContentError([_syntax_problem(exc, display, line_offset)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
@@ -193,6 +188,36 @@ def _check_depth(text: str, display: str, offset: int) -> None:
 def _too_deep(display: str, line: int) -> Problem:
     msg = f"nested more than {MAX_DEPTH} levels deep; flatten this structure"
     return Problem(display, line, msg, "OT013")
+
+
+# What usually causes libyaml's commonest complaints, in the words of someone fixing the file:
+# (its context or problem, what to add). Where libyaml complains about a key or a quote it
+# started reading lines earlier, the line named is the one where that key or quote began.
+_HINTS = (
+    ("mapping values are not allowed", "a ': ' inside a value starts a new key; put the whole "
+     "value in quotes"),
+    ("could not find expected ':'", "this line has no 'key: value'; a value carried on from the "
+     "line above must be indented under its key, or quoted"),
+    ("cannot start any token", "a value cannot start with ` @ or %; put it in quotes"),
+    ("quoted scalar", "a quote opened on this line is never closed"),
+    ("did not find expected key", "a line is not indented like the lines beside it, or there is "
+     "text after a closing quote (quote the whole value instead)"),
+)  # fmt: skip
+_STARTED_EARLIER = ("while scanning a simple key", "while scanning a quoted scalar")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, offset: int) -> Problem:
+    """libyaml's message, with what usually causes it, at the line where the trouble starts."""
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context in _STARTED_EARLIER and exc.context_mark is not None:
+        mark = exc.context_mark
+    line = (mark.line + 1 if mark else 1) + offset
+    what = exc.problem or "cannot parse"
+    if exc.context:
+        what = f"{exc.context}, {what}"
+    hint = next((h for key, h in _HINTS if key in what), None)
+    return Problem(display, line, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""),
+                   "OT003")  # fmt: skip
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
