@@ -345,3 +345,17 @@ def test_the_api_says_what_each_filter_alone_does_to_each_group(client):
     gender = next(e for e in body["exclusion"] if e["filter"] == "gender")
     women = next(g for g in gender["by_group"] if g["value"] == "female")
     assert women["share"] == 1
+
+
+def test_a_date_to_come_is_read_on_todays_law_and_says_so(client):
+    """The desk, a posting page and the ranking never present a future date's law as known."""
+    future = client.get("/audit?date=2035-01-01").get_data(as_text=True)
+    assert "That date has not come yet" in future
+    past = client.get("/audit?date=1970-01-01").get_data(as_text=True)
+    assert "That date has not come yet" not in past
+    posting = client.get("/postings/human-oversight-signatory").get_data(as_text=True)
+    assert "speculation: a posting dated in the future" in posting
+    old = client.get("/postings/postwar-stewardess").get_data(as_text=True)
+    assert "speculation: a posting dated in the future" not in old
+    ranking = client.get("/declassified").get_data(as_text=True)
+    assert "in 2035 on today's law" in ranking

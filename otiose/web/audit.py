@@ -69,6 +69,7 @@ def _context(q: Query) -> dict[str, Any]:
         q=q,
         result=result,
         rulings=rulings,
+        future=q.day > date.today(),
         impacts=impacts,
         charts=chart.charts(result),
         exclusion_rows=[(e, _hardest(result, e)) for e in result.exclusions],
