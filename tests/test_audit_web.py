@@ -359,3 +359,10 @@ def test_a_date_to_come_is_read_on_todays_law_and_says_so(client):
     assert "speculation: a posting dated in the future" not in old
     ranking = client.get("/declassified").get_data(as_text=True)
     assert "in 2035 on today's law" in ranking
+
+
+def test_the_desk_names_the_year_of_todays_tables(client, app):
+    """The population choice gives the year the tables describe, not a year typed beside them."""
+    year = state.board(app).population.year
+    page = client.get("/audit").get_data(as_text=True)
+    assert f"Today: US adults, about {year}" in page
