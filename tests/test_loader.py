@@ -128,7 +128,8 @@ def test_unknown_nested_key_suggests(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("  note:", "  notes:")
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)"
+        "specimens/test-role.yaml:11: missing required key 'salary.note'",
+        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)",
     ]
 
 
