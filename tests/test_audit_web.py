@@ -345,3 +345,31 @@ def test_the_api_says_what_each_filter_alone_does_to_each_group(client):
     gender = next(e for e in body["exclusion"] if e["filter"] == "gender")
     women = next(g for g in gender["by_group"] if g["value"] == "female")
     assert women["share"] == 1
+
+
+def test_a_date_to_come_is_read_on_todays_law_and_says_so(app, client):
+    """The desk, a posting page and the ranking never present a future date's law as known."""
+    today = date.today()
+    future = client.get(f"/audit?date={today.year + 10}-01-01").get_data(as_text=True)
+    assert "That date has not come yet" in future
+    past = client.get("/audit?date=1970-01-01").get_data(as_text=True)
+    assert "That date has not come yet" not in past
+    # judged by the calendar, as the site judges it: the near-future era's postings are still to
+    # come until its last year has passed
+    postings = sorted(state.library(app).postings.values(), key=lambda p: p.posted or today)
+    old, last = postings[0], postings[-1]
+    assert old.posted and old.posted < today
+    page = client.get(f"/postings/{old.id}").get_data(as_text=True)
+    assert "speculation: a posting dated in the future" not in page
+    if last.posted and last.posted > today:
+        page = client.get(f"/postings/{last.id}").get_data(as_text=True)
+        assert "speculation: a posting dated in the future" in page
+        ranking = client.get("/declassified").get_data(as_text=True)
+        assert f"in {last.posted.year} on today's law" in ranking
+
+
+def test_the_desk_names_the_year_of_todays_tables(client, app):
+    """The population choice gives the year the tables describe, not a year typed beside them."""
+    year = state.board(app).population.year
+    page = client.get("/audit").get_data(as_text=True)
+    assert f"Today: US adults, about {year}" in page

@@ -106,6 +106,14 @@ def test_missing_nested_key_points_at_its_parent(tmp_path):
     ]
 
 
+def test_a_salary_without_a_note_is_refused(tmp_path):
+    """Every figure on file says where it comes from, or that it is an estimate."""
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace('  note: "A note."\n', "")
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == ["specimens/test-role.yaml:11: missing required key 'salary.note'"]
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("salary:", "salery:")
@@ -120,7 +128,8 @@ def test_unknown_nested_key_suggests(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("  note:", "  notes:")
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)"
+        "specimens/test-role.yaml:11: missing required key 'salary.note'",
+        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)",
     ]
 
 

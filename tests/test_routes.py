@@ -454,3 +454,13 @@ def test_graeber_page_defines_the_five_and_files_every_typed_specimen(client, ap
     record = parse(client.get(f"/specimens/{typed.id}").data)
     hrefs = {a.attrs.get("href") for a in record.find_all("a")}
     assert f"/graeber#{typed.graeber}" in hrefs
+
+
+def test_a_file_record_labels_what_it_made_up(client):
+    """Invented ad lines are composites; the flight risk and the match are judgements; the pay
+    figure is 'on file', not a market average, because its note may say it is an estimate."""
+    page = client.get("/specimens/scrum-master").get_data(as_text=True)
+    assert "Composites: each ad line is written here" in page
+    assert "not a measured rate" in page
+    assert "not a computed score" in page
+    assert "Yearly pay on file" in page and "Market average" not in page

@@ -67,7 +67,10 @@ class Salary(Strict):
     market_average: int = Field(ge=0, le=10_000_000, description="Yearly pay, a whole number.")
     currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD.")  # type: ignore[valid-type]
     region: Line = Field(description="Where the figure applies, e.g. United States.")
-    note: Text | None = Field(None, description="Where the number comes from, what it hides.")
+    note: Text = Field(
+        description="Where the number comes from: a named source, or 'our estimate' and how it "
+        "was reached; then what it hides."
+    )
     verdict: Text | None = Field(None, description="The quoted one-liner that judges the pay.")
 
 

@@ -25,8 +25,6 @@ from .params import checks_own
 
 bp = Blueprint("audit", __name__)
 
-# Short enough to read in full in the select on a phone.
-POPULATION_LABELS = {"today": "Today: US adults, about 2020"}
 TARGET = "audit-results"
 
 
@@ -41,7 +39,8 @@ def _population_labels() -> dict[str, str]:
     for key in _populations():
         era = eras.get(key)
         if key == "today":
-            labels[key] = POPULATION_LABELS["today"]
+            # Short enough to read in full in the select on a phone; the year is the tables'.
+            labels[key] = f"Today: US adults, about {state.board().population.year}"
         elif era is not None:
             labels[key] = f"{era.name}, {era.years.start}–{era.years.end}"
         else:
@@ -69,6 +68,7 @@ def _context(q: Query) -> dict[str, Any]:
         q=q,
         result=result,
         rulings=rulings,
+        future=q.day > date.today(),
         impacts=impacts,
         charts=chart.charts(result),
         exclusion_rows=[(e, _hardest(result, e)) for e in result.exclusions],

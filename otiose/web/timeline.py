@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
 
 from ..content import vocab
@@ -63,6 +65,7 @@ def posting(posting_id: str) -> str:
         p=p,
         era=library.era(p.era),
         specimen=specimen,
+        speculative=p.posted is not None and p.posted > date.today(),
         entry=board.odds[p.id],
         era_pop=board.era_populations.get(p.era),
         today=board.population,
