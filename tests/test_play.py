@@ -105,6 +105,20 @@ def test_applying_twice_is_refused_and_counts_once(client):
     assert spent(parse(client.get(f"/play/{SEED}").data)) == 1
 
 
+def test_a_refused_htmx_apply_answers_with_the_board_as_the_run_stands(client):
+    """A tab left behind (the posting applied to from another tab) gets its whole board back,
+    up to date and saying why, not an error sheet where the card was."""
+    apply(client, "new-deal-wing-riveter", htmx=True)
+    again = apply(client, "new-deal-wing-riveter", htmx=True)
+    assert again.status_code == 409
+    assert again.headers["HX-Retarget"] == "#board"
+    doc = parse(again.data)
+    assert "already applied there" in doc.find(cls="board__notice").text
+    assert not doc.find_all(cls="error-sheet")
+    assert doc.find(id="posting-new-deal-wing-riveter").find(cls="verdict__stamp")
+    assert spent(doc) == 1
+
+
 @pytest.mark.parametrize("posting", ["", "nope", "x" * 5000])
 def test_apply_to_a_missing_posting_is_400(client, posting):
     assert apply(client, posting).status_code == 400
