@@ -105,6 +105,22 @@ def test_applying_twice_is_refused_and_counts_once(client):
     assert spent(parse(client.get(f"/play/{SEED}").data)) == 1
 
 
+def test_a_refused_apply_without_js_shows_the_board_saying_why(client):
+    """A page left behind, without JavaScript: the 409 is the run's board with the notice on
+    top, so the player is still in their run, not on an error page with no way back to it."""
+    apply(client, "new-deal-wing-riveter")
+    again = apply(client, "new-deal-wing-riveter")
+    assert again.status_code == 409 and again.headers["Cache-Control"] == "no-store"
+    doc = parse(again.data)
+    assert "already applied there" in doc.find(cls="board__notice").text
+    assert doc.find(id="applicant-name").text == deal(SEED).name
+    assert doc.find(id="posting-new-deal-wing-riveter").find(cls="verdict__stamp")
+    assert spent(doc) == 1
+    canonical = next(n for n in doc.find_all("link") if n.attrs.get("rel") == "canonical")
+    canonical = canonical.attrs["href"]
+    assert canonical.endswith(f"/play/{SEED}?era=new-deal-and-war"), canonical  # not .../apply
+
+
 def test_a_refused_htmx_apply_answers_with_the_board_as_the_run_stands(client):
     """A tab left behind (the posting applied to from another tab) gets its whole board back,
     up to date and saying why, not an error sheet where the card was."""

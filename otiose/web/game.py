@@ -315,10 +315,13 @@ def _board(run: Run) -> Response:
     return private(response)
 
 
-def _render_board(run: Run, applied: tuple[str, ...], era: Era, fragment: bool) -> str:
+def _render_board(
+    run: Run, applied: tuple[str, ...], era: Era, fragment: bool, notice: str | None = None
+) -> str:
     report = _report(run, applied)
     return render_template(
         "_board.html" if fragment else "play.html",
+        notice=notice,
         character=run.character,
         run=run,
         report=report,
@@ -359,11 +362,15 @@ def _apply(run: Run) -> Response:
         applied = spend(_applied(run), posting_id, library.postings)
     except RunError as exc:
         message = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
-        if not htmx:
-            abort(409, message)
-        # The page was behind the run (another tab applied since): an error sheet in the card
-        # would leave it wrong, so the answer is the board as the run stands, saying why.
-        return _apply_answer(run, _applied(run), era, posting_id, notice=message)
+        # The page was behind the run (another tab applied since): an error sheet would leave
+        # the player out of their run, so the answer is the board as it stands, saying why.
+        if htmx:
+            return _apply_answer(run, _applied(run), era, posting_id, notice=message)
+        page = current_app.make_response(
+            (_render_board(run, _applied(run), era, False, notice=message), 409)
+        )
+        page.headers["Cache-Control"] = "no-store"
+        return page
     _save(run, applied)
     # counted once per run and posting, only after the run's state was checked and spent
     live.record(
