@@ -135,6 +135,22 @@ def test_a_refused_htmx_apply_answers_with_the_board_as_the_run_stands(client):
     assert spent(doc) == 1
 
 
+def test_a_days_run_outlasts_an_evening_of_random_deals(client, app):
+    """The daily run played first is still there after a dozen random runs in the same browser
+    (it was silently dropped after four), and a browser full of finished runs keeps its cookie
+    small."""
+    day = client.get("/play/daily").headers["Location"]
+    for pid in ("industrial-time-study-man", "industrial-eating-house-waitress"):
+        assert client.post(f"{day}/apply", data={"posting": pid}).status_code == 303
+    postings = list(state.library(app).postings)
+    for i in range(11):
+        seed = client.get("/play").headers["Location"]
+        for pid in postings[i : i + 10]:  # every run spends its whole budget
+            assert client.post(f"{seed}/apply", data={"posting": pid}).status_code == 303
+    assert spent(parse(client.get(day).data)) == 2
+    assert len(client.get_cookie("session").value) < 3000
+
+
 @pytest.mark.parametrize("posting", ["", "nope", "x" * 5000])
 def test_apply_to_a_missing_posting_is_400(client, posting):
     assert apply(client, posting).status_code == 400

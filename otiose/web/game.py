@@ -48,7 +48,7 @@ from .rendercache import cached_page
 
 bp = Blueprint("game", __name__)
 
-MAX_RUNS = 4  # runs remembered per browser
+MAX_RUNS = 12  # runs remembered per browser: a daily and an evening of deals, in ~1.5 KB
 
 
 @bp.record_once
