@@ -236,3 +236,55 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     problems = axe_violations(page, "board on a later era, after tab swaps and Back")
     assert not problems, "\n".join(problems)
     assert not errors, errors
+
+
+def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
+    new_context, live_server: str
+) -> None:
+    """After Apply, focus lands on the verdict that replaced the button (not the top of the page);
+    a second tab left behind by the first shows the run as it stands, not an error page in a card."""
+    context = new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    board = live_server + "/play/jkmn2345"
+    ahead, behind = context.new_page(), context.new_page()
+    for page in (ahead, behind):
+        page.goto(board)
+        page.wait_for_function(HTMX_READY)
+    cards = ahead.locator("article.posting")
+    first = (cards.nth(0).get_attribute("id") or "").removeprefix("posting-")
+    cards.nth(0).get_by_role("button", name=re.compile("^Apply")).click()
+    expect(ahead.locator(f"#posting-{first} .verdict__stamp")).to_be_focused()
+
+    # the other tab still offers the posting just applied to
+    behind.locator(f"#posting-{first}").get_by_role("button", name=re.compile("^Apply")).click()
+    notice = behind.locator(".board__notice")
+    expect(notice).to_contain_text("already applied")
+    expect(notice).to_be_focused()
+    expect(behind.locator(".error-sheet")).to_have_count(0)
+    expect(behind.locator(f"#posting-{first} .verdict__stamp")).to_be_visible()
+    expect(behind.locator("#tally .tally__spent strong")).to_have_text("1")
+    expect(behind.locator(".era-tabs__count")).to_have_text("1 applied")
+
+    # the second tab turns to the last era; the first spends the rest in the earliest ones
+    behind.locator(".era-tabs a").last.click()
+    expect(behind.locator(".era-tabs a").last).to_have_attribute("aria-current", "page")
+    unapplied = (behind.locator("article.posting").first.get_attribute("id") or "")[8:]
+    assert unapplied
+    while spent(ahead) < BUDGET:
+        buttons = ahead.locator("form.posting__apply button")
+        if buttons.count() == 0:
+            era = ahead.locator(".era-block__name").inner_text()
+            ahead.locator(".era-block__next").click()
+            expect(ahead.locator(".era-block__name")).not_to_have_text(era)
+            continue
+        before = spent(ahead)
+        pid = buttons.first.get_attribute("value")
+        buttons.first.click()
+        expect(ahead.locator("#tally .tally__spent strong")).to_have_text(str(before + 1))
+        expect(ahead.locator(f"#posting-{pid} .verdict__stamp")).to_be_focused()
+    # the second tab, behind again, learns that the budget is gone
+    behind.locator(f"#posting-{unapplied}").get_by_role("button", name=re.compile("^Apply")).click()
+    expect(notice).to_contain_text(f"All {BUDGET} applications are spent")
+    expect(behind.locator("form.posting__apply")).to_have_count(0)
+    expect(behind.locator("#tally .tally__spent strong")).to_have_text(str(BUDGET))
+    expect(behind.locator(".error-sheet")).to_have_count(0)

@@ -105,6 +105,52 @@ def test_applying_twice_is_refused_and_counts_once(client):
     assert spent(parse(client.get(f"/play/{SEED}").data)) == 1
 
 
+def test_a_refused_apply_without_js_shows_the_board_saying_why(client):
+    """A page left behind, without JavaScript: the 409 is the run's board with the notice on
+    top, so the player is still in their run, not on an error page with no way back to it."""
+    apply(client, "new-deal-wing-riveter")
+    again = apply(client, "new-deal-wing-riveter")
+    assert again.status_code == 409 and again.headers["Cache-Control"] == "no-store"
+    doc = parse(again.data)
+    assert "already applied there" in doc.find(cls="board__notice").text
+    assert doc.find(id="applicant-name").text == deal(SEED).name
+    assert doc.find(id="posting-new-deal-wing-riveter").find(cls="verdict__stamp")
+    assert spent(doc) == 1
+    canonical = next(n for n in doc.find_all("link") if n.attrs.get("rel") == "canonical")
+    canonical = canonical.attrs["href"]
+    assert canonical.endswith(f"/play/{SEED}?era=new-deal-and-war"), canonical  # not .../apply
+
+
+def test_a_refused_htmx_apply_answers_with_the_board_as_the_run_stands(client):
+    """A tab left behind (the posting applied to from another tab) gets its whole board back,
+    up to date and saying why, not an error sheet where the card was."""
+    apply(client, "new-deal-wing-riveter", htmx=True)
+    again = apply(client, "new-deal-wing-riveter", htmx=True)
+    assert again.status_code == 409
+    assert again.headers["HX-Retarget"] == "#board"
+    doc = parse(again.data)
+    assert "already applied there" in doc.find(cls="board__notice").text
+    assert not doc.find_all(cls="error-sheet")
+    assert doc.find(id="posting-new-deal-wing-riveter").find(cls="verdict__stamp")
+    assert spent(doc) == 1
+
+
+def test_a_days_run_outlasts_an_evening_of_random_deals(client, app):
+    """The daily run played first is still there after a dozen random runs in the same browser
+    (it was silently dropped after four), and a browser full of finished runs keeps its cookie
+    small."""
+    day = client.get("/play/daily").headers["Location"]
+    for pid in ("industrial-time-study-man", "industrial-eating-house-waitress"):
+        assert client.post(f"{day}/apply", data={"posting": pid}).status_code == 303
+    postings = list(state.library(app).postings)
+    for i in range(11):
+        seed = client.get("/play").headers["Location"]
+        for pid in postings[i : i + 10]:  # every run spends its whole budget
+            assert client.post(f"{seed}/apply", data={"posting": pid}).status_code == 303
+    assert spent(parse(client.get(day).data)) == 2
+    assert len(client.get_cookie("session").value) < 3000
+
+
 @pytest.mark.parametrize("posting", ["", "nope", "x" * 5000])
 def test_apply_to_a_missing_posting_is_400(client, posting):
     assert apply(client, posting).status_code == 400

@@ -290,8 +290,14 @@ def assert_inert(body: bytes | str, where: str) -> Any:
                 cleaned = re.sub(r"[\x00-\x20]", "", value)
                 if DANGEROUS_SCHEME.match(cleaned):
                     problems.append(f"<{tag} {attr}={value!r}>")
-            # the one autofocus of ours: the era heading of the board's htmx answer to an era tab
-            ours = tag == "h2" and el.get("class") == "era-block__name" and el.get("id")
+            # our autofocus: the era heading of the board's htmx answer to an era tab, the stamp
+            # of the verdict an Apply answers with, the notice of an Apply the run refused
+            cls = el.get("class") or ""
+            ours = (
+                (tag == "h2" and cls == "era-block__name" and el.get("id"))
+                or (tag == "h4" and cls.startswith("verdict__stamp ") and el.get("id"))
+                or (tag == "p" and cls == "board__notice")
+            )
             if attr == "autofocus" and not ours:
                 problems.append(f"<{tag} autofocus>")
     assert not problems, f"{where}: " + "; ".join(problems)

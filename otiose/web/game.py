@@ -48,7 +48,7 @@ from .rendercache import cached_page
 
 bp = Blueprint("game", __name__)
 
-MAX_RUNS = 4  # runs remembered per browser
+MAX_RUNS = 12  # runs remembered per browser: a daily and an evening of deals, in ~1.5 KB
 
 
 @bp.record_once
@@ -315,10 +315,13 @@ def _board(run: Run) -> Response:
     return private(response)
 
 
-def _render_board(run: Run, applied: tuple[str, ...], era: Era, fragment: bool) -> str:
+def _render_board(
+    run: Run, applied: tuple[str, ...], era: Era, fragment: bool, notice: str | None = None
+) -> str:
     report = _report(run, applied)
     return render_template(
         "_board.html" if fragment else "play.html",
+        notice=notice,
         character=run.character,
         run=run,
         report=report,
@@ -353,10 +356,21 @@ def _apply(run: Run) -> Response:
     posting_id = request.form.get("posting", "")
     if posting_id not in library.postings:
         abort(400, "Apply to a posting that is on the board (form field 'posting').")
+    era = library.era(library.postings[posting_id].era)
+    assert era is not None  # the loader checks that a posting's era is the folder it is in
     try:
         applied = spend(_applied(run), posting_id, library.postings)
     except RunError as exc:
-        abort(409, f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+        message = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        # The page was behind the run (another tab applied since): an error sheet would leave
+        # the player out of their run, so the answer is the board as it stands, saying why.
+        if htmx:
+            return _apply_answer(run, _applied(run), era, posting_id, notice=message)
+        page = current_app.make_response(
+            (_render_board(run, _applied(run), era, False, notice=message), 409)
+        )
+        page.headers["Cache-Control"] = "no-store"
+        return page
     _save(run, applied)
     # counted once per run and posting, only after the run's state was checked and spent
     live.record(
@@ -365,14 +379,20 @@ def _apply(run: Run) -> Response:
         daily=run.day is not None,
         day=run.day.day if run.day else None,
     )
-    response: Response
-    era = library.era(library.postings[posting_id].era)
-    assert era is not None  # the loader checks that a posting's era is the folder it is in
     if not htmx:
         response = redirect(_board_url(run, era.id, f"posting-{posting_id}"), code=303)
         response.vary.add("HX-Request")
         response.headers["Cache-Control"] = "no-store"
         return response
+    return _apply_answer(run, applied, era, posting_id)
+
+
+def _apply_answer(
+    run: Run, applied: tuple[str, ...], era: Era, posting_id: str, notice: str | None = None
+) -> Response:
+    """htmx's answer to an Apply: the card, with the tally and tabs out of band; the whole board
+    once the budget is spent, or with a ``notice`` (a 409) when the page was behind the run."""
+    library = state.library()
     report = _report(run, applied)
     context = {
         "character": run.character,
@@ -381,14 +401,17 @@ def _apply(run: Run) -> Response:
         "verdicts": {v.posting.id: v for v in report.verdicts},
         "era_counts": Counter(v.era.id for v in report.verdicts),
         "oob": True,
+        "applied_now": None if notice else posting_id,  # its verdict takes the button's focus
+        "notice": notice,
         # the era of the posting just applied to (the one on screen): its tabs' counts come out
         # of band with a card; the whole board, when sent, shows that era
         **_era_context(era, run.url("board")),
         **_populations(),
     }
-    if report.finished:  # every other card loses its Apply button: send the whole board
+    response: Response
+    if report.finished or notice:  # every card may have changed: send the whole board
         html = render_template("_board.html", **context)
-        response = current_app.make_response(html)
+        response = current_app.make_response((html, 409 if notice else 200))
         response.headers["HX-Retarget"] = "#board"
         response.headers["HX-Reswap"] = "outerHTML"
     else:
