@@ -179,6 +179,7 @@ def parse(
     low, high = fields.get("minAge", vocab.MIN_AGE), fields.get("maxAge", vocab.MAX_AGE)
     if "minAge" not in errors and "maxAge" not in errors and low > high:
         bad("minAge", "is greater than maxAge")
+        bad("maxAge", "is less than minAge")  # either may be the one the reader meant to change
     day = today
     if "date" in raw and "date" not in errors:
         text = raw["date"][0]
