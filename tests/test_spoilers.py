@@ -7,6 +7,7 @@ from htmldoc import parse
 
 from otiose.game import daily as daily_mod
 from otiose.game.character import deal
+from otiose.game.rules import LABELS
 from otiose.game.run import BUDGET
 from otiose.web import state
 
@@ -56,3 +57,71 @@ def test_the_last_apply_of_a_daily_brings_the_sandbox_link_with_htmx(client, app
 def test_a_dealt_run_keeps_its_sandbox_link_and_says_what_it_shows(client):
     (link,) = _sandbox_links(parse(client.get(f"/play/{SEED}").data))
     assert "every verdict" in link.text
+
+
+# ---------------------------------------------------------------- a shared report
+
+
+def _shared_daily_report(client, app):
+    """A finished daily run's report as a friend opens it from the share link, and the label of
+    its costliest filter."""
+    day = daily_mod.today()
+    board = state.board(app)
+    c = deal(daily_mod.daily(day).seed)
+    ids = _board_order(app)
+    rejected = [pid for pid in ids if not board.verdict(pid, c).hired]
+    chosen = (rejected + ids)[:BUDGET]
+    for pid in dict.fromkeys(chosen):
+        client.post(f"/play/daily/{day.isoformat()}/apply", data={"posting": pid})
+    own = parse(client.get(f"/play/daily/{day.isoformat()}/report").data)
+    link = own.find(id="share-url").attrs["value"].removeprefix(app.config["BASE_URL"])
+    doc = parse(app.test_client().get(link).data)
+    summary = board.report(c, list(dict.fromkeys(chosen)))
+    assert summary.costliest is not None  # the run was chosen to have rejections
+    return doc, LABELS[summary.costliest]
+
+
+def _outside(node, cls: str) -> str:
+    """The text of ``node`` without any element of class ``cls`` (nor its children)."""
+    parts: list[str] = []
+    for child in node.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif cls not in child.attrs.get("class", "").split():
+            parts.append(_outside(child, cls))
+    return " ".join(" ".join(parts).split())
+
+
+def test_a_shared_report_keeps_the_costliest_filter_in_the_spoiler_fold(client, app):
+    doc, costliest = _shared_daily_report(client, app)
+    report = doc.find(cls="report")
+    outside = _outside(report, "spoilers")
+    assert "Costliest" not in outside and costliest not in outside
+    fold = report.find("details", cls="spoilers")
+    assert "open" not in fold.attrs
+    assert "Costliest filter" in fold.text and costliest in fold.text
+
+
+def test_a_shared_report_s_head_names_no_filter(client, app):
+    doc, _ = _shared_daily_report(client, app)
+    head = doc.find("head")
+    said = " ".join(
+        [head.find("title").text]
+        + [m.attrs.get("content", "") for m in head.find_all("meta")]
+        + [a.attrs.get("href", "") for a in head.find_all("link")]
+    ).lower()
+    for label in LABELS.values():
+        assert label.lower() not in said, label
+    assert "costliest" not in said and "rejection" not in said
+
+
+def test_the_player_s_own_report_still_shows_the_costliest_filter(client, app):
+    day = daily_mod.today().isoformat()
+    c = deal(daily_mod.daily(daily_mod.today()).seed)
+    board = state.board(app)
+    rejected = next(pid for pid in _board_order(app) if not board.verdict(pid, c).hired)
+    client.post(f"/play/daily/{day}/apply", data={"posting": rejected})
+    doc = parse(client.get(f"/play/daily/{day}/report").data)
+    stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
+    costliest = board.report(c, [rejected]).costliest
+    assert costliest is not None and stats["Costliest filter"].startswith(LABELS[costliest])
