@@ -3,13 +3,18 @@ daily run is in progress, and the hidden filters of a friend's shared run until 
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
 from htmldoc import parse
 
 from otiose.game import daily as daily_mod
 from otiose.game.character import deal
 from otiose.game.rules import LABELS
 from otiose.game.run import BUDGET
-from otiose.web import state
+from otiose.web import create_app, live, state
 
 SEED = "abcdefgh"
 
@@ -125,3 +130,52 @@ def test_the_player_s_own_report_still_shows_the_costliest_filter(client, app):
     stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
     costliest = board.report(c, [rejected]).costliest
     assert costliest is not None and stats["Costliest filter"].startswith(LABELS[costliest])
+
+
+# ---------------------------------------------------------------- the players' numbers
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "spoiler-test-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'live.db'}",
+        }
+    )
+
+
+def _players(client, posting_id: str) -> tuple[dict, str, str]:
+    """A posting's players as its JSON, its live fragment and the ranking's fragment give them."""
+    api = client.get(f"/api/postings/{posting_id}").get_json()["players"]
+    hx = {"HX-Request": "true"}
+    fragment = client.get(f"/live/postings/{posting_id}", headers=hx).get_data(as_text=True)
+    ranking = client.get("/live/ranking", headers=hx).get_data(as_text=True)
+    return api, fragment, ranking
+
+
+def test_the_day_s_daily_applications_join_the_players_numbers_the_next_day(live_app, monkeypatch):
+    day = daily_mod.today()
+    c = deal(daily_mod.daily(day).seed)
+    board = state.board(live_app)
+    posting = next(pid for pid in _board_order(live_app) if not board.verdict(pid, c).hired)
+    title = board.library.postings[posting].title
+    for _ in range(3):  # three players of the day's applicant, all turned away
+        player = live_app.test_client()
+        r = player.post(f"/play/daily/{day.isoformat()}/apply", data={"posting": posting})
+        assert r.status_code == 303
+    reader = live_app.test_client()
+    api, fragment, ranking = _players(reader, posting)
+    assert api == {"applied": 0, "hired": 0}
+    assert "No player has applied here yet" in fragment
+    assert title not in ranking
+    # a dealt applicant's application is nobody's puzzle of the day: it counts at once
+    live_app.test_client().post(f"/play/{SEED}/apply", data={"posting": posting})
+    assert _players(reader, posting)[0]["applied"] == 1
+    # the next day (UTC), the day's runs are history and join the count
+    monkeypatch.setattr(live, "today", lambda: day + timedelta(days=1))
+    api, fragment, ranking = _players(reader, posting)
+    assert api["applied"] == 4
+    assert "Of <strong>4</strong> players who applied here" in fragment
+    assert title in ranking
