@@ -179,3 +179,20 @@ def test_the_day_s_daily_applications_join_the_players_numbers_the_next_day(live
     assert api["applied"] == 4
     assert "Of <strong>4</strong> players who applied here" in fragment
     assert title in ranking
+
+
+# ---------------------------------------------------------------- a posting's own page
+
+
+def test_a_posting_page_offers_its_filters_only_inside_the_fold_that_says_so(client):
+    pid = "new-deal-wing-riveter"
+    doc = parse(client.get(f"/postings/{pid}").data)
+    fold = doc.find("details", cls="posting-page__audit")
+    assert "gives the filters away" in fold.find("summary").text and "open" not in fold.attrs
+
+    def json_links(node) -> list:
+        return [a for a in node.find_all("a") if a.attrs.get("href") == f"/api/postings/{pid}"]
+
+    assert len(json_links(doc)) == len(json_links(fold)) == 1  # the one link is in the fold
+    assert "filters" in json_links(fold)[0].text
+    assert client.get(f"/api/postings/{pid}").get_json()["filters"]  # what that link gives
