@@ -23,7 +23,8 @@ class Application(Base):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("run", "posting_id", name="uq_applications_run_posting"),
-        Index("ix_applications_posting_hired", "posting_id", "hired"),
+        # a posting's counts, the day's daily runs held back, read from the index alone
+        Index("ix_applications_posting", "posting_id", "daily", "day", "hired"),
         Index("ix_applications_day_daily", "day", "daily", "run"),
     )
 

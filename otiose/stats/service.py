@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import IO, Any, TypeVar, cast
 
-from sqlalchemy import Engine, Table, bindparam, case, func, insert, select
+from sqlalchemy import Engine, Table, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -42,7 +42,10 @@ RECORD = {
     "postgresql": postgresql.insert(APPS).on_conflict_do_nothing().returning(APPS.c.id),
 }
 SIGHT = insert(SIGHTS)
-POSTING = select(func.count(), HIRED).where(APPS.c.posting_id == bindparam("posting_id"))
+# Daily runs of the day ``held`` or later are left out of the posting counts: see Stats.posting.
+SETTLED = or_(APPS.c.daily.is_(False), APPS.c.day < bindparam("held"))
+POSTING = select(func.count(), HIRED).where(APPS.c.posting_id == bindparam("posting_id"), SETTLED)
+POSTINGS = select(APPS.c.posting_id, func.count(), HIRED).where(SETTLED).group_by(APPS.c.posting_id)
 SIGHTINGS = (
     select(func.count()).select_from(SIGHTS).where(SIGHTS.c.specimen_id == bindparam("specimen_id"))
 )
@@ -277,15 +280,21 @@ class Stats:
 
     # ------------------------------------------------------------ reads
 
-    def posting(self, posting_id: str) -> Counts:
-        """Runs that applied to one posting, and how many were hired."""
-        row = self._call(lambda c: c.execute(POSTING, {"posting_id": posting_id}).one())
+    def posting(self, posting_id: str, held_back: date = date.max) -> Counts:
+        """Runs that applied to one posting, and how many were hired.
+
+        Daily runs of the day ``held_back`` or later are left out: every player of a day has
+        the same applicant, so the day's own counts would tell a player who has not applied yet
+        how that applicant fares there. The site passes today (UTC); they join the next day.
+        """
+        params = {"posting_id": posting_id, "held": held_back}
+        row = self._call(lambda c: c.execute(POSTING, params).one())
         return Counts(int(row[0]), int(row[1] or 0))
 
-    def postings(self) -> dict[str, Counts]:
-        """Every posting anyone applied to: its counts (for the ranking's hire rate)."""
-        stmt = select(Application.posting_id, func.count(), HIRED).group_by(Application.posting_id)
-        rows: list[Any] = self._call(lambda c: list(c.execute(stmt)))
+    def postings(self, held_back: date = date.max) -> dict[str, Counts]:
+        """Every posting anyone applied to: its counts (for the ranking's hire rate), the daily
+        runs of the day ``held_back`` or later left out as in :meth:`posting`."""
+        rows: list[Any] = self._call(lambda c: list(c.execute(POSTINGS, {"held": held_back})))
         return {str(pid): Counts(int(n), int(h or 0)) for pid, n, h in rows}
 
     def scores(self, day: date) -> dict[int, int]:

@@ -183,7 +183,7 @@ def standing_key(key: str) -> str | None:
 
 def players(posting_id: str) -> dict[str, int] | None:
     """``{"applied": n, "hired": m}`` for the posting API, or None while unavailable."""
-    counts = _read(lambda s: s.posting(posting_id))
+    counts = _read(lambda s: s.posting(posting_id, today()))
     return None if counts is None else {"applied": counts.applied, "hired": counts.hired}
 
 
@@ -194,7 +194,7 @@ def sightings(specimen_id: str) -> int | None:
 
 def hire_rates() -> dict[str, Counts] | None:
     """Every posting's players' counts (for the ranking), or None while unavailable."""
-    return _read(lambda s: s.postings())
+    return _read(lambda s: s.postings(today()))
 
 
 def _read(fn: Callable[[Stats], T]) -> T | None:
@@ -227,7 +227,7 @@ def posting(posting_id: str) -> Response:
     p = state.library().postings.get(posting_id)
     if p is None:
         abort(404)
-    counts = _read(lambda s: s.posting(posting_id))
+    counts = _read(lambda s: s.posting(posting_id, today()))
     odds = state.board().odds.get(posting_id)
     return _fragment(
         "_live_posting.html",
