@@ -821,3 +821,79 @@ def test_a_file_longer_than_its_stat_size_is_read_to_the_limit(
             yamlsafe.read_text(path, "grown.yaml")
     else:
         assert yamlsafe.read_text(path, "grown.yaml") == path.read_text()
+
+
+# An item indented deeper than the one above is still valid YAML, read as more words of it.
+FOLDS = [
+    ("an item indented deeper", "duties:\n  - Attend the meeting\n    - Minute the meeting\n", 3,
+     'the item becomes "Attend the meeting - Minute the meeting"; to make it a new item, indent '
+     "it like the item above"),
+    ("a lone dash deeper", "duties:\n  - Attend the meeting\n    -\n", 3, "the item becomes"),
+    ("an item after a blank line", "duties:\n  - Attend\n\n      - Minute\n  - Leave\n", 4,
+     "the item becomes"),
+    ("an item under a wrapped value", "summary: A long sentence\n  - that goes on\nid: x\n", 2,
+     "'summary' becomes \"A long sentence - that goes on\"; to make a list, start it on the line "
+     "after 'summary:'"),
+    ("an item folded two lines down", "- One\n- Two that\n  wraps\n  - Three\n", 4,
+     'the item becomes "Two that wraps - Three"'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [f[1:] for f in FOLDS],
+                         ids=[f[0] for f in FOLDS])  # fmt: skip
+def test_a_line_folded_into_the_one_above_is_named_at_its_line(text: str, line: int, says: str):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("this line is read as part of the line above: ")
+    assert says in problem.message
+    assert (problem.line, problem.code) == (line, "OT008")
+
+
+def test_each_folded_item_is_named(tmp_path):
+    text = "a:\n  - One\n    - Two\n    - Three\n  - Four\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    assert [p.line for p in caught.value.problems] == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "summary: A long plain sentence\n  that wraps onto the next line\n",
+        "summary: A long plain sentence -\n  with a dash at the end of a line\n",
+        "summary: A sentence - with a dash inside\n",
+        "summary: A sentence\n  -5 degrees, a number\n",
+        'summary: "A quoted sentence\n  - where the dash is meant"\n',
+        "summary: >\n  Folded on purpose\n  - the dash is meant\n",
+        "duties:\n  - Attend the meeting\n  - Minute the meeting\n",
+    ],
+)
+def test_wrapped_text_and_real_items_are_accepted(text: str):
+    parse(text, "f.yaml")
+
+
+def test_a_folded_item_in_a_posting_names_the_files_line(tmp_path):
+    minimal(tmp_path)
+    path = tmp_path / "eras" / "test-era" / "test-posting.md"
+    text = path.read_text().replace("  - Be a test\n", "  - Be a test\n    - Be another\n")
+    path.write_text(text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:12: this line is read as part of the line above: the item "
+        'becomes "Be a test - Be another"; to make it a new item, indent it like the item above '
+        "(its '-' under that item's '-')"
+    ]
+
+
+def test_a_key_indented_under_a_value_says_so():
+    text = "salary:\n  note: some text\n    currency: USD\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "this line is read as part of the value above" in problem.message
+    assert "to make 'currency' a key of its own, indent it like the key above" in problem.message
+    with pytest.raises(ContentError) as caught:  # a colon inside a value stays its own slip
+        parse("id: x\ntitle: Lead: Platform\n", "f.yaml")
+    assert "put the whole value in quotes" in caught.value.problems[0].message
+    assert "part of the value above" not in caught.value.problems[0].message

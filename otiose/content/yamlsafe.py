@@ -41,6 +41,10 @@ _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 # An anchor or alias is '&name' or '*name' where a value can start: after a line start, space,
 # '[', '{', ',' or ':'. Prose such as "R&D" never matches; a false alarm only costs a rescan.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
+# The line breaks libyaml counts lines by (YAML 1.1), so a line number from a mark is an index.
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# A line that starts a list item ("- " or a lone "-") once its indentation is skipped.
+_ITEM = re.compile(r"-(?:[ \t]|$)")
 
 
 @dataclass
@@ -133,12 +137,15 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
         if exc.problem and "exceeded maximum nesting depth" in exc.problem:
             # libyaml's own guard (PyYAML >= 6.0.3) can fire while the depth scan reads ahead
             raise ContentError([_too_deep(display, line)]) from None
-        raise ContentError([_syntax_problem(exc, display, line_offset)]) from None
+        raise ContentError([_syntax_problem(exc, text, display, line_offset)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
         raise ContentError([Problem(display, 1 + line_offset, "the file is empty", "OT007")])
-    data = _build(node, display, line_offset, problems, set(), 0)
+    folded: list[tuple[ScalarNode, str | None]] = []
+    data = _build(node, display, line_offset, problems, set(), 0, folded)
+    if folded:
+        problems.extend(_folds(folded, text, display, line_offset))
     if problems:
         raise ContentError(problems)
     return Located(data, text, line_offset)
@@ -206,9 +213,11 @@ _HINTS = (
 _STARTED_EARLIER = ("while scanning a simple key", "while scanning a quoted scalar")
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, offset: int) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str, offset: int) -> Problem:
     """libyaml's message, with what usually causes it, at the line where the trouble starts."""
     mark = exc.problem_mark or exc.context_mark
+    if (deeper := _key_indented_under_a_value(exc, text, display, offset)) is not None:
+        return deeper
     if exc.context in _STARTED_EARLIER and exc.context_mark is not None:
         mark = exc.context_mark
     line = (mark.line + 1 if mark else 1) + offset
@@ -218,6 +227,30 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, offset: int) -> Pro
     hint = next((h for key, h in _HINTS if key in what), None)
     return Problem(display, line, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""),
                    "OT003")  # fmt: skip
+
+
+def _key_indented_under_a_value(
+    exc: yaml.MarkedYAMLError, text: str, display: str, offset: int
+) -> Problem | None:
+    """A ``key: value`` line indented deeper than the key above it: YAML reads it as more of
+    that key's plain value, where a ': ' cannot go, and says only "mapping values are not
+    allowed". It is told apart from a colon inside a value by where the colon is: the first
+    on its line, straight after the line's first word."""
+    mark = exc.problem_mark
+    if mark is None or "mapping values are not allowed" not in (exc.problem or ""):
+        return None
+    line = _BREAKS.split(text)[mark.line]
+    stripped = line.lstrip(" ")
+    start = len(line) - len(stripped)
+    if line.find(":", start) != mark.column or _ITEM.match(stripped):
+        return None
+    key = line[start : mark.column]
+    msg = (
+        f"this line is read as part of the value above, and a ': ' cannot go there; to make "
+        f"'{key}' a key of its own, indent it like the key above; if the colon belongs to the "
+        "text, put the whole value in quotes"
+    )
+    return Problem(display, mark.line + 1 + offset, msg, "OT008")
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
@@ -247,10 +280,21 @@ def _line(event: yaml.Event, offset: int) -> int:
 
 
 def _build(
-    node: Node, display: str, offset: int, problems: list[Problem], seen: set[int], depth: int
+    node: Node,
+    display: str,
+    offset: int,
+    problems: list[Problem],
+    seen: set[int],
+    depth: int,
+    folded: list[tuple[ScalarNode, str | None]],
+    key: str | None = None,
 ) -> Any:
+    """Plain data from a node; ``folded`` gathers the plain text that runs over several lines,
+    with the key it is the value of (None for a list item), for ``_folds`` to look at."""
     if node.tag == _STR and isinstance(node, ScalarNode):
         # most values: plain text, which neither nests nor expands, so needs neither guard below
+        if not node.style and node.start_mark.line != node.end_mark.line:  # plain: None or ""
+            folded.append((node, key))
         return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
     if id(node) in seen:  # only reachable through an alias; refused earlier, kept as a guard
         line = _node_line(node, offset)
@@ -266,7 +310,10 @@ def _build(
         if node.tag != _SEQ:
             problems.append(_tag_problem(node, display, offset))
             return None
-        return [_build(child, display, offset, problems, seen, depth + 1) for child in node.value]
+        return [
+            _build(child, display, offset, problems, seen, depth + 1, folded)
+            for child in node.value
+        ]
     if isinstance(node, MappingNode):
         if node.tag != _MAP:
             problems.append(_tag_problem(node, display, offset))
@@ -277,12 +324,12 @@ def _build(
                 line = _node_line(key_node, offset)
                 problems.append(Problem(display, line, "keys must be plain text", "OT012"))
                 continue
-            key = key_node.value
-            if key in out:
+            name = key_node.value
+            if name in out:
                 line = _node_line(key_node, offset)
-                problems.append(Problem(display, line, f"duplicate key '{key}'", "OT006"))
+                problems.append(Problem(display, line, f"duplicate key '{name}'", "OT006"))
                 continue
-            out[key] = _build(value_node, display, offset, problems, seen, depth + 1)
+            out[name] = _build(value_node, display, offset, problems, seen, depth + 1, folded, name)
         return out
     return None  # pragma: no cover - PyYAML has no other node kinds
 
@@ -333,3 +380,41 @@ def _tag_problem(node: Node, display: str, offset: int) -> Problem:
     tag = node.tag.replace(_T, "!!")
     msg = f"YAML tag '{tag}' is not allowed; use plain values"
     return Problem(display, _node_line(node, offset), msg, "OT004")
+
+
+def _folds(
+    folded: list[tuple[ScalarNode, str | None]], text: str, display: str, offset: int
+) -> list[Problem]:
+    """Lines that start like a list item but that YAML folded into the plain text above.
+
+    An item indented deeper than the one before it is not an item at all: YAML reads it as
+    more words of the text above ("Attend the meeting - Minute the meeting"). Plain text that
+    merely wraps onto the next line is fine; a line of it that starts with "- " never is.
+    """
+    lines = _BREAKS.split(text)
+    found: list[Problem] = []
+    for node, key in folded:
+        for n in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            if not _ITEM.match(lines[n].lstrip(" ")):
+                continue
+            shown = _shown(node.value)
+            if key is None:
+                msg = (
+                    f"this line is read as part of the line above: the item becomes {shown}; "
+                    "to make it a new item, indent it like the item above (its '-' under that "
+                    "item's '-')"
+                )
+            else:
+                msg = (
+                    f"this line is read as part of the line above: '{key}' becomes {shown}; "
+                    f"to make a list, start it on the line after '{key}:' and indent every item "
+                    "alike; if the dash belongs to the text, put the whole value in quotes"
+                )
+            found.append(Problem(display, n + 1 + offset, msg, "OT008"))
+    return found
+
+
+def _shown(value: str, width: int = 80) -> str:
+    """A value in double quotes for a message, cut short if long."""
+    value = value if len(value) <= width else value[: width - 3] + "..."
+    return f'"{value}"'
