@@ -156,6 +156,56 @@ def test_a_bad_value_with_htmx_is_marked_and_cleared_in_place(
     assert not errors, errors
 
 
+MARTIAN = "/audit?race=black&race=martian&gender=male&date=1966-06-01&jurisdiction=us"
+
+
+def test_an_unknown_box_value_is_shown_and_unticked_without_javascript(
+    new_context, live_server: str
+) -> None:
+    page = fresh(new_context, java_script_enabled=False)
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.goto(live_server + MARTIAN)
+    assert answer.value.status == 400
+    box = page.get_by_label("martian (not a choice)")
+    expect(box).to_be_checked()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(re.compile("'martian' is not one of"))
+    expect(page.locator("#error-race")).to_be_visible()
+    expect(page.get_by_label("black")).to_be_checked()
+    expect(page.get_by_label("white")).not_to_be_checked()
+    box.uncheck()
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.get_by_role("button", name="Audit").click()
+    assert answer.value.status == 200
+    expect(page).to_have_url(re.compile(r"\?gender=male&race=black&"))  # the form, as it stood
+    assert "martian" not in page.url
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_label("martian (not a choice)")).to_have_count(0)
+
+
+def test_an_unknown_box_value_with_htmx_is_cleared_in_place(new_context, live_server: str) -> None:
+    page = fresh(new_context)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + MARTIAN)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__deskMarker = 'still here'")
+    box = page.get_by_label("martian (not a choice)")
+    expect(box).to_be_checked()
+    expect(box).to_have_accessible_description(re.compile("'martian' is not one of"))
+    expect(page.get_by_role("alert")).to_contain_text("race")
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        box.uncheck()
+    assert "martian" not in answer.value.url and "gender=male" in answer.value.url
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator("#error-race")).to_be_hidden()
+    expect(page.get_by_label("black")).not_to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(re.compile(r"gender=male&race=black&date=1966-06-01&"))
+    expect(page.get_by_label("male", exact=True)).to_be_checked()
+    assert page.evaluate("window.__deskMarker") == "still here", "the page reloaded"
+    assert not errors, errors
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, scheme: str) -> None:
     if not AXE.exists():

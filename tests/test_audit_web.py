@@ -216,6 +216,36 @@ def test_every_bad_parameter_is_named_and_marked(client):
     assert client.get(f"/api/audit?{sent}").get_json()["parameter"] == "race"  # the first
 
 
+def test_a_value_no_box_offers_is_shown_as_sent_ticked_and_marked(client):
+    """A box of its own holds an unknown value, ticked, beside the others: untick it to drop it."""
+    sent = "race=black&race=martian&race=venusian&gender=male&maxAge=abc"
+    response = client.get(f"/audit?{sent}")
+    assert response.status_code == 400
+    doc = parse(response.data)
+    state = form_state(doc)
+    assert state["race"] == ["black", "martian", "venusian"]  # as sent, in order
+    assert state["gender"] == ["male"] and state["maxAge"] == ["abc"]
+    [fieldset] = [
+        f for f in doc.find_all("fieldset") if any(n.attrs.get("name") == "race" for n in f.iter())
+    ]
+    labels = {
+        box.attrs["value"]: (label, box)
+        for label in fieldset.find_all("label")
+        for box in label.find_all("input")
+    }
+    assert list(labels) == [*rules.CHOICES["race"], "martian", "venusian"]
+    for value in ("martian", "venusian"):
+        label, box = labels[value]
+        assert box.attrs["type"] == "checkbox" and "checked" in box.attrs
+        assert box.attrs["aria-invalid"] == "true"
+        assert box.attrs["aria-describedby"] == "error-race"
+        assert label.text == f"{value} (not a choice)"
+    assert "'martian'" in fieldset.find(id="error-race").text  # the message beside them
+    assert all("'martian'" in m for m in marked(doc, "race"))
+    unmarked(doc, "gender")
+    assert "not a choice" not in client.get("/audit?race=black&race=asian").get_data(as_text=True)
+
+
 def test_min_age_over_max_age_keeps_both(client):
     doc = parse(client.get("/audit?minAge=50&maxAge=40&gender=female").data)
     state = form_state(doc)

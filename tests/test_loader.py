@@ -468,8 +468,8 @@ def test_unquoted_time_becomes_a_number_and_is_explained(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:28: 'day_in_the_life[0].start' should be text, not 570 "
-        "(YAML read it as a number: put it in quotes)"
+        "specimens/test-role.yaml:28: YAML reads 9:30 as 570: with a colon it is a number in "
+        "base 60; put it in quotes if it is a time or text"
     ]
 
 
@@ -821,3 +821,196 @@ def test_a_file_longer_than_its_stat_size_is_read_to_the_limit(
             yamlsafe.read_text(path, "grown.yaml")
     else:
         assert yamlsafe.read_text(path, "grown.yaml") == path.read_text()
+
+
+# An item indented deeper than the one above is still valid YAML, read as more words of it.
+FOLDS = [
+    ("an item indented deeper", "duties:\n  - Attend the meeting\n    - Minute the meeting\n", 3,
+     'the item becomes "Attend the meeting - Minute the meeting"; to make it a new item, indent '
+     "it like the item above"),
+    ("a lone dash deeper", "duties:\n  - Attend the meeting\n    -\n", 3, "the item becomes"),
+    ("an item after a blank line", "duties:\n  - Attend\n\n      - Minute\n  - Leave\n", 4,
+     "the item becomes"),
+    ("an item under a wrapped value", "summary: A long sentence\n  - that goes on\nid: x\n", 2,
+     "'summary' becomes \"A long sentence - that goes on\"; to make a list, start it on the line "
+     "after 'summary:'"),
+    ("an item folded two lines down", "- One\n- Two that\n  wraps\n  - Three\n", 4,
+     'the item becomes "Two that wraps - Three"'),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [f[1:] for f in FOLDS],
+                         ids=[f[0] for f in FOLDS])  # fmt: skip
+def test_a_line_folded_into_the_one_above_is_named_at_its_line(text: str, line: int, says: str):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("this line is read as part of the line above: ")
+    assert says in problem.message
+    assert (problem.line, problem.code) == (line, "OT008")
+
+
+def test_each_folded_item_is_named(tmp_path):
+    text = "a:\n  - One\n    - Two\n    - Three\n  - Four\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    assert [p.line for p in caught.value.problems] == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "summary: A long plain sentence\n  that wraps onto the next line\n",
+        "summary: A long plain sentence -\n  with a dash at the end of a line\n",
+        "summary: A sentence - with a dash inside\n",
+        "summary: A sentence\n  -5 degrees, a number\n",
+        'summary: "A quoted sentence\n  - where the dash is meant"\n',
+        "summary: >\n  Folded on purpose\n  - the dash is meant\n",
+        "duties:\n  - Attend the meeting\n  - Minute the meeting\n",
+    ],
+)
+def test_wrapped_text_and_real_items_are_accepted(text: str):
+    parse(text, "f.yaml")
+
+
+def test_a_folded_item_in_a_posting_names_the_files_line(tmp_path):
+    minimal(tmp_path)
+    path = tmp_path / "eras" / "test-era" / "test-posting.md"
+    text = path.read_text().replace("  - Be a test\n", "  - Be a test\n    - Be another\n")
+    path.write_text(text)
+    assert problems(tmp_path) == [
+        "eras/test-era/test-posting.md:12: this line is read as part of the line above: the item "
+        'becomes "Be a test - Be another"; to make it a new item, indent it like the item above '
+        "(its '-' under that item's '-')"
+    ]
+
+
+def test_a_key_indented_under_a_value_says_so():
+    text = "salary:\n  note: some text\n    currency: USD\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert "this line is read as part of the value above" in problem.message
+    assert "to make 'currency' a key of its own, indent it like the key above" in problem.message
+    with pytest.raises(ContentError) as caught:  # a colon inside a value stays its own slip
+        parse("id: x\ntitle: Lead: Platform\n", "f.yaml")
+    assert "put the whole value in quotes" in caught.value.problems[0].message
+    assert "part of the value above" not in caught.value.problems[0].message
+
+
+# Slips that still parse, and would load as something other than what was written.
+MISREAD = [
+    ("curly quotes", "title: \u201cLead\u201d\n", 1, "wrapped in curly quotes, \u201c...\u201d"),
+    ("curly single quotes", "a:\n  - \u2018Lead\u2019\n", 2, "curly quotes, \u2018...\u2019"),
+    ("a hashtag", "company: Store #2217\n", 1,
+     "'#2217' is read as a comment and dropped: YAML starts a comment at a '#' after a space, so "
+     'the value ends at "Store"; put the whole value in quotes'),
+    ("a hashtag on a wrapped line", "a: We are\n  the #1 team\nb: c\n", 2,
+     'the value ends at "We are the"'),
+    ("a leading zero", "percent: 012\n", 1,
+     "YAML reads 012 as 10: a leading zero makes it a number in base 8"),
+    ("hexadecimal", "percent: 0x1f\n", 1, "YAML reads 0x1f as 31: 0x makes it a number in base 16"),
+    ("a colon in a number", "start: 1:30\n", 1, "YAML reads 1:30 as 90: with a colon it is a number in base 60"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [m[1:] for m in MISREAD],
+                         ids=[m[0] for m in MISREAD])  # fmt: skip
+def test_a_value_yaml_would_misread_is_named(text: str, line: int, says: str):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert says in problem.message
+    assert (problem.line, problem.code) == (line, "OT009")
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ("a: 1  # a comment after a value\n", {"a": 1}),
+        ("a: text  # a comment after text\n", {"a": "text"}),
+        ('a: "Store #2217"\n', {"a": "Store #2217"}),
+        ("a: C# and F#\n", {"a": "C# and F#"}),
+        ("a: \u201cLead\u201d is the word\n", {"a": "\u201cLead\u201d is the word"}),
+        ("a: '\u201cLead\u201d'\n", {"a": "\u201cLead\u201d"}),
+        ("a: 100_000\nb: -3\nc: 0\n", {"a": 100000, "b": -3, "c": 0}),
+        ('a: "012"\n', {"a": "012"}),
+        ("a: b\r\nc:\r\n  - d\r\n  - e\r\n", {"a": "b", "c": ["d", "e"]}),
+        ("a: b\n...\n", {"a": "b"}),
+    ],
+)
+def test_harmless_lookalikes_load_as_written(text: str, data: dict):
+    assert parse(text, "f.yaml").data == data
+
+
+SYNTAX_SLIPS_TOO = [
+    ("a tab after a dash", "a:\n  -\tb\n", 2, "a tab here: YAML takes only spaces"),
+    ("a second document", "a: b\n---\nc: d\n", 2, "a line '---' starts a second YAML document"),
+    ("a trailing ---", "a: b\n---\n", 2, "remove the '---'"),
+    ("curly quotes that do not quote", "a: \u201cLead: Platform\u201d\n", 1,
+     "put the whole value in quotes (straight quotes \" or ', not curly ones)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "hint"), [s[1:] for s in SYNTAX_SLIPS_TOO],
+                         ids=[s[0] for s in SYNTAX_SLIPS_TOO])  # fmt: skip
+def test_more_syntax_slips_are_explained(text: str, line: int, hint: str):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert hint in problem.message
+    assert problem.line == line
+    assert "cannot start with" not in problem.message  # not the backtick hint, for a tab
+
+
+def test_a_line_indented_with_a_non_breaking_space_is_named():
+    with pytest.raises(ContentError) as caught:
+        parse("a:\n  - b\n\u00a0 - c\n", "f.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "f.yaml:3: this line is indented with a non-breaking space, which YAML reads as text; "
+        "use ordinary spaces"
+    ]
+
+
+def test_nothing_to_read_says_what_is_there(tmp_path):
+    minimal(tmp_path)
+    write_specimen(tmp_path, id="comments-only", text="# a title\n\n# more\n")
+    write_specimen(tmp_path, id="fence-only", text="---\n")
+    posting = tmp_path / "eras" / "test-era" / "test-posting.md"
+    posting.write_text("---\n---\nA body.\n")
+    assert sorted(problems(tmp_path)) == [
+        "eras/test-era/test-posting.md:2: the front matter is empty",
+        "specimens/comments-only.yaml:1: the file holds no YAML, only comments; write its keys "
+        "and values",
+        "specimens/fence-only.yaml:1: expected a mapping of keys, got nothing",
+    ]
+
+
+def test_null_and_no_where_a_word_belongs_say_what_yaml_read(tmp_path):
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "region: United States", "region: null"
+    )
+    write_specimen(tmp_path, text=text)
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:14: 'salary.region' is empty: YAML reads null as nothing; "
+        "write some text, in quotes if it is that word"
+    ]
+    write_posting(tmp_path, filters=DEFAULT_FILTERS.replace('"gender":"any"', '"gender":no'))
+    write_specimen(tmp_path)
+    (found,) = problems(tmp_path)
+    assert found.endswith("(YAML read it as true/false: put it in quotes)")
+
+
+def test_a_file_saved_with_a_bom_and_windows_line_ends_loads_as_written(tmp_path):
+    minimal(tmp_path)
+    path = write_specimen(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    specimen = load_library(tmp_path).specimens["test-role"]
+    assert (specimen.id, specimen.title, specimen.habitat) == (
+        "test-role",
+        "Test Role",
+        ["A fixture folder"],
+    )

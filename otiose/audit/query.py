@@ -110,6 +110,12 @@ class Entered:
             return rules.CHOICES[key]
         return tuple(v for v in rules.CHOICES[key] if v in sent)
 
+    def unknown(self, key: str) -> tuple[str, ...]:
+        """A set's values as sent that no box offers, once each, in order: the form gives each
+        a box of its own, ticked, so the reader sees what was sent and can untick it."""
+        offered = {*rules.CHOICES[key], "any"}
+        return tuple(dict.fromkeys(v for v in self.values.get(key, ()) if v not in offered))
+
     def is_list(self, key: str) -> bool:
         """Whether an ordered set was sent as a list (``key[]`` or repeated), not one level."""
         return key in self.bracketed or len(self.values.get(key, ())) > 1

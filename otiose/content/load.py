@@ -58,7 +58,8 @@ def _todos(located: Located, display: str) -> list[Problem]:
 
 def _validate(model: type[M], located: Located, display: str, text: str = "TODO:") -> M:
     if not isinstance(located.data, dict):
-        what = "a list" if isinstance(located.data, list) else "a single value"
+        data = located.data
+        what = "a list" if isinstance(data, list) else "nothing" if data is None else "a value"
         raise ContentError(
             [Problem(display, 1, f"expected a mapping of keys, got {what}", "OT007")]
         )
@@ -176,7 +177,7 @@ def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
 def load_posting(path: Path, display: str) -> Posting:
     """Read, parse and validate one posting (front matter + Markdown body)."""
     front, body, body_line = split_front_matter(read_text(path, display), display)
-    located = parse(front, display, line_offset=1)
+    located = parse(front, display, line_offset=1, what="front matter")
     posting = _validate(Posting, located, display, front)
     problems: list[Problem] = []
     if posting.id != path.stem:

@@ -24,6 +24,17 @@ RULES: dict[str, Rule] = {
         Rule("OT005", "error", "YAML anchors (`&name`) and aliases (`*name`) are not allowed."),
         Rule("OT006", "error", "The same key appears twice in one mapping."),
         Rule("OT007", "error", "The file is empty or is not a mapping of keys to values."),
+        Rule(
+            "OT008",
+            "error",
+            "A line is indented deeper than the one above, so YAML reads it as part of that line.",
+        ),
+        Rule(
+            "OT009",
+            "error",
+            "YAML would read a value other than as written: wrapped in curly quotes, cut short "
+            "by ` #`, or a number with a leading zero or a colon.",
+        ),
         Rule("OT010", "error", "A required key, or a posting's Markdown body, is missing."),
         Rule("OT011", "error", "A key is not part of the format (a close match is suggested)."),
         Rule("OT012", "error", "A value has the wrong type (text, number, list, mapping)."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -11,6 +12,9 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
 from .yamlsafe import Loc, Located
+
+# A value written as one of the words YAML reads as null (the line of a key or an item).
+_NULL = re.compile(r"(?:^|:|-)\s*(null|Null|NULL|~)\s*(?:#.*)?$")
 
 _TYPE_NAMES = {
     "string_type": "text",
@@ -79,9 +83,17 @@ def problems_from(
                 msg += " (YAML read it as a number: put it in quotes)"
             if kind == "string_type" and err.get("input") is None:
                 msg = f"'{name}' is empty; write some text or remove the key"
+                if word := _NULL.search(located.source(line)):
+                    msg = (
+                        f"'{name}' is empty: YAML reads {word.group(1)} as nothing; write some "
+                        "text, in quotes if it is that word"
+                    )
             out.append(Problem(display, line, msg, "OT012"))
         else:
-            out.append(Problem(display, line, f"'{name}': {_message(dict(err))}", "OT013"))
+            msg = f"'{name}': {_message(dict(err))}"
+            if type(err.get("input")) is bool:  # yes, no, on, off where a word was meant
+                msg += " (YAML read it as true/false: put it in quotes)"
+            out.append(Problem(display, line, msg, "OT013"))
     return out
 
 

@@ -32,6 +32,7 @@ _STR = _T + "str"
 _TIMESTAMP = _T + "timestamp"
 _SEQ = _T + "seq"
 _MAP = _T + "map"
+_NUMBERS = {_T + "int", _T + "float"}
 _SCALARS = {_T + "str", _T + "int", _T + "float", _T + "bool", _T + "null"}
 _constructor = SafeConstructor()
 # Brackets that open and close flow collections, found without looking at anything else.
@@ -41,6 +42,24 @@ _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 # An anchor or alias is '&name' or '*name' where a value can start: after a line start, space,
 # '[', '{', ',' or ':'. Prose such as "R&D" never matches; a false alarm only costs a rescan.
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
+# The line breaks libyaml counts lines by (YAML 1.1), so a line number from a mark is an index.
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# Spaces that look like a space but are not one to YAML (pasted from a web page or a word
+# processor): at the start of a line they are text, not indentation.
+_ODD_SPACES = "\u00a0\u2007\u202f\u3000\ufeff"
+_ODD_INDENT = re.compile(f"^[ \\t?:-]*[{_ODD_SPACES}]", re.M)
+_ODD_NAMES = {"\u00a0": "a non-breaking space", "\ufeff": "an invisible byte-order mark"}
+# Curly quotes a word processor puts around a value: YAML keeps them as part of the text.
+_CURLY = {"\u201c": "\u201d", "\u2018": "\u2019"}
+# A ' #' that starts a comment inside what was meant as text ("Store #2217"): a '#' straight
+# after a space, and a word straight after the '#'. A comment written "  # like this" is fine.
+# (A literal first: the search skips ahead to each " #", ten times faster than a class.)
+_MAYBE_CUT = re.compile(r" #[^\s#]")
+_CUT = re.compile(r"[ \t]+(#\S.*)")
+# Whole numbers as people write them; YAML 1.1 also reads 012 (octal), 0x1f, 0b11 and 1:30.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+# A line that starts a list item ("- " or a lone "-") once its indentation is skipped.
+_ITEM = re.compile(r"-(?:[ \t]|$)")
 
 
 @dataclass
@@ -63,6 +82,12 @@ class Located:
         if self._lines is None:
             self._lines = _lines_of(self.text, self.offset)
         return self._lines
+
+    def source(self, line: int) -> str:
+        """The text of the file's ``line`` (1-based, as problems number lines)."""
+        lines = _BREAKS.split(self.text)
+        n = line - 1 - self.offset
+        return lines[n] if 0 <= n < len(lines) else ""
 
     def line(self, loc: Loc) -> int:
         """The line of ``loc``, or of its nearest recorded parent."""
@@ -104,14 +129,17 @@ def decode(raw: bytes, display: str) -> str:
         raise ContentError([Problem(display, line, msg, "OT002")]) from None
 
 
-def parse(text: str, display: str, line_offset: int = 0) -> Located:
+def parse(text: str, display: str, line_offset: int = 0, what: str = "file") -> Located:
     """Parse one YAML document into plain dicts, lists and scalars, with line numbers.
 
-    ``line_offset`` is added to every line (front matter starts below its ``---``).
+    ``line_offset`` is added to every line (front matter starts below its ``---``); ``what``
+    names the text in messages ("file", "front matter").
     """
     problems: list[Problem] = []
     if "\t" in text:
         _check_tabs(text, display, line_offset, problems)
+    if any(c in text for c in _ODD_SPACES):
+        _check_odd_spaces(text, display, line_offset, problems)
     try:
         # before anything builds a tree: the composer recurses once per level, and ~50,000
         # nested '[' overflow the C stack (the process dies with SIGSEGV, no exception)
@@ -133,12 +161,21 @@ def parse(text: str, display: str, line_offset: int = 0) -> Located:
         if exc.problem and "exceeded maximum nesting depth" in exc.problem:
             # libyaml's own guard (PyYAML >= 6.0.3) can fire while the depth scan reads ahead
             raise ContentError([_too_deep(display, line)]) from None
-        raise ContentError([_syntax_problem(exc, display, line_offset)]) from None
+        raise ContentError([_syntax_problem(exc, text, display, line_offset)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
-        raise ContentError([Problem(display, 1 + line_offset, "the file is empty", "OT007")])
-    data = _build(node, display, line_offset, problems, set(), 0)
+        if text.strip():
+            msg = f"the {what} holds no YAML, only comments; write its keys and values"
+        else:
+            msg = f"the {what} is empty"
+        raise ContentError([Problem(display, 1 + line_offset, msg, "OT007")])
+    folded: list[tuple[ScalarNode, str | None]] = []
+    data = _build(node, display, line_offset, problems, set(), 0, folded)
+    if folded:
+        problems.extend(_folds(folded, text, display, line_offset))
+    if _MAYBE_CUT.search(text) or "\t#" in text:
+        _check_cut(node, text, display, line_offset, problems)
     if problems:
         raise ContentError(problems)
     return Located(data, text, line_offset)
@@ -200,15 +237,20 @@ _HINTS = (
      "line above must be indented under its key, or quoted"),
     ("cannot start any token", "a value cannot start with ` @ or %; put it in quotes"),
     ("quoted scalar", "a quote opened on this line is never closed"),
+    ("expected a single document", "a line '---' starts a second YAML document, and a file "
+     "holds one: remove the '---' (and anything below it that does not belong)"),
+    ("expected <document start>", "a line '...' ends the YAML: remove it"),
     ("did not find expected key", "a line is not indented like the lines beside it, or there is "
      "text after a closing quote (quote the whole value instead)"),
 )  # fmt: skip
 _STARTED_EARLIER = ("while scanning a simple key", "while scanning a quoted scalar")
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, offset: int) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str, offset: int) -> Problem:
     """libyaml's message, with what usually causes it, at the line where the trouble starts."""
     mark = exc.problem_mark or exc.context_mark
+    if (deeper := _key_indented_under_a_value(exc, text, display, offset)) is not None:
+        return deeper
     if exc.context in _STARTED_EARLIER and exc.context_mark is not None:
         mark = exc.context_mark
     line = (mark.line + 1 if mark else 1) + offset
@@ -216,8 +258,43 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, offset: int) -> Pro
     if exc.context:
         what = f"{exc.context}, {what}"
     hint = next((h for key, h in _HINTS if key in what), None)
+    lines = _BREAKS.split(text)
+    at = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+    if at == "\t":
+        hint = "a tab here: YAML takes only spaces before an item or a value"
+    elif (
+        hint
+        and "quotes" in hint
+        and mark
+        and any(c in lines[mark.line] for c in "\u201c\u201d\u2018\u2019")
+    ):
+        hint += " (straight quotes \" or ', not curly ones)"
     return Problem(display, line, f"YAML syntax error: {what}" + (f"; {hint}" if hint else ""),
                    "OT003")  # fmt: skip
+
+
+def _key_indented_under_a_value(
+    exc: yaml.MarkedYAMLError, text: str, display: str, offset: int
+) -> Problem | None:
+    """A ``key: value`` line indented deeper than the key above it: YAML reads it as more of
+    that key's plain value, where a ': ' cannot go, and says only "mapping values are not
+    allowed". It is told apart from a colon inside a value by where the colon is: the first
+    on its line, straight after the line's first word."""
+    mark = exc.problem_mark
+    if mark is None or "mapping values are not allowed" not in (exc.problem or ""):
+        return None
+    line = _BREAKS.split(text)[mark.line]
+    stripped = line.lstrip(" ")
+    start = len(line) - len(stripped)
+    if line.find(":", start) != mark.column or _ITEM.match(stripped):
+        return None
+    key = line[start : mark.column]
+    msg = (
+        f"this line is read as part of the value above, and a ': ' cannot go there; to make "
+        f"'{key}' a key of its own, indent it like the key above; if the colon belongs to the "
+        "text, put the whole value in quotes"
+    )
+    return Problem(display, mark.line + 1 + offset, msg, "OT008")
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
@@ -247,11 +324,26 @@ def _line(event: yaml.Event, offset: int) -> int:
 
 
 def _build(
-    node: Node, display: str, offset: int, problems: list[Problem], seen: set[int], depth: int
+    node: Node,
+    display: str,
+    offset: int,
+    problems: list[Problem],
+    seen: set[int],
+    depth: int,
+    folded: list[tuple[ScalarNode, str | None]],
+    key: str | None = None,
 ) -> Any:
+    """Plain data from a node; ``folded`` gathers the plain text that runs over several lines,
+    with the key it is the value of (None for a list item), for ``_folds`` to look at."""
     if node.tag == _STR and isinstance(node, ScalarNode):
         # most values: plain text, which neither nests nor expands, so needs neither guard below
-        return node.value  # what SafeConstructor.construct_yaml_str returns, without the detour
+        value: str = node.value  # what SafeConstructor.construct_yaml_str returns
+        if not node.style:  # plain text: None from PyYAML's parser, "" from libyaml's
+            if node.start_mark.line != node.end_mark.line:
+                folded.append((node, key))
+            if value[:1] in _CURLY and value[-1:] == _CURLY[value[0]] and len(value) > 1:
+                problems.append(_curly(node, display, offset))
+        return value
     if id(node) in seen:  # only reachable through an alias; refused earlier, kept as a guard
         line = _node_line(node, offset)
         problems.append(Problem(display, line, "YAML aliases are not allowed", "OT005"))
@@ -266,7 +358,10 @@ def _build(
         if node.tag != _SEQ:
             problems.append(_tag_problem(node, display, offset))
             return None
-        return [_build(child, display, offset, problems, seen, depth + 1) for child in node.value]
+        return [
+            _build(child, display, offset, problems, seen, depth + 1, folded)
+            for child in node.value
+        ]
     if isinstance(node, MappingNode):
         if node.tag != _MAP:
             problems.append(_tag_problem(node, display, offset))
@@ -277,12 +372,12 @@ def _build(
                 line = _node_line(key_node, offset)
                 problems.append(Problem(display, line, "keys must be plain text", "OT012"))
                 continue
-            key = key_node.value
-            if key in out:
+            name = key_node.value
+            if name in out:
                 line = _node_line(key_node, offset)
-                problems.append(Problem(display, line, f"duplicate key '{key}'", "OT006"))
+                problems.append(Problem(display, line, f"duplicate key '{name}'", "OT006"))
                 continue
-            out[key] = _build(value_node, display, offset, problems, seen, depth + 1)
+            out[name] = _build(value_node, display, offset, problems, seen, depth + 1, folded, name)
         return out
     return None  # pragma: no cover - PyYAML has no other node kinds
 
@@ -326,6 +421,9 @@ def _scalar(node: ScalarNode, display: str, offset: int, problems: list[Problem]
     if node.tag not in _SCALARS:
         problems.append(_tag_problem(node, display, offset))
         return None
+    if node.tag in _NUMBERS and not node.style and (slip := _not_as_written(node, display, offset)):
+        problems.append(slip)
+        return None
     return _constructor.yaml_constructors[node.tag](_constructor, node)
 
 
@@ -333,3 +431,109 @@ def _tag_problem(node: Node, display: str, offset: int) -> Problem:
     tag = node.tag.replace(_T, "!!")
     msg = f"YAML tag '{tag}' is not allowed; use plain values"
     return Problem(display, _node_line(node, offset), msg, "OT004")
+
+
+def _folds(
+    folded: list[tuple[ScalarNode, str | None]], text: str, display: str, offset: int
+) -> list[Problem]:
+    """Lines that start like a list item but that YAML folded into the plain text above.
+
+    An item indented deeper than the one before it is not an item at all: YAML reads it as
+    more words of the text above ("Attend the meeting - Minute the meeting"). Plain text that
+    merely wraps onto the next line is fine; a line of it that starts with "- " never is.
+    """
+    lines = _BREAKS.split(text)
+    found: list[Problem] = []
+    for node, key in folded:
+        for n in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            if not _ITEM.match(lines[n].lstrip(" ")):
+                continue
+            shown = _shown(node.value)
+            if key is None:
+                msg = (
+                    f"this line is read as part of the line above: the item becomes {shown}; "
+                    "to make it a new item, indent it like the item above (its '-' under that "
+                    "item's '-')"
+                )
+            else:
+                msg = (
+                    f"this line is read as part of the line above: '{key}' becomes {shown}; "
+                    f"to make a list, start it on the line after '{key}:' and indent every item "
+                    "alike; if the dash belongs to the text, put the whole value in quotes"
+                )
+            found.append(Problem(display, n + 1 + offset, msg, "OT008"))
+    return found
+
+
+def _shown(value: str, width: int = 80) -> str:
+    """A value in double quotes for a message, cut short if long."""
+    value = value if len(value) <= width else value[: width - 3] + "..."
+    return f'"{value}"'
+
+
+def _check_odd_spaces(text: str, display: str, offset: int, problems: list[Problem]) -> None:
+    """A line indented with a space YAML does not count as one (a non-breaking space)."""
+    m = _ODD_INDENT.search(text)
+    if m is None:
+        return
+    line = len(_BREAKS.findall(text, 0, m.start())) + 1
+    char = m.group()[-1]
+    name = _ODD_NAMES.get(char, f"the space character U+{ord(char):04X}")
+    msg = f"this line is indented with {name}, which YAML reads as text; use ordinary spaces"
+    problems.append(Problem(display, line + offset, msg, "OT003"))
+
+
+def _curly(node: ScalarNode, display: str, offset: int) -> Problem:
+    msg = (
+        f"this value is wrapped in curly quotes, {node.value[0]}...{node.value[-1]}, which YAML "
+        'keeps as part of the text; to quote a value, use straight quotes ("..."), and to '
+        "show curly quotes, put them inside straight ones"
+    )
+    return Problem(display, _node_line(node, offset), msg, "OT009")
+
+
+def _check_cut(node: Node, text: str, display: str, offset: int, problems: list[Problem]) -> None:
+    """Plain text that a ' #' cut short: what follows the '#' is a comment, and is dropped."""
+    lines = _BREAKS.split(text)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, SequenceNode):
+            stack.extend(n.value)
+        elif isinstance(n, MappingNode):
+            stack.extend(v for _, v in n.value)
+        elif isinstance(n, ScalarNode) and n.tag == _STR and not n.style:
+            end = n.end_mark
+            if cut := _CUT.match(lines[end.line], end.column):
+                msg = (
+                    f"'{cut.group(1)[:40]}' is read as a comment and dropped: YAML starts a "
+                    "comment at a '#' after a space, so the value ends at "
+                    f"{_shown(n.value, 40)}; put the whole value in quotes to keep it (a comment "
+                    "is written '  # like this')"
+                )
+                problems.append(Problem(display, end.line + 1 + offset, msg, "OT009"))
+
+
+def _not_as_written(node: ScalarNode, display: str, offset: int) -> Problem | None:
+    """A number YAML 1.1 reads in another base than the ten it looks like (012 is 10)."""
+    text = node.value
+    if node.tag == _T + "int" and _DECIMAL.fullmatch(text):
+        return None
+    if node.tag == _T + "float" and ":" not in text:
+        return None
+    number = _constructor.yaml_constructors[node.tag](_constructor, node)
+    if ":" in text:
+        how, fix = (
+            "with a colon it is a number in base 60",
+            "put it in quotes if it is a time or text",
+        )
+    elif text.lstrip("+-").lower().startswith(("0x", "0b")):
+        how = (
+            f"{text.lstrip('+-')[:2]} makes it a number in base {16 if 'x' in text.lower() else 2}"
+        )
+        fix = "write the number in decimal, or put it in quotes if it is text"
+    else:
+        how = "a leading zero makes it a number in base 8"
+        fix = "write the number without the leading zero, or put it in quotes if it is text"
+    msg = f"YAML reads {text} as {number}: {how}; {fix}"
+    return Problem(display, _node_line(node, offset), msg, "OT009")
