@@ -211,3 +211,10 @@ def test_an_over_long_query_is_cut_not_refused(client):
     cut = "consultant" + " " * (QUERY_CHARS - 10) + "zzzqqq"  # the second word falls off
     doc = parse(client.get("/specimens/", query_string={"q": cut}).data)
     assert "3 specimens match “consultant”" in doc.find(cls="results__count").text
+
+
+def test_an_apostrophe_does_not_split_a_word(library):
+    found = hits(library, "managers")
+    assert found
+    for query in ("manager's", "manager\u2019s", "MANAGER\u02bcS"):
+        assert hits(library, query) == found, query

@@ -32,7 +32,7 @@ SUGGEST_CUTOFF = 0.8  # difflib's similarity ratio a suggestion must reach
 
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
-_APOSTROPHES = str.maketrans("", "", "'’ʼ")
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")  # typewriter, right quote, modifier
 # Unicode's combining diacritical mark blocks: what NFKD splits off an accented letter.
 _MARKS = {
     cp: None
@@ -128,9 +128,7 @@ class SearchIndex:
         # word -> the documents holding it, ascending; one dictionary per field
         fields: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
         first, title, alias, anywhere = fields
-        size = 0
         for n, doc in enumerate(documents):
-            size = n + 1
             in_title = words(doc.title, joined=True)
             in_aliases = set(words("\n".join(doc.aliases), joined=True))
             if in_title:
@@ -142,7 +140,6 @@ class SearchIndex:
             everything = in_aliases.union(in_title, words("\n".join(doc.other), joined=True))
             for w in everything:
                 anywhere.setdefault(w, []).append(n)
-        self.size = size
         self._fields = fields
         self._vocabulary = sorted(anywhere)
         self._stems: dict[str, str] = {}  # word on file -> its stem, filled in as queries ask
