@@ -232,6 +232,25 @@ def test_search_without_javascript(new_context, live_server: str) -> None:
     assert 0 < count < total
 
 
+def test_a_typo_offers_the_nearest_word_and_its_link_runs_that_search(
+    page: Page, live_server: str
+) -> None:
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = Watch(page)
+    page.goto(live_server + "/specimens/")
+    page.wait_for_function(HTMX_READY)
+    with page.expect_response(lambda r: "q=consltant" in r.url):
+        page.locator("#q").press_sequentially("consltant", delay=20)
+    expect(page.locator("#results .results__count")).to_contain_text("0 specimens match")
+    offer = page.locator("#results .empty__suggestion")
+    expect(offer).to_have_text("Did you mean consultant?")
+    offer.get_by_role("link", name="consultant").click()
+    page.wait_for_url(re.compile(r"/specimens/\?q=consultant$"))
+    assert page.locator("#q").input_value() == "consultant"
+    expect(page.locator("#results .card__title", has_text="Management Consultant")).to_have_count(1)
+    watch.assert_clean()
+
+
 # ---------------------------------------------------------------- the player
 
 
@@ -354,6 +373,7 @@ def test_apply_without_javascript(new_context, live_server: str, fixed_run) -> N
 PAGES = [
     "home",
     "taxonomy",
+    "taxonomy-suggestion",
     "record",
     "board",
     "report",
@@ -370,6 +390,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
     urls = {
         "home": "/",
         "taxonomy": "/specimens/",
+        "taxonomy-suggestion": "/specimens/?q=consltant",  # nothing matches: "Did you mean"
         "record": f"/specimens/{RECORD}",
         "board": f"/play/{SEED}",
         "report": f"/play/{SEED}/report",

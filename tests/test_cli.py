@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from helpers import SPECIMEN, minimal, write_specimen
 
 from otiose import cli
+from otiose.content import load_library
 from otiose.content.docs import fill
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,3 +245,9 @@ def test_the_worked_example_can_be_followed_as_written(tmp_path):
     path.write_text(finished.group(1), encoding="utf-8")
     result = run(cli.check, [str(path)], copy)
     assert result.exit_code == 0 and result.output.startswith("ok: 1 file(s)"), result.output
+    # "For example, `happi` or `belonging` finds the new specimen": it does
+    example = re.search(r"For\s+example,\s+`(\w+)`\s+or\s+`(\w+)`\s+finds the new specimen", worked)
+    assert example, "the guide no longer gives search examples"
+    library = load_library(copy)
+    for query in example.groups():
+        assert spec_id in [s.id for s in library.search(query).items], query

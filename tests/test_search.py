@@ -1,9 +1,11 @@
-"""Library.search gives exactly what a plain filter-and-sort over every specimen gives."""
+"""Library.search gives exactly what a plain word-by-word check of every specimen, then a full
+sort, gives."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from otiose.content import load_library, vocab
 from otiose.content.library import PAGE_SIZE, SORTS, Library
 from otiose.content.models import Specimen
+from otiose.content.search import stem, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,27 +39,97 @@ def specimens() -> list[Specimen]:
     return out
 
 
+@cache
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+def _inflection(a: str, b: str) -> bool:
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return max(len(a), len(b)) - common <= 2
+
+
+def _kind(token: str, word: str) -> str | None:
+    """How a word of the text matches a query word, if it does."""
+    if token == word:
+        return "same"
+    if _stem(token) == _stem(word):
+        return "same" if _inflection(token, word) else "related"
+    return "prefix" if len(word) >= 3 and token.startswith(word) else None
+
+
+# Per query word, the best of these a specimen reaches scores: kind of match before field.
+LEVELS = [
+    ("first", "same", 9),
+    ("title", "same", 8),
+    ("first", "related", 7),
+    ("title", "related", 6),
+    ("first", "prefix", 5),
+    ("title", "prefix", 4),
+    ("alias", "same", 3),
+    ("alias", "related", 2),
+    ("alias", "prefix", 2),
+    ("any", "same", 1),
+    ("any", "related", 1),
+]
+
+
+_FIELDS: dict[tuple[str, str], dict[str, list[str]]] = {}
+
+
+def _fields(s: Specimen) -> dict[str, list[str]]:
+    """The words of each field a specimen is searched by (kept: a test asks hundreds of times)."""
+    if (s.id, s.title) not in _FIELDS:
+        _FIELDS[s.id, s.title] = _read_fields(s)
+    return _FIELDS[s.id, s.title]
+
+
+def _read_fields(s: Specimen) -> dict[str, list[str]]:
+    title = words(s.title, joined=True)
+    alias = words("\n".join(s.aliases), joined=True)
+    family = next(f.name for f in vocab.families() if f.id == s.family)
+    other = [s.summary, family]
+    if s.graeber:
+        other += [next(t.name for t in vocab.graeber_types()[0] if t.id == s.graeber)]
+        other += ["bullshit", "Graeber"]
+    return {
+        "first": title[:1],
+        "title": title,
+        "alias": alias,
+        "any": title + alias + words("\n".join(other), joined=True),
+    }
+
+
 def reference(
     specimens: list[Specimen], query: str, family: str, sort: str, page: int
 ) -> tuple[list[str], int, int, int]:
-    """Every specimen checked, matches sorted in full: the behaviour search must keep."""
-    words = query.casefold().split()
+    """Every specimen checked word by word, matches sorted in full: what search must give."""
+    query_words = list(dict.fromkeys(words(query)))
     sort = sort if sort in SORTS else "family"
     fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
     rates = vocab.currencies()
+    fields = {s.id: _fields(s) for s in specimens}
 
-    def fields(s: Specimen) -> tuple[str, str, str]:
-        return s.title.casefold(), " | ".join(a.casefold() for a in s.aliases), s.summary.casefold()
+    def found(s: Specimen, w: str) -> bool:
+        return any(_kind(t, w) for t in fields[s.id]["any"])
 
     def score(s: Specimen) -> int:
-        title, aliases, _ = fields(s)
-        return sum(
-            (3 if title.startswith(w) else 2) if w in title else 1 if w in aliases else 0
-            for w in words
-        )
+        total = 0
+        for w in query_words:
+            total += next(
+                (
+                    n
+                    for field, kind, n in LEVELS
+                    if any(_kind(t, w) == kind for t in fields[s.id][field])
+                ),
+                0,
+            )
+        return total
 
     def first(s: Specimen) -> float:
-        if words and sort == "family":
+        if query.strip() and sort == "family":
             return -score(s)
         return {
             "title": 0,
@@ -68,7 +141,8 @@ def reference(
     hits = [
         s
         for s in specimens
-        if (not family or s.family == family) and all(any(w in f for f in fields(s)) for w in words)
+        if (not family or s.family == family)
+        and (not query.strip() or (query_words and all(found(s, w) for w in query_words)))
     ]
     hits.sort(key=lambda s: (first(s), s.title.casefold(), s.id))
     pages = max(1, math.ceil(len(hits) / PAGE_SIZE))
@@ -77,7 +151,21 @@ def reference(
     return [s.id for s in items], len(hits), page, pages
 
 
-QUERIES = ["", "engineer", "manager", "a", "the", "ENGINEER  the", "scrum master", "zzzqqq"]
+QUERIES = [
+    "",
+    "engineer",
+    "managers",
+    "a",
+    "the",
+    "ENGINEER  the",
+    "scrum master",
+    "zzzqqq",
+    "consult",
+    "box ticker",
+    "Data & AI",
+    "engineering",
+    "?!",
+]
 FAMILIES = ["", "software-engineering", "people-and-talent", "no-such-family"]
 
 
@@ -98,7 +186,7 @@ def test_search_matches_a_full_sort_for_every_sort_family_and_page(specimens, qu
                     page,
                 )
                 checked += bool(want[0])
-    assert checked or query == "zzzqqq"  # some pages held results
+    assert checked or query in ("zzzqqq", "?!")  # some pages held results
 
 
 def test_the_fixture_has_ties_across_pages(specimens):

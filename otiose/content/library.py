@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from . import vocab
 from .models import Era, PopulationFile, Posting, Specimen
+from .search import Document, SearchIndex, words
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
@@ -32,6 +33,11 @@ def era_of_year(year: int, spans: Iterable[tuple[str, int, int]]) -> str:
     return nearest[0]
 
 
+def _query_words(query: str) -> list[str]:
+    """The distinct folded words of a query, in order."""
+    return list(dict.fromkeys(words(query)))
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of taxonomy results."""
@@ -43,31 +49,24 @@ class Page:
     query: str
     family: str
     sort: str
+    suggestion: str = ""  # when nothing matched: the nearest query that finds something
 
 
 class _Entry(NamedTuple):
-    """A specimen with the folded text search reads, made once at start-up."""
+    """A specimen and its place in the search index (its rank in title order)."""
 
     specimen: Specimen
     family: str
-    title: str
-    aliases: str
-    text: str  # title, aliases and summary, one per line: a word never spans two
+    number: int
 
-    @classmethod
-    def of(cls, s: Specimen) -> _Entry:
-        title, aliases = s.title.casefold(), " | ".join(a.casefold() for a in s.aliases)
-        return cls(s, s.family, title, aliases, f"{title}\n{aliases}\n{s.summary.casefold()}")
 
-    def score(self, words: list[str]) -> int:
-        """Rank: 3 a word that starts the title, 2 one inside it, 1 one in an alias."""
-        score = 0
-        for w in words:
-            if w in self.title:
-                score += 3 if self.title.startswith(w) else 2
-            elif w in self.aliases:
-                score += 1
-        return score
+def _document(s: Specimen, family_names: dict[str, str], graeber_names: dict[str, str]) -> Document:
+    """What a specimen is found by: its title, aliases and summary, its family's name and, when
+    it is filed under one of Graeber's types, that type's name and "bullshit", "Graeber"."""
+    other = [s.summary, family_names[s.family]]
+    if s.graeber:
+        other += [graeber_names[s.graeber], "bullshit", "Graeber"]
+    return Document(s.title, s.aliases, other)
 
 
 @dataclass
@@ -81,8 +80,9 @@ class Library:
     postings_by_era: dict[str, list[Posting]] = field(default_factory=dict)
     postings_by_specimen: dict[str, list[Posting]] = field(default_factory=dict)
     by_title: dict[str, str] = field(default_factory=dict)
-    # (sort, family or "") -> the specimens in that order with their folded text, built once
+    # (sort, family or "") -> the specimens in that order, built once
     _entries: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
+    _index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
 
     @classmethod
     def build(
@@ -112,7 +112,10 @@ class Library:
         for s in ordered:
             for alias in s.aliases:
                 lib.by_title.setdefault(alias.casefold(), s.id)
-        entry = {id(s): _Entry.of(s) for s in ordered}
+        family_names = {f.id: f.name for f in vocab.families()}
+        graeber_names = {t.id: t.name for t in vocab.graeber_types()[0]}
+        lib._index = SearchIndex(_document(s, family_names, graeber_names) for s in ordered)
+        entry = {id(s): _Entry(s, s.family, n) for n, s in enumerate(ordered)}
         fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
         rates = vocab.currencies()
         orders = {  # each a stable sort of the title order, so ties stay in title order
@@ -158,23 +161,45 @@ class Library:
     def search(
         self, query: str = "", family: str = "", sort: str = "family", page: int = 1
     ) -> Page:
-        """Specimens matching every word of ``query`` in title, aliases or summary.
+        """Specimens matching every word of ``query`` (see ``otiose.content.search``) in their
+        title, aliases, summary, family name or Graeber type.
 
         With a query, results are ranked (title hits first) unless a sort other than the default
-        is asked for. Pages hold ``PAGE_SIZE`` results.
+        is asked for. Pages hold ``PAGE_SIZE`` results. A query with no words in it (only
+        punctuation, say) matches nothing. When nothing matches, ``suggestion`` is the query
+        with each unknown word replaced by the nearest word on file, if that finds something.
         """
-        words = query.casefold().split()
         sort = sort if sort in SORTS else "family"
-        ranked = bool(words) and sort == "family"
-        entries = self._entries.get(("title" if ranked else sort, family), [])
-        for w in words:
-            entries = [e for e in entries if w in e.text]
-        if ranked:
-            entries = sorted(entries, key=lambda e: -e.score(words))  # stable: ties by title
+        entries = self._matching(query, family, sort)
+        suggestion = ""
+        if query.strip() and not entries:
+            suggested = self._index.suggest([self._index.match(w) for w in _query_words(query)])
+            if suggested and self._matching(" ".join(suggested), family, sort):
+                suggestion = " ".join(suggested)
         pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
         page = min(max(1, page), pages)
         items = [e.specimen for e in entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-        return Page(items, len(entries), page, pages, query, family, sort)
+        return Page(items, len(entries), page, pages, query, family, sort, suggestion)
+
+    def _matching(self, query: str, family: str, sort: str) -> list[_Entry]:
+        """The entries matching ``query``, in the order shown."""
+        if not query.strip():
+            return self._entries.get((sort, family), [])
+        matches = [self._index.match(w) for w in _query_words(query)]
+        hits = self._index.find(matches)
+        ranked = sort == "family"
+        entries = [
+            e
+            for e in self._entries.get(("title" if ranked else sort, family), [])
+            if e.number in hits
+        ]
+        if ranked and entries:
+            scores = self._index.scores(matches, {e.number for e in entries} if family else hits)
+            by_score: dict[int, list[_Entry]] = {}  # scores are small whole numbers: bucket them
+            for e in entries:  # in title order, which each bucket keeps for its ties
+                by_score.setdefault(scores[e.number], []).append(e)
+            entries = [e for score in sorted(by_score, reverse=True) for e in by_score[score]]
+        return entries
 
     def grouped(self, items: list[Specimen]) -> list[tuple[vocab.Family, list[Specimen]]]:
         """Group specimens by family, in the families' display order."""
