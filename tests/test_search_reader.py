@@ -201,13 +201,24 @@ def test_no_suggestion_is_offered_when_nothing_is_near(client):
 
 
 def test_an_over_long_query_is_cut_not_refused(client):
-    """Unchanged: the query is cut to QUERY_CHARS characters, and what is left is searched."""
+    """The query is cut to QUERY_CHARS characters, what is left is searched, and the count line
+    says so (in the page and in the fragment): nothing typed is dropped without a word."""
     query = "consultant " + "x" * 500
     r = client.get("/specimens/", query_string={"q": query})
     assert r.status_code == 200
     status = parse(r.data).find(cls="results__count").text
     assert query[:QUERY_CHARS].strip() in status and query[: QUERY_CHARS + 1] not in status
     assert "0 specimens match" in status  # "consultant" and an 89-letter word no file holds
+    said = f"reads only the first {QUERY_CHARS} characters"
+    assert said in status
+    fragment = client.get(
+        "/specimens/",
+        query_string={"q": query},
+        headers={"HX-Request": "true", "HX-Target": "results"},
+    )
+    assert said in parse(fragment.data).find(cls="results__count").text
+    exact = parse(client.get("/specimens/", query_string={"q": query[:QUERY_CHARS]}).data)
+    assert said not in exact.find(cls="results__count").text
     cut = "consultant" + " " * (QUERY_CHARS - 10) + "zzzqqq"  # the second word falls off
     doc = parse(client.get("/specimens/", query_string={"q": cut}).data)
     assert "3 specimens match “consultant”" in doc.find(cls="results__count").text

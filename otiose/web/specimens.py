@@ -44,7 +44,8 @@ def index() -> Response:
     """
     library = state.library()
     args = request.args
-    query = args.get("q", "")[:QUERY_CHARS].strip()
+    sent = args.get("q", "")
+    query = sent[:QUERY_CHARS].strip()
     family = args.get("family", "")
     family_ids = [f.id for f in vocab.families()]
     if family and family not in family_ids:
@@ -65,6 +66,7 @@ def index() -> Response:
         counts=library.family_counts(),
         sort_labels=SORT_LABELS,
         nav="specimens",
+        query_cut=QUERY_CHARS if len(sent) > QUERY_CHARS else None,  # the count line says so
     )
     template = "_results.html" if htmx and htmx.target == "results" else "specimens.html"
     response = Response(render_template(template, **context), mimetype="text/html")
