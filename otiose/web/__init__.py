@@ -183,7 +183,7 @@ def _log_requests_to_stderr(app: Flask) -> None:
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         app.logger.info(
             '%s "%s %s" %s %d %.1fms',
-            request.remote_addr,
+            request.remote_addr or "-",  # none over a unix socket without X-Forwarded-For
             request.method,
             _loggable(request.full_path.rstrip("?")[:300]),
             response.status_code,
