@@ -271,6 +271,20 @@ def test_a_cross_site_post_is_refused(stack):
     assert status == 403
 
 
+def test_the_written_nginx_conf_runs_under_debians_nginx_service(stack):
+    """README: the nginx.conf make serve writes is the starting point on a server, as Debian's
+    nginx.service runs it: that unit passes "daemon on" itself and expects /run/nginx.pid."""
+    conf = stack.run / "nginx.conf"
+    service = "daemon on; master_process on;"  # the -g of Debian's nginx.service ExecStartPre
+    check = subprocess.run(
+        [serve.find_nginx(), "-t", "-q", "-p", str(stack.run), "-c", str(conf), "-g", service],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    assert not re.search(r"^\s*pid\s", conf.read_text(), re.M)  # the service's own pid file
+
+
 def test_a_request_for_another_host_is_refused(stack):
     try:
         status, _, body = get(stack, f"/specimens/{RECORD}", {"Host": "evil.example"})
@@ -503,3 +517,13 @@ def test_without_nginx_make_serve_says_what_to_install(monkeypatch, capsys):
     assert serve.main([]) == 1
     err = capsys.readouterr().err
     assert err == "serve: nginx is not installed: apt-get install nginx-light (Debian's nginx)\n"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "99999"])
+def test_make_serve_refuses_a_port_that_is_not_one_in_one_line(monkeypatch, capsys, value):
+    monkeypatch.setenv("PORT", value)
+    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    monkeypatch.setattr(serve, "stack", lambda **kw: pytest.fail(f"started on PORT={value}"))
+    assert serve.main([]) == 2
+    err = capsys.readouterr().err
+    assert err == f"serve: PORT must be a port number from 1 to 65535, not {value!r}\n"
