@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 from otiose import settings
@@ -44,6 +45,9 @@ except settings.ConfigError as exc:
     raise SystemExit(f"Error: {exc}") from None
 
 wsgi_app = "app:app"
+# app.py is found from the checkout this file is in, whatever the service's working directory
+# (systemd's default is /, where "app" was no module at all).
+chdir = str(Path(__file__).resolve().parents[1])
 
 # gthread, not sync and not an async class. A sync worker reads the request itself, so a client
 # that trickles its headers a byte a second holds the whole process (two such clients stopped a

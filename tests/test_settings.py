@@ -4,11 +4,13 @@ traceback and never a quiet fall-back to the default."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,10 @@ from gunicorn.app.wsgiapp import WSGIApplication
 
 from otiose.stats import cli as stats_cli
 from otiose.web import ConfigError, create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from serve import UnixHTTPConnection
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -200,3 +206,33 @@ def test_flask_db_upgrade_on_an_unreachable_database_says_so_in_one_line(monkeyp
     result = CliRunner().invoke(stats_cli.db, ["upgrade"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "127.0.0.1:1" in result.output and "hunter2" not in result.output
+
+
+def test_gunicorn_started_from_another_directory_finds_the_app(tmp_path):
+    """A service's working directory is often / (systemd's default), not the checkout."""
+    sock = tmp_path / "g.sock"
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s",
+        "OTIOSE_BASE_URL": "http://otiose.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'otiose.db'}",
+        "OTIOSE_WORKERS": "1",
+    }
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(CONF), "--bind", f"unix:{sock}"]
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                conn = UnixHTTPConnection(sock)
+                conn.request("GET", "/healthz", headers={"Host": "otiose.example"})
+                assert conn.getresponse().status == 200
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"gunicorn did not answer:\n{log.read_text()}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
