@@ -75,6 +75,7 @@ BAD_APP_VALUES = [
     ("OTIOSE_CONTENT", "/nonexistent/content"),
     ("OTIOSE_REPO_URL", "github.com/otiose"),
     ("OTIOSE_BASE_URL", "otiose.example"),
+    ("OTIOSE_TRUSTED_HOSTS", "https://www.otiose.example"),
 ]
 
 
@@ -102,6 +103,14 @@ def test_each_documented_value_does_what_the_readme_says(server_env):
     assert config["LIVE_RECORD"] is False
     assert config["TRUSTED_PROXIES"] == 2
     assert config["REPO_URL"] == "https://github.com/otiose/otiose"  # no "//edit" in links
+
+
+def test_trusted_hosts_may_be_written_with_spaces_after_the_commas(server_env):
+    server_env.setenv("OTIOSE_TRUSTED_HOSTS", "www.otiose.example, otiose.test:8443 ,")
+    client = create_app().test_client()
+    for host in ("otiose.example", "www.otiose.example", "otiose.test:8443"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_unset_and_empty_mean_the_defaults(server_env):

@@ -163,8 +163,14 @@ def _configure_base_url(app: Flask, dev: bool) -> None:
         )
     app.config["BASE_URL"] = base
     if not dev and app.config.get("TRUSTED_HOSTS") is None:
-        extra = os.environ.get("OTIOSE_TRUSTED_HOSTS", "")
-        app.config["TRUSTED_HOSTS"] = [parts.netloc, *filter(None, extra.split(","))]
+        extra = [h.strip() for h in settings.raw("OTIOSE_TRUSTED_HOSTS").split(",") if h.strip()]
+        for host in extra:
+            if "/" in host or " " in host:
+                raise ConfigError(
+                    "OTIOSE_TRUSTED_HOSTS takes host names (host or host:port), comma-separated, "
+                    f"not {host!r}"
+                )
+        app.config["TRUSTED_HOSTS"] = [parts.netloc, *extra]
 
 
 def _log_requests_to_stderr(app: Flask) -> None:
