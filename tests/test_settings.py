@@ -90,6 +90,14 @@ def test_a_bad_value_stops_the_app_with_one_line_naming_the_variable(server_env,
     assert "hunter2" not in message  # a database password never reaches a message
 
 
+def test_a_bad_sqlite_sync_is_refused_on_postgresql_too(server_env):
+    # the app never connects here: the setting is checked before any connection is tried
+    server_env.setenv("DATABASE_URL", "postgresql://otiose@127.0.0.1:1/otiose")
+    server_env.setenv("OTIOSE_SQLITE_SYNC", "ful")
+    with pytest.raises(ConfigError, match="OTIOSE_SQLITE_SYNC"):
+        create_app()
+
+
 def test_each_documented_value_does_what_the_readme_says(server_env):
     server_env.setenv("OTIOSE_RENDER_CACHE_MB", "0")  # keep no boards (was: 16 MB, silently)
     server_env.setenv("OTIOSE_HSTS", "1")

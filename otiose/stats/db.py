@@ -69,6 +69,12 @@ def parse(url: str) -> URL:
     return parsed
 
 
+def sqlite_sync() -> str:
+    """``OTIOSE_SQLITE_SYNC``: NORMAL (default) or FULL; checked whatever the database, so a
+    typo is caught before the day the site moves to SQLite."""
+    return settings.choice("OTIOSE_SQLITE_SYNC", "NORMAL", SQLITE_SYNC)
+
+
 def describe(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     return make_url(url).render_as_string(hide_password=True)
@@ -94,7 +100,7 @@ def make_engine(url: str | None = None, *, autocommit: bool = False) -> Engine:
             # best effort: if it cannot be made, connecting fails and the numbers are unavailable
             with contextlib.suppress(OSError):
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        sync = settings.choice("OTIOSE_SQLITE_SYNC", "NORMAL", SQLITE_SYNC)
+        sync = sqlite_sync()
         kwargs["connect_args"] = {"timeout": 10}
         engine = create_engine(url, **kwargs)
 

@@ -123,6 +123,7 @@ class Stats:
             raise ValueError("migrate must be 'upgrade', 'refuse' or 'never'")
         self.url = db.normalise(url or db.default_url())
         db.parse(self.url)  # a malformed or unsupported URL stops here, naming DATABASE_URL
+        db.sqlite_sync()  # and so does a bad OTIOSE_SQLITE_SYNC, on any database
         self.migrate = migrate
         self.retry_after = retry_after
         self.log = logger or log
