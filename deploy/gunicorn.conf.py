@@ -2,10 +2,11 @@
 
     gunicorn -c deploy/gunicorn.conf.py --bind unix:/run/otiose/gunicorn.sock
 
-Environment: ``OTIOSE_WORKERS`` (default two per core), ``OTIOSE_THREADS`` (default 4),
-``OTIOSE_SWITCH_INTERVAL`` (default 0.001 s),
-``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins), and the app's own
-variables (README, "Deploying").
+Works from any directory (it finds app.py beside it). Environment: ``OTIOSE_WORKERS`` (default
+two per core), ``OTIOSE_THREADS`` (default 4), ``OTIOSE_SWITCH_INTERVAL`` (default 0.001 s),
+``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins),
+``OTIOSE_LOG_LEVEL`` (default info), and the app's own variables (README, "Deploying"). A value
+that cannot be read stops gunicorn with one line naming the variable.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from alembic import command
+from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -33,6 +34,9 @@ def _engine() -> Iterator[Engine]:
     except DBAPIError as exc:
         where = database.describe(str(engine.url))
         raise click.ClickException(f"database {where}: {reason(exc)}") from None
+    except CommandError as exc:  # Alembic's own: a revision it cannot find, and the like
+        problem = database.behind(engine) or str(exc)
+        raise click.ClickException(problem) from None
     finally:
         engine.dispose()
 

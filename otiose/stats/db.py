@@ -165,7 +165,12 @@ def behind(engine: Engine) -> str | None:
     else:
         where = f"at revision {at}"
     if at is not None and not _known(script, at):
-        where = f"at revision {at}, which this code does not know (is the code older?)"
+        # newer code migrated it: upgrading from here cannot work, only that code can go back
+        return (
+            f"The database {describe(str(engine.url))} is at revision {at}, which this code "
+            f"does not know (newer code migrated it?); this code needs revision {want}. Deploy "
+            f"the code that has {at}, or run its flask --app app db downgrade {want}"
+        )
     return (
         f"The database {describe(str(engine.url))} is {where}; this code needs revision {want}. "
         "Run: flask --app app db upgrade"
