@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from otiose.content import ContentError
 from otiose.web import ConfigError, create_app
 
 __all__ = ["create_app"]
@@ -19,6 +20,8 @@ def __getattr__(name: str) -> Any:
             value = create_app()
         except ConfigError as exc:  # one line saying what to set, not a traceback
             raise SystemExit(f"Error: {exc}") from None
+        except ContentError as exc:  # every problem as path:line: message, no traceback
+            raise SystemExit(f"Error: the content does not load.\n{exc}") from None
         globals()[name] = value
         return value
     raise AttributeError(name)

@@ -2,24 +2,53 @@
 
     gunicorn -c deploy/gunicorn.conf.py --bind unix:/run/otiose/gunicorn.sock
 
-Environment: ``OTIOSE_WORKERS`` (default two per core), ``OTIOSE_THREADS`` (default 4),
-``OTIOSE_SWITCH_INTERVAL`` (default 0.001 s),
-``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins), and the app's own
-variables (README, "Deploying").
+Works from any directory (it finds app.py beside it). Environment: ``OTIOSE_WORKERS`` (default
+two per core), ``OTIOSE_THREADS`` (default 4), ``OTIOSE_SWITCH_INTERVAL`` (default 0.001 s),
+``OTIOSE_BIND`` (default 127.0.0.1:8000; ``--bind`` on the command line wins),
+``OTIOSE_LOG_LEVEL`` (default info), and the app's own variables (README, "Deploying"). A value
+that cannot be read stops gunicorn with one line naming the variable.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sys
+from pathlib import Path
 from typing import Any
 
-wsgi_app = "app:app"
-bind = [os.environ.get("OTIOSE_BIND", "127.0.0.1:8000")]
+from otiose import settings
 
-# Two workers per core: rendering is CPU-bound Python, so more processes than cores only adds
-# memory; two per core covers the moments a worker waits on the socket or the disk.
-workers = int(os.environ.get("OTIOSE_WORKERS", "0") or 0) or 2 * (os.cpu_count() or 1)
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+
+def _bind(name: str, default: str) -> str:
+    """``host:port`` (port 1-65535), ``[ipv6]:port`` or ``unix:/path``: what --bind takes."""
+    text = settings.raw(name) or default
+    found = re.fullmatch(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})", text)
+    if text.startswith("unix:/") or (found and 0 < int(found.group(1)) < 65536):
+        return text
+    raise settings.ConfigError(
+        f"{name} must be host:port (port 1-65535) or unix:/path/to.sock, not {text!r}"
+    )
+
+
+# A bad value stops gunicorn with one line naming the variable (not a traceback, and not a
+# quiet fall-back to the default).
+try:
+    bind = [_bind("OTIOSE_BIND", "127.0.0.1:8000")]
+    # Two workers per core: rendering is CPU-bound Python, so more processes than cores only
+    # adds memory; two per core covers the moments a worker waits on the socket or the disk.
+    workers = settings.integer("OTIOSE_WORKERS", 2 * (os.cpu_count() or 1), minimum=1)
+    threads = settings.integer("OTIOSE_THREADS", 4, minimum=1)
+    loglevel = settings.choice("OTIOSE_LOG_LEVEL", "info", LOG_LEVELS)
+except settings.ConfigError as exc:
+    raise SystemExit(f"Error: {exc}") from None
+
+wsgi_app = "app:app"
+# app.py is found from the checkout this file is in, whatever the service's working directory
+# (systemd's default is /, where "app" was no module at all).
+chdir = str(Path(__file__).resolve().parents[1])
 
 # gthread, not sync and not an async class. A sync worker reads the request itself, so a client
 # that trickles its headers a byte a second holds the whole process (two such clients stopped a
@@ -31,7 +60,6 @@ workers = int(os.environ.get("OTIOSE_WORKERS", "0") or 0) or 2 * (os.cpu_count()
 # spent its time waiting on the network, and its one network wait (PostgreSQL, when configured)
 # is a single short round trip per application.
 worker_class = "gthread"
-threads = int(os.environ.get("OTIOSE_THREADS", "4") or 4)
 
 # The threads of a worker share one GIL. A thread back from a database round trip (PostgreSQL
 # answers over the network) waits for the GIL again, up to Python's switch interval (5 ms by
@@ -61,7 +89,6 @@ preload_app = True
 # (otiose/web/__init__.py). With --access-logfile as well, every request was logged twice.
 accesslog = None
 errorlog = "-"
-loglevel = os.environ.get("OTIOSE_LOG_LEVEL", "info")
 
 # gunicorn 25.1+ opens a control socket in $HOME by default; nothing here uses it.
 control_socket_disable = True

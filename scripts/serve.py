@@ -270,8 +270,11 @@ def _wait(what: str, ready: Any, procs: list[tuple[str, subprocess.Popen[bytes],
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for name, proc, log in procs:
-            if proc.poll() is not None:
-                raise ServeError(f"{name} exited with {proc.returncode}:\n{tail(log)}")
+            if proc.poll() is not None:  # its own words are above when it writes to the terminal
+                said = tail(log)
+                raise ServeError(
+                    f"{name} exited with {proc.returncode}" + (f":\n{said}" if said else "")
+                )
         with contextlib.suppress(OSError, http.client.HTTPException):
             if ready():
                 return
@@ -373,8 +376,10 @@ def stack(
 
         _wait("gunicorn", app_ready, [("gunicorn", g, log)])
         nlog = run / "nginx-error.log"
+        # in the foreground, so that stop() can signal it; the file leaves both to the service
+        foreground = f"daemon off; pid {run / 'nginx.pid'};"
         n = subprocess.Popen(
-            [nginx, "-p", str(run), "-c", str(conf), "-e", str(nlog)],
+            [nginx, "-p", str(run), "-c", str(conf), "-e", str(nlog), "-g", foreground],
             cwd=run,
             stdout=log_to,
             stderr=log_to,
@@ -414,10 +419,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     signal.signal(signal.SIGINT, _terminate)
-    try:
-        port = int(os.environ.get("PORT", "8080"))
-    except ValueError:
-        print(f"serve: PORT must be a number, not {os.environ['PORT']!r}", file=sys.stderr)
+    text = os.environ.get("PORT", "").strip() or "8080"
+    port = int(text) if text.isdigit() else 0
+    if not 0 < port < 65536:
+        print(f"serve: PORT must be a port number from 1 to 65535, not {text!r}", file=sys.stderr)
         return 2
     try:
         with stack(
@@ -428,9 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         ) as s:
             site = s.env["OTIOSE_BASE_URL"]
             where = site if site.rstrip("/") == s.base else f"{site} on {s.base}"
+            # no worker count here: gunicorn is still booting some when both first answer
             print(
                 f"serving {where}: nginx (pid {s.nginx.pid}) → "
-                f"gunicorn (pid {s.gunicorn.pid}, {len(s.workers())} workers) on {s.socket}; "
+                f"gunicorn (pid {s.gunicorn.pid}) on {s.socket}; "
                 f"nginx logs in {s.run}. Ctrl-C stops both.",
                 flush=True,
             )

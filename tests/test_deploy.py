@@ -271,6 +271,20 @@ def test_a_cross_site_post_is_refused(stack):
     assert status == 403
 
 
+def test_the_written_nginx_conf_runs_under_debians_nginx_service(stack):
+    """README: the nginx.conf make serve writes is the starting point on a server, as Debian's
+    nginx.service runs it: that unit passes "daemon on" itself and expects /run/nginx.pid."""
+    conf = stack.run / "nginx.conf"
+    service = "daemon on; master_process on;"  # the -g of Debian's nginx.service ExecStartPre
+    check = subprocess.run(
+        [serve.find_nginx(), "-t", "-q", "-p", str(stack.run), "-c", str(conf), "-g", service],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    assert not re.search(r"^\s*pid\s", conf.read_text(), re.M)  # the service's own pid file
+
+
 def test_a_request_for_another_host_is_refused(stack):
     try:
         status, _, body = get(stack, f"/specimens/{RECORD}", {"Host": "evil.example"})
@@ -417,6 +431,115 @@ def test_a_replacement_worker_serves_the_content_loaded_before_the_files_broke(b
     assert get(s, page, {"Cache-Control": "no-cache"})[0] == 200
 
 
+def _over(sock: Path, path: str) -> tuple[int, bytes]:
+    conn = serve.UnixHTTPConnection(sock)
+    try:
+        conn.request("GET", path, headers={"Host": "otiose.example"})
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def _masters(pid: int) -> list[int]:
+    """gunicorn masters started by ``pid`` with USR2 (its workers have no children)."""
+    return [c for c in serve.children(pid) if serve.children(c)]
+
+
+def test_usr2_swaps_masters_without_a_gap_and_keeps_the_old_one_on_broken_content(
+    tmp_path: Path,
+):
+    """README, "One box": the way to put new content live without a moment of 502."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "specimens", content / "specimens")
+    shutil.copytree(ROOT / "eras", content / "eras")
+    record = content / "specimens" / f"{RECORD}.yaml"
+    sock = tmp_path / "gunicorn.sock"
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s",
+        "OTIOSE_BASE_URL": "http://otiose.example",
+        "OTIOSE_CONTENT": str(content),
+        "OTIOSE_WORKERS": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'otiose.db'}",
+    }
+    # the gunicorn script, as README's service runs it: USR2 re-executes the master's argv, and
+    # "python -m gunicorn" comes back as gunicorn/__main__.py, with gunicorn's own http package
+    # shadowing the standard library's
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    cmd = [gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        old = subprocess.Popen(
+            [*cmd, "--bind", f"unix:{sock}"], env=env, stdout=out, stderr=out,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def until(what: str, ready) -> None:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                if ready():
+                    return
+            time.sleep(0.2)
+        pytest.fail(f"{what}:\n{serve.tail(log)}")
+
+    try:
+        until("gunicorn did not answer", lambda: _over(sock, "/healthz")[0] == 200)
+        page = f"/specimens/{RECORD}"
+        before = _over(sock, page)[1]
+        good = record.read_text()
+
+        workers = set(serve.children(old.pid))
+        record.write_text("id: [unclosed\n")
+        os.kill(old.pid, signal.SIGUSR2)
+        until("the new master did not refuse", lambda: "1 problem in content." in log.read_text())
+        until(
+            "the new master did not exit",
+            lambda: not [c for c in serve.children(old.pid) if c not in workers and _live(c)],
+        )
+        said = log.read_text()
+        assert f"specimens/{RECORD}.yaml:" in said and "Traceback" not in said, said
+        assert old.poll() is None and _over(sock, page) == (200, before)
+
+        record.write_text(good.replace("\nsummary: ", "\nsummary: Now filed again. ", 1))
+        os.kill(old.pid, signal.SIGUSR2)
+        until("no new master", lambda: len(_masters(old.pid)) == 1)
+        (new,) = _masters(old.pid)
+        until("the new master has no worker", lambda: bool(serve.children(new)))
+        os.kill(old.pid, signal.SIGTERM)
+        assert old.wait(timeout=40) == 0
+        status, after = _over(sock, page)  # the same socket, now the new master's
+        assert status == 200 and b"Now filed again." in after
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(old.pid, signal.SIGTERM)  # the new master is in the old one's session
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            old.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(Path(f"/proc/{p}").exists() for p in _session(old.pid)):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+
+
+def _live(pid: int) -> bool:
+    """True while ``pid`` runs (not gone, not a zombie)."""
+    return Path(f"/proc/{pid}").exists() and _state(pid) != "Z"
+
+
+def _session(sid: int) -> list[int]:
+    """Processes still in session ``sid`` (the masters and workers this test started)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[3]) == sid and fields[0] != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
 def test_with_the_app_down_cached_pages_still_answer_and_others_say_why(run_dir: Path):
     """gunicorn gone: nginx answers what it has cached, and a 502 in the site's words (JSON under
     /api/) with the security headers, not its bare HTML page."""
@@ -503,3 +626,13 @@ def test_without_nginx_make_serve_says_what_to_install(monkeypatch, capsys):
     assert serve.main([]) == 1
     err = capsys.readouterr().err
     assert err == "serve: nginx is not installed: apt-get install nginx-light (Debian's nginx)\n"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "99999"])
+def test_make_serve_refuses_a_port_that_is_not_one_in_one_line(monkeypatch, capsys, value):
+    monkeypatch.setenv("PORT", value)
+    monkeypatch.setattr(serve.signal, "signal", lambda *a: None)
+    monkeypatch.setattr(serve, "stack", lambda **kw: pytest.fail(f"started on PORT={value}"))
+    assert serve.main([]) == 2
+    err = capsys.readouterr().err
+    assert err == f"serve: PORT must be a port number from 1 to 65535, not {value!r}\n"

@@ -601,6 +601,11 @@ def test_production_logs_exactly_one_line_per_request(prod_env, caplog):
         line = records[0].getMessage()
         assert len(line.splitlines()) == 1 and "\r" not in line, repr(line)
         assert f'"{method} ' in line and f" {r.status_code} " in line, line
+    # over gunicorn's unix socket with no proxy header there is no address: "-", not a blank
+    caplog.clear()
+    client.get("/", environ_base={"REMOTE_ADDR": ""})
+    (record,) = [rec for rec in caplog.records if rec.name == app.logger.name]
+    assert record.getMessage().startswith('- "GET /" 200 '), record.getMessage()
     # a crash: one access line, plus the traceback on its own record
     app.view_functions["pages.about"] = lambda: 1 / 0
     caplog.clear()

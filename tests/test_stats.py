@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -87,8 +88,26 @@ def test_a_database_at_an_unknown_revision_is_refused_too(db_url: str) -> None:
     with engine.begin() as connection:
         connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
     engine.dispose()
-    with pytest.raises(SchemaBehind, match="which this code does not know"):
+    with pytest.raises(SchemaBehind, match="which this code does not know") as caught:
         Stats(db_url, migrate="refuse").start()
+    # upgrading cannot help a database that newer code migrated; it says what can
+    assert "db upgrade" not in str(caught.value)
+    assert f"db downgrade {db.head()}" in str(caught.value)
+
+
+def test_flask_db_upgrade_on_an_unknown_revision_says_why_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff'")
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = CliRunner().invoke(db_cli, ["upgrade"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "at revision ffff, which this code does not know" in result.output
 
 
 def test_each_application_of_a_run_counts_once(stats: Stats) -> None:

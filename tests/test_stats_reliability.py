@@ -27,7 +27,7 @@ import pytest
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 from otiose.game.character import new_seed
-from otiose.stats import Stats
+from otiose.stats import Stats, db
 from otiose.web import create_app
 
 pytest_plugins = ["pg"]
@@ -166,3 +166,42 @@ def test_a_postgresql_outage_is_survived_and_recovered_from(
     assert "Of <strong>2</strong> players" in client.get(posting, headers=hx).get_data(as_text=True)
     assert len([r for r in caplog.records if "is back" in r.getMessage()]) == 1
     assert len([r for r in caplog.records if "live numbers unavailable" in r.getMessage()]) == 1
+
+
+def test_tables_dropped_under_a_running_app_leave_the_game_working(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A restored backup, a downgrade or a database pointed at by mistake: the server answers,
+    # but the tables are gone. Applying must still work (the numbers say "unavailable"), and the
+    # numbers come back once the schema is set up again, without a restart.
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": db_url, "LIVE_RETRY_AFTER": 0.3}
+    )
+    app.logger.propagate = True
+    caplog.set_level(logging.INFO)
+    client = app.test_client()
+    hx = {"HX-Request": "true"}
+    posting = f"/live/postings/{POSTINGS[0]}"
+    assert client.post("/play/aaaaaaaa/apply", data={"posting": POSTINGS[0]}).status_code == 303
+
+    engine = db.make_engine(db_url)
+    try:
+        db.downgrade(engine, "base")
+    finally:
+        engine.dispose()
+    r = client.post("/play/bbbbbbbb/apply", data={"posting": POSTINGS[0]})
+    assert r.status_code == 303
+    r = client.get(posting, headers=hx)
+    assert r.status_code == 200 and "unavailable just now" in r.get_data(as_text=True)
+    r = client.get(f"/api/postings/{POSTINGS[0]}")
+    assert r.status_code == 200 and r.get_json()["players"] is None
+    assert any("live numbers unavailable" in r.getMessage() for r in caplog.records)
+
+    deadline = time.monotonic() + 20
+    while "unavailable" in client.get(posting, headers=hx).get_data(as_text=True):
+        assert time.monotonic() < deadline, "the numbers did not come back"
+        time.sleep(0.1)
+    # a new, empty table, as on a first start
+    assert "No player has applied" in client.get(posting, headers=hx).get_data(as_text=True)
+    assert client.post("/play/cccccccc/apply", data={"posting": POSTINGS[0]}).status_code == 303
+    assert "Of <strong>1</strong> player" in client.get(posting, headers=hx).get_data(as_text=True)

@@ -22,7 +22,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from .. import settings
+from ..settings import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "migrations"
@@ -43,6 +47,34 @@ def normalise(url: str) -> str:
     return url
 
 
+def parse(url: str) -> URL:
+    """``url`` (normalised) as SQLAlchemy reads it, or :class:`ConfigError` naming DATABASE_URL.
+
+    Only SQLite and PostgreSQL are supported; anything else, or a URL that does not parse, is
+    refused before any connection is tried.
+    """
+    try:
+        parsed = make_url(normalise(url))
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not at connect time
+    except (ArgumentError, ValueError):
+        raise ConfigError(
+            "DATABASE_URL must look like sqlite:///path/to/file.db or "
+            "postgresql://user:password@host:port/database; it does not parse"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            "DATABASE_URL must name SQLite (sqlite:///…) or PostgreSQL (postgresql://…), "
+            f"not {parsed.get_backend_name()!r}"
+        )
+    return parsed
+
+
+def sqlite_sync() -> str:
+    """``OTIOSE_SQLITE_SYNC``: NORMAL (default) or FULL; checked whatever the database, so a
+    typo is caught before the day the site moves to SQLite."""
+    return settings.choice("OTIOSE_SQLITE_SYNC", "NORMAL", SQLITE_SYNC)
+
+
 def describe(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     return make_url(url).render_as_string(hide_password=True)
@@ -57,7 +89,7 @@ def make_engine(url: str | None = None, *, autocommit: bool = False) -> Engine:
     transaction (the stats service; migrations use a transactional engine).
     """
     url = normalise(url or default_url())
-    parsed = make_url(url)
+    parsed = parse(url)
     kwargs: dict[str, Any] = {}
     if autocommit:
         # the service runs one statement per call: no BEGIN/COMMIT round trips, and no
@@ -68,9 +100,7 @@ def make_engine(url: str | None = None, *, autocommit: bool = False) -> Engine:
             # best effort: if it cannot be made, connecting fails and the numbers are unavailable
             with contextlib.suppress(OSError):
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        sync = os.environ.get("OTIOSE_SQLITE_SYNC", "NORMAL").upper()
-        if sync not in SQLITE_SYNC:
-            raise ValueError(f"OTIOSE_SQLITE_SYNC must be one of {', '.join(SQLITE_SYNC)}")
+        sync = sqlite_sync()
         kwargs["connect_args"] = {"timeout": 10}
         engine = create_engine(url, **kwargs)
 
@@ -135,7 +165,12 @@ def behind(engine: Engine) -> str | None:
     else:
         where = f"at revision {at}"
     if at is not None and not _known(script, at):
-        where = f"at revision {at}, which this code does not know (is the code older?)"
+        # newer code migrated it: upgrading from here cannot work, only that code can go back
+        return (
+            f"The database {describe(str(engine.url))} is at revision {at}, which this code "
+            f"does not know (newer code migrated it?); this code needs revision {want}. Deploy "
+            f"the code that has {at}, or run its flask --app app db downgrade {want}"
+        )
     return (
         f"The database {describe(str(engine.url))} is {where}; this code needs revision {want}. "
         "Run: flask --app app db upgrade"

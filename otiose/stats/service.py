@@ -22,7 +22,7 @@ from typing import IO, Any, TypeVar, cast
 from sqlalchemy import Engine, Table, bindparam, case, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import db
@@ -125,6 +125,8 @@ class Stats:
         if migrate not in ("upgrade", "refuse", "never"):
             raise ValueError("migrate must be 'upgrade', 'refuse' or 'never'")
         self.url = db.normalise(url or db.default_url())
+        db.parse(self.url)  # a malformed or unsupported URL stops here, naming DATABASE_URL
+        db.sqlite_sync()  # and so does a bad OTIOSE_SQLITE_SYNC, on any database
         self.migrate = migrate
         self.retry_after = retry_after
         self.log = logger or log
@@ -212,13 +214,14 @@ class Stats:
         except Unavailable:
             self._failed(self._problem, now)
             raise
-        except (OperationalError, InterfaceError, PoolTimeout) as exc:
-            self._failed(_reason(exc), now)
-            raise Unavailable(self._problem) from exc
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-            self._failed(_reason(exc), now)
+        except (DBAPIError, PoolTimeout) as exc:
+            # Any database error, not only a lost connection: a table dropped or renamed under
+            # the running app (a restored backup, a downgrade) fails as "no such table", and
+            # that must leave the game working too. The schema is checked again on the next
+            # try, so the numbers come back once it is right (a new, empty database is set up
+            # again as at first start).
+            self._ready = False
+            self._failed(reason(exc), now)
             raise Unavailable(self._problem) from exc
         if self._down:
             with self._lock:
@@ -400,7 +403,7 @@ def _check_id(name: str, value: str) -> None:
         raise ValueError(f"{name} must be a non-empty string of at most {MAX_ID} characters")
 
 
-def _reason(exc: Exception) -> str:
+def reason(exc: Exception) -> str:
     """The first line of the driver's message, without the SQL or parameters."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, g, request
 from flask_compress import Compress
 
+from .. import settings
 from ..content import ContentError
+from ..settings import ConfigError
 from . import assets, params, present, security, state
 from .hx import htmx
 from .site import Site
@@ -24,9 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DEV_BASE_URL = "http://127.0.0.1:5000"
 
-
-class ConfigError(RuntimeError):
-    """The app is misconfigured (for example, no SECRET_KEY in production)."""
+__all__ = ["ConfigError", "create_app"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -47,8 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         BASE_URL=os.environ.get("OTIOSE_BASE_URL", ""),
         REPO_URL=os.environ.get("OTIOSE_REPO_URL", ""),
-        HSTS=os.environ.get("OTIOSE_HSTS", "") == "1",
-        TRUSTED_PROXIES=int(os.environ.get("OTIOSE_TRUSTED_PROXIES", "0") or 0),
+        HSTS=settings.flag("OTIOSE_HSTS", False),
+        TRUSTED_PROXIES=settings.integer("OTIOSE_TRUSTED_PROXIES", 0, minimum=0),
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         MAX_CONTENT_LENGTH=16 * 1024,
@@ -65,7 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         COMPRESS_BR_LEVEL=5,
         COMPRESS_MIN_SIZE=512,
         COMPRESS_REGISTER=False,
-        RENDER_CACHE_BYTES=int(os.environ.get("OTIOSE_RENDER_CACHE_MB", "16") or 16) * 1024 * 1024,
+        RENDER_CACHE_BYTES=settings.integer("OTIOSE_RENDER_CACHE_MB", 16, minimum=0) * 1024 * 1024,
     )
     if config:
         app.config.update(config)
@@ -81,11 +81,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             )
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     _configure_base_url(app, dev)
+    repo = str(app.config["REPO_URL"] or "").strip().rstrip("/")
+    if repo and (urlsplit(repo).scheme not in ("http", "https") or not urlsplit(repo).netloc):
+        raise ConfigError(
+            f"OTIOSE_REPO_URL must look like https://github.com/owner/repo; got {repo!r}"
+        )
+    app.config["REPO_URL"] = repo
     if not dev:
         _log_requests_to_stderr(app)
 
+    content = Path(app.config["CONTENT_ROOT"])
+    if not (content / "specimens").is_dir():
+        raise ConfigError(
+            f"OTIOSE_CONTENT must be a content folder (one with specimens/ and eras/ in it); "
+            f"{str(content)!r} has no specimens/ folder"
+        )
     site = Site(
-        Path(app.config["CONTENT_ROOT"]),
+        content,
         reload=app.debug and not app.testing,
         render_cache_bytes=int(app.config["RENDER_CACHE_BYTES"]),
     )
@@ -151,8 +163,14 @@ def _configure_base_url(app: Flask, dev: bool) -> None:
         )
     app.config["BASE_URL"] = base
     if not dev and app.config.get("TRUSTED_HOSTS") is None:
-        extra = os.environ.get("OTIOSE_TRUSTED_HOSTS", "")
-        app.config["TRUSTED_HOSTS"] = [parts.netloc, *filter(None, extra.split(","))]
+        extra = [h.strip() for h in settings.raw("OTIOSE_TRUSTED_HOSTS").split(",") if h.strip()]
+        for host in extra:
+            if "/" in host or " " in host:
+                raise ConfigError(
+                    "OTIOSE_TRUSTED_HOSTS takes host names (host or host:port), comma-separated, "
+                    f"not {host!r}"
+                )
+        app.config["TRUSTED_HOSTS"] = [parts.netloc, *extra]
 
 
 def _log_requests_to_stderr(app: Flask) -> None:
@@ -171,7 +189,7 @@ def _log_requests_to_stderr(app: Flask) -> None:
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         app.logger.info(
             '%s "%s %s" %s %d %.1fms',
-            request.remote_addr,
+            request.remote_addr or "-",  # none over a unix socket without X-Forwarded-For
             request.method,
             _loggable(request.full_path.rstrip("?")[:300]),
             response.status_code,

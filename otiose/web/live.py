@@ -34,9 +34,13 @@ from flask import (
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+from limits.errors import ConfigurationError as LimitsConfigurationError
 from werkzeug.wrappers import Response
 
+from .. import settings
 from ..game.board import Verdict
+from ..settings import ConfigError
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
 from . import state
 from .http import public
@@ -86,13 +90,20 @@ def init_app(app: Flask) -> None:
     """
     config = app.config
     config.setdefault("LIVE_NUMBERS", True)
-    config.setdefault("LIVE_RECORD", os.environ.get("OTIOSE_LIVE_RECORD", "1") != "0")
+    config.setdefault("LIVE_RECORD", settings.flag("OTIOSE_LIVE_RECORD", True))
     config.setdefault("LIVE_MAX_AGE", 30)
     config.setdefault("LIVE_RETRY_AFTER", 2.0)
     config.setdefault(
-        "SIGHTING_RATE_LIMIT", os.environ.get("OTIOSE_SIGHTING_RATE_LIMIT", "20 per minute")
+        "SIGHTING_RATE_LIMIT", settings.raw("OTIOSE_SIGHTING_RATE_LIMIT") or "20 per minute"
     )
-    config.setdefault("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    try:  # Flask-Limiter reads a limit at the first request, and a bad one switches it off
+        parse_many(config["SIGHTING_RATE_LIMIT"])
+    except ValueError:
+        raise ConfigError(
+            "OTIOSE_SIGHTING_RATE_LIMIT must be a rate such as '20 per minute' or '5/second', "
+            f"not {config['SIGHTING_RATE_LIMIT']!r}"
+        ) from None
+    config.setdefault("RATELIMIT_STORAGE_URI", settings.raw("RATELIMIT_STORAGE_URI") or "memory://")
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     dev = app.debug or app.testing
     if not config.get("DATABASE_URL"):
@@ -113,7 +124,13 @@ def init_app(app: Flask) -> None:
     app.extensions["stats"] = stats
     if config["LIVE_NUMBERS"]:
         stats.start()
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except LimitsConfigurationError as exc:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be memory:// or redis://host:port (with the redis "
+            f"package installed): {exc}"
+        ) from None
     app.jinja_env.globals["live_standing_key"] = standing_key
 
 

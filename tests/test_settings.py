@@ -1,0 +1,255 @@
+"""The operator's environment variables (README, "Deploying"): each does what the table says, and
+a value that cannot mean anything stops the server with one line naming the variable, never a
+traceback and never a quiet fall-back to the default."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from gunicorn.app.wsgiapp import WSGIApplication
+
+from otiose.stats import cli as stats_cli
+from otiose.web import ConfigError, create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+
+from serve import UnixHTTPConnection
+
+ROOT = Path(__file__).resolve().parents[1]
+CONF = ROOT / "deploy" / "gunicorn.conf.py"
+VARIABLES = (
+    "OTIOSE_CONTENT",
+    "OTIOSE_HSTS",
+    "OTIOSE_TRUSTED_PROXIES",
+    "OTIOSE_TRUSTED_HOSTS",
+    "OTIOSE_REPO_URL",
+    "OTIOSE_RENDER_CACHE_MB",
+    "OTIOSE_SQLITE_SYNC",
+    "OTIOSE_LIVE_RECORD",
+    "OTIOSE_SIGHTING_RATE_LIMIT",
+    "RATELIMIT_STORAGE_URI",
+    "OTIOSE_WORKERS",
+    "OTIOSE_THREADS",
+    "OTIOSE_BIND",
+    "OTIOSE_LOG_LEVEL",
+    "FLASK_DEBUG",
+)
+
+
+@pytest.fixture
+def server_env(monkeypatch, tmp_path):
+    """What a server has: a key, a base URL, a database; none of the optional variables."""
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret")
+    monkeypatch.setenv("OTIOSE_BASE_URL", "https://otiose.example")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'otiose.db'}")
+    logger = logging.getLogger("otiose.web")
+    saved = (logger.handlers[:], logger.level, logger.propagate)
+    yield monkeypatch
+    logger.handlers[:], logger.level, logger.propagate = saved
+
+
+BAD_APP_VALUES = [
+    ("OTIOSE_RENDER_CACHE_MB", "-1"),
+    ("OTIOSE_RENDER_CACHE_MB", "lots"),
+    ("OTIOSE_TRUSTED_PROXIES", "one"),
+    ("OTIOSE_TRUSTED_PROXIES", "-1"),
+    ("OTIOSE_SQLITE_SYNC", "bogus"),
+    ("DATABASE_URL", "bogus"),
+    ("DATABASE_URL", "postgresql://otiose:hunter2@db:notaport/otiose"),
+    ("DATABASE_URL", "mysql://otiose:hunter2@db/otiose"),
+    ("OTIOSE_HSTS", "yes"),
+    ("OTIOSE_LIVE_RECORD", "false"),
+    ("OTIOSE_SIGHTING_RATE_LIMIT", "lots"),
+    ("RATELIMIT_STORAGE_URI", "bogus://"),
+    ("OTIOSE_CONTENT", "/nonexistent/content"),
+    ("OTIOSE_REPO_URL", "github.com/otiose"),
+    ("OTIOSE_BASE_URL", "otiose.example"),
+    ("OTIOSE_TRUSTED_HOSTS", "https://www.otiose.example"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD_APP_VALUES)
+def test_a_bad_value_stops_the_app_with_one_line_naming_the_variable(server_env, name, value):
+    server_env.setenv(name, value)
+    with pytest.raises(ConfigError) as exc:
+        create_app()
+    message = str(exc.value)
+    assert name in message
+    assert "\n" not in message
+    assert "hunter2" not in message  # a database password never reaches a message
+
+
+def test_a_bad_sqlite_sync_is_refused_on_postgresql_too(server_env):
+    # the app never connects here: the setting is checked before any connection is tried
+    server_env.setenv("DATABASE_URL", "postgresql://otiose@127.0.0.1:1/otiose")
+    server_env.setenv("OTIOSE_SQLITE_SYNC", "ful")
+    with pytest.raises(ConfigError, match="OTIOSE_SQLITE_SYNC"):
+        create_app()
+
+
+def test_each_documented_value_does_what_the_readme_says(server_env):
+    server_env.setenv("OTIOSE_RENDER_CACHE_MB", "0")  # keep no boards (was: 16 MB, silently)
+    server_env.setenv("OTIOSE_HSTS", "1")
+    server_env.setenv("OTIOSE_LIVE_RECORD", "0")
+    server_env.setenv("OTIOSE_TRUSTED_PROXIES", "2")
+    server_env.setenv("OTIOSE_REPO_URL", "https://github.com/otiose/otiose/")
+    server_env.setenv("OTIOSE_SQLITE_SYNC", "full")
+    config = create_app().config
+    assert config["RENDER_CACHE_BYTES"] == 0
+    assert config["HSTS"] is True and config["SESSION_COOKIE_SECURE"] is True
+    assert config["LIVE_RECORD"] is False
+    assert config["TRUSTED_PROXIES"] == 2
+    assert config["REPO_URL"] == "https://github.com/otiose/otiose"  # no "//edit" in links
+
+
+def test_trusted_hosts_may_be_written_with_spaces_after_the_commas(server_env):
+    server_env.setenv("OTIOSE_TRUSTED_HOSTS", "www.otiose.example, otiose.test:8443 ,")
+    client = create_app().test_client()
+    for host in ("otiose.example", "www.otiose.example", "otiose.test:8443"):
+        assert client.get("/healthz", headers={"Host": host}).status_code == 200, host
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_unset_and_empty_mean_the_defaults(server_env):
+    server_env.setenv("OTIOSE_RENDER_CACHE_MB", "")
+    server_env.setenv("OTIOSE_HSTS", "")
+    config = create_app().config
+    assert config["RENDER_CACHE_BYTES"] == 16 * 1024 * 1024
+    assert config["HSTS"] is False and config["LIVE_RECORD"] is True
+
+
+# ---------------------------------------------------------------- gunicorn's settings
+
+
+def _gunicorn_cfg(monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", str(CONF)])
+    app = WSGIApplication()
+    app.load_config()
+    return app.cfg
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OTIOSE_WORKERS", "abc"),
+        ("OTIOSE_WORKERS", "0"),
+        ("OTIOSE_THREADS", "abc"),
+        ("OTIOSE_THREADS", "0"),
+        ("OTIOSE_LOG_LEVEL", "bogus"),
+        ("OTIOSE_BIND", "127.0.0.1:99999"),
+        ("OTIOSE_BIND", "localhost"),
+    ],
+)
+def test_a_bad_gunicorn_variable_stops_it_with_one_line(server_env, name, value):
+    server_env.setenv(name, value)
+    with pytest.raises(SystemExit) as exc:
+        _gunicorn_cfg(server_env)
+    message = str(exc.value.code)
+    assert name in message and "\n" not in message
+
+
+def test_gunicorn_variables_set_what_they_name(server_env):
+    server_env.setenv("OTIOSE_WORKERS", "3")
+    server_env.setenv("OTIOSE_THREADS", "2")
+    server_env.setenv("OTIOSE_LOG_LEVEL", "WARNING")
+    server_env.setenv("OTIOSE_BIND", "unix:/run/otiose/gunicorn.sock")
+    cfg = _gunicorn_cfg(server_env)
+    assert (cfg.workers, cfg.threads, cfg.loglevel) == (3, 2, "warning")
+    assert cfg.bind == ["unix:/run/otiose/gunicorn.sock"]
+
+
+def _gunicorn_refuses(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Start gunicorn as README's "One box" does; it must exit, and without a traceback."""
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s",
+        "OTIOSE_BASE_URL": "https://otiose.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'otiose.db'}",
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "--bind", f"unix:{tmp_path}/g.sock"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def test_a_new_master_refuses_broken_content_naming_file_and_line(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "specimens", content / "specimens")
+    shutil.copytree(ROOT / "eras", content / "eras")
+    (content / "specimens" / "agile-coach.yaml").write_text("id: agile-coach\ntitle: [unclosed\n")
+    done = _gunicorn_refuses(tmp_path, OTIOSE_CONTENT=str(content))
+    assert "specimens/agile-coach.yaml:" in done.stderr
+    assert done.stderr.rstrip().endswith("problem in content."), done.stderr
+
+
+def test_gunicorn_with_a_malformed_database_url_prints_one_line_not_a_traceback(tmp_path):
+    done = _gunicorn_refuses(
+        tmp_path, DATABASE_URL="postgresql://otiose:hunter2@db:notaport/otiose"
+    )
+    errors = [line for line in done.stderr.splitlines() if "DATABASE_URL" in line]
+    assert len(errors) == 1 and "hunter2" not in errors[0], done.stderr
+
+
+def test_flask_db_commands_refuse_a_malformed_url_in_one_line(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://otiose@db/otiose")
+    for args in (["upgrade"], ["current"]):
+        result = CliRunner().invoke(stats_cli.db, args)
+        assert result.exit_code == 1
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "DATABASE_URL" in result.output and "Traceback" not in result.output
+
+
+def test_flask_db_upgrade_on_an_unreachable_database_says_so_in_one_line(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://otiose:hunter2@127.0.0.1:1/otiose")
+    result = CliRunner().invoke(stats_cli.db, ["upgrade"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "127.0.0.1:1" in result.output and "hunter2" not in result.output
+
+
+def test_gunicorn_started_from_another_directory_finds_the_app(tmp_path):
+    """A service's working directory is often / (systemd's default), not the checkout."""
+    sock = tmp_path / "g.sock"
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s",
+        "OTIOSE_BASE_URL": "http://otiose.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'otiose.db'}",
+        "OTIOSE_WORKERS": "1",
+    }
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(CONF), "--bind", f"unix:{sock}"]
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                conn = UnixHTTPConnection(sock)
+                conn.request("GET", "/healthz", headers={"Host": "otiose.example"})
+                assert conn.getresponse().status == 200
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"gunicorn did not answer:\n{log.read_text()}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
