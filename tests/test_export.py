@@ -53,6 +53,7 @@ def test_export_builds_and_leaves_out_what_needs_the_app(tmp_path):
         # nor a script that has nothing to do (htmx) or text offering what is left out
         assert "<script" not in html and "htmx" not in html, page
         assert "results update as you type" not in html, page
+        assert "sealed until you apply<" not in html, page  # there is nowhere to apply
         assert "This is a static copy of the wiki." in html, page
         # fingerprinted static URLs keep their ?v=, and it is the hash of the exported file
         for name, v in re.findall(r'"(?:\.\./)*(static/[^"?]+)\?v=([0-9a-f]+)"', html):
