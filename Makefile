@@ -55,8 +55,8 @@ lint: $(STAMP)
 schema: $(STAMP)  ## regenerate the JSON Schemas in schema/
 	$(BIN)/flask --app app schema
 
-export: $(STAMP)  ## write the wiki as static files to build/site (any static host or CDN)
-	$(BIN)/flask --app app export build/site
+export: $(STAMP)  ## the wiki as static files in build/site: make export BASE_URL=https://host[/folder]
+	$(BIN)/flask --app app export build/site $(if $(BASE_URL),--base-url '$(BASE_URL)')
 
 bench: $(STAMP)  ## benchmarks against their targets; writes BENCHMARKS.md (needs wrk, npm, chromium)
 	$(BIN)/python scripts/bench.py

@@ -220,20 +220,38 @@ def docs() -> None:
 
 @click.command("export")
 @click.argument("out", type=click.Path(path_type=Path), default=Path("build/site"))
-@click.option("--base-url", default="http://localhost", help="Where the site will be served.")
-def export(out: Path, base_url: str) -> None:
+@click.option(
+    "--base-url",
+    envvar="OTIOSE_BASE_URL",
+    help="Where the files will be served from: https://host or https://host/folder "
+    "(default: $OTIOSE_BASE_URL).",
+)
+def export(out: Path, base_url: str | None) -> None:
     """Write the wiki (home, taxonomy, file records, eras, postings) as static files to OUT."""
     from .web import create_app
     from .web.export import export as write_site
+    from .web.export import split_base_url
 
+    if not base_url:
+        raise click.UsageError(
+            "Say where the site will be served from: --base-url https://otiose.example "
+            "(make export BASE_URL=https://otiose.example), or https://you.github.io/otiose "
+            "for a folder of a host, or set OTIOSE_BASE_URL. "
+            "Links between pages work anywhere, but canonical links, og: tags and the URLs "
+            "in the JSON must be absolute."
+        )
+    try:
+        origin, _ = split_base_url(base_url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from None
     config: dict[str, object] = {"SECRET_KEY": "static-export", "CONTENT_ROOT": str(content_root())}
     config["LIVE_NUMBERS"] = False  # a static site has no database behind it
-    app = create_app({**config, "BASE_URL": base_url})  # links point where the files will live
+    app = create_app({**config, "BASE_URL": origin})  # links point where the files will live
     missing = write_site(app, out, base_url)
     for line in missing:
         click.echo(f"not exported: {line}", err=True)
     files = sum(1 for p in out.rglob("*") if p.is_file())
-    click.echo(f"wrote {files} files to {out}")
+    click.echo(f"wrote {files} files to {out} for {base_url.rstrip('/')}/")
     if missing:
         sys.exit(1)
 

@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from helpers import SPECIMEN, minimal, write_specimen
 
@@ -213,15 +214,41 @@ def test_preview_reports_errors(tmp_path):
 
 
 def test_export_command_runs_in_production_mode_from_a_clean_environment(tmp_path):
-    """`make export` needs no OTIOSE_BASE_URL: --base-url is where the files will live."""
+    """`make export` needs no OTIOSE_BASE_URL: --base-url is where the files will live, which
+    may be a folder of a host (a GitHub Pages project site)."""
     out = tmp_path / "site"
     env = {"OTIOSE_BASE_URL": None, "SECRET_KEY": None, "FLASK_DEBUG": None, "OTIOSE_CONTENT": None}
     result = CliRunner().invoke(
-        cli.export, [str(out), "--base-url", "https://wiki.example"], env=env
+        cli.export, [str(out), "--base-url", "https://you.github.io/otiose/"], env=env
     )
     assert result.exit_code == 0, result.output
     page = (out / "specimens" / "sdet.html").read_text(encoding="utf-8")
-    assert '<link rel="canonical" href="https://wiki.example/specimens/sdet">' in page
+    assert '<link rel="canonical" href="https://you.github.io/otiose/specimens/sdet.html">' in page
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        ([], "Say where the site will be served from"),
+        (["--base-url", "wiki.example"], "must look like https://host"),
+        (["--base-url", "https://wiki.example/?x=1"], "must look like https://host"),
+    ],
+)
+def test_export_refuses_to_guess_where_the_site_lives(tmp_path, args, says):
+    """Without a base URL the canonical links would name some other site (it used to be
+    http://localhost): the command stops and says what to pass, and writes nothing."""
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli.export, [str(out), *args], env={"OTIOSE_BASE_URL": None})
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert not out.exists()
+
+
+def test_export_takes_the_base_url_from_the_environment(tmp_path):
+    out = tmp_path / "site"
+    env = {"OTIOSE_BASE_URL": "https://wiki.example", "SECRET_KEY": None, "FLASK_DEBUG": None}
+    result = CliRunner().invoke(cli.export, [str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert 'href="https://wiki.example/about.html"' in (out / "about.html").read_text("utf-8")
 
 
 def test_the_worked_example_can_be_followed_as_written(tmp_path):

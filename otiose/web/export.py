@@ -1,23 +1,28 @@
 """Static export: the whole wiki (home, taxonomy, file records, eras, postings) as plain files.
 
 Pages are rendered by the real app through its test client, then every internal link is
-rewritten to the file it became. The game needs a server, so export mode leaves it out.
+rewritten to the file it became: relative to the page, so the folder works wherever it is
+served from (a host's root, or a folder of it such as a GitHub Pages project site), and
+absolute under the base URL where a link must be absolute (canonical, ``og:``, JSON ``url`` fields,
+and every link of ``404.html``, which a host serves at any depth). Static files keep their
+``?v=`` fingerprint. The game needs a server, so export mode leaves it out.
 """
 
 from __future__ import annotations
 
 import logging
+import posixpath
 import re
 import shutil
 from collections import deque
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from flask import Flask
 
 from . import state
 
-LINK = re.compile(r'(href|action|src)="(/[^"]*)"')
+LINK = re.compile(r'(href|action|src|data-src|content)="(/[^"]*)"')
 
 
 def file_for(url: str) -> str | None:
@@ -31,9 +36,11 @@ def file_for(url: str) -> str | None:
     if path == "/specimens/":
         if set(query) - {"page", "family"}:
             return None
-        if "family" in query:
-            return "specimens/index.html"  # the grouped listing has an anchor per family
-        page = query.get("page", ["1"])[0]
+        family, page = query.get("family", [""])[0], query.get("page", ["1"])[0]
+        if not re.fullmatch(r"[a-z0-9-]*", family) or not page.isdigit():
+            return None
+        if family:  # one family's listing, as the app shows it
+            return f"specimens/family-{family}" + ("" if page == "1" else f"-page-{page}") + ".html"
         return "specimens/index.html" if page == "1" else f"specimens/page-{page}.html"
     fixed = {
         "/eras/": "eras/index.html",
@@ -57,17 +64,72 @@ def file_for(url: str) -> str | None:
 
 
 def _anchor(url: str) -> str:
-    parts = urlsplit(url)
-    family = parse_qs(parts.query).get("family")
-    if parts.path == "/specimens/" and family:
-        return f"#fam-{family[0]}"
-    return f"#{parts.fragment}" if parts.fragment else ""
+    fragment = urlsplit(url).fragment
+    return f"#{fragment}" if fragment else ""
+
+
+def split_base_url(base_url: str) -> tuple[str, str]:
+    """``https://host[:port][/path]`` as its origin and its path (no trailing slash).
+
+    Raises ValueError for anything else: every absolute link in the export is built from it.
+    """
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            "the base URL must look like https://host[:port] or https://host/folder "
+            f"(where the files will be served from); got {base_url!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
+
+
+class _Rewriter:
+    """Turns the app's URLs in one exported file into the files they became."""
+
+    def __init__(self, origin: str, base: str, page: str, absolute: bool) -> None:
+        self.origin, self.base, self.page, self.absolute = origin, base, page, absolute
+        self.found: list[str] = []  # internal URLs (app paths) this file links to
+        self.missing: list[str] = []
+
+    def target(self, url: str, absolute: bool) -> str | None:
+        """Where an app URL (``/path?query#fragment``) points in the export, or None."""
+        local = file_for(url)
+        if local is None:
+            self.missing.append(url)
+            return None
+        self.found.append(url)
+        parts = urlsplit(url)
+        query = parts.query if local.startswith("static/") else ""  # keep the ?v= fingerprint
+        if absolute:
+            where = f"{self.base}/{local}"
+        elif self.absolute:  # 404.html: a host serves it at any depth, so no relative links
+            where = f"{urlsplit(self.base).path}/{local}"
+        else:
+            where = posixpath.relpath(local, posixpath.dirname(self.page) or ".")
+        return urlunsplit(("", "", where, query, "")) + _anchor(url)
+
+    def html(self, m: re.Match[str]) -> str:
+        """An ``attr="/path"`` in a page, rewritten (left alone if it is not exported)."""
+        new = self.target(m.group(2), absolute=False)
+        return m.group(0) if new is None else f'{m.group(1)}="{new}"'
+
+    def absolute_url(self, m: re.Match[str]) -> str:
+        """A quoted ``"origin/path"`` (canonical, og:, JSON), rewritten to one under the base."""
+        new = self.target(m.group(2), absolute=True)
+        return m.group(0) if new is None else f'"{new}"'
+
+    def rewrite(self, text: str, html: bool) -> str:
+        """Every internal link in ``text``; relative ones only in HTML."""
+        text = re.sub(f'"({re.escape(self.origin)})(/[^"]*)"', self.absolute_url, text)
+        return LINK.sub(self.html, text) if html else text
 
 
 def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[str]:
-    """Write the site to ``out``; return the internal links that could not be exported."""
+    """Write the site to ``out`` for serving at ``base_url`` (which may end in a folder);
+    return the internal links that could not be exported."""
+    origin, folder = split_base_url(base_url)
+    base = origin + folder
     app.config["STATIC_EXPORT"] = True
-    app.config["BASE_URL"] = base_url.rstrip("/")
+    app.config["BASE_URL"] = origin
     app.logger.setLevel(logging.WARNING)
     library = state.library(app)
     if out.exists():
@@ -88,34 +150,20 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
         if name is None or name in seen or name.startswith("static/"):
             continue
         seen.add(name)
-        response = client.get(url, base_url=base_url)
+        response = client.get(url, base_url=origin)
         if response.status_code != 200:
             missing.append(f"{url} -> {response.status_code}")
             continue
-        body = response.get_data()
-        if response.mimetype == "text/html":
-            text = body.decode("utf-8")
-
-            def rewrite(m: re.Match[str], url: str = url) -> str:
-                target = m.group(2)
-                local = file_for(target)
-                if local is None:
-                    missing.append(f"{url} links to {target}")
-                    return m.group(0)
-                if not local.startswith("static/"):
-                    queue.append(target)
-                return f'{m.group(1)}="/{local}{_anchor(target)}"'
-
-            text = LINK.sub(rewrite, text)
-            body = text.encode("utf-8")
-        path = out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
-    not_found = client.get("/no-such-page", base_url=base_url)
-    (out / "404.html").write_bytes(
-        LINK.sub(
-            lambda m: f'{m.group(1)}="/{file_for(m.group(2)) or ""}"',
-            not_found.get_data(as_text=True),
-        ).encode()
-    )
+        links = _Rewriter(origin, base, name, absolute=False)
+        text = links.rewrite(response.get_data(as_text=True), response.mimetype == "text/html")
+        missing += [f"{url} links to {target}" for target in links.missing]
+        queue.extend(links.found)
+        written = out / name
+        written.parent.mkdir(parents=True, exist_ok=True)
+        written.write_text(text, encoding="utf-8")
+    not_found = client.get("/no-such-page", base_url=origin)
+    links = _Rewriter(origin, base, "404.html", absolute=True)
+    text = links.rewrite(not_found.get_data(as_text=True), html=True)
+    missing += [f"404.html links to {target}" for target in links.missing]
+    (out / "404.html").write_text(text, encoding="utf-8")
     return missing
