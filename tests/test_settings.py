@@ -90,6 +90,23 @@ def test_a_bad_value_stops_the_app_with_one_line_naming_the_variable(server_env,
     assert "hunter2" not in message  # a database password never reaches a message
 
 
+@pytest.mark.parametrize("inside", [[], [".gitkeep"]])
+def test_a_content_folder_whose_specimens_folder_holds_no_specimen_is_refused(
+    server_env, tmp_path, inside
+):
+    content = tmp_path / "content"
+    (content / "eras").mkdir(parents=True)
+    (content / "specimens").mkdir()
+    for name in inside:
+        (content / "specimens" / name).write_text("notes")
+    server_env.setenv("OTIOSE_CONTENT", str(content))
+    with pytest.raises(ConfigError) as exc:
+        create_app()  # was: an empty site, and /healthz said ok
+    message = str(exc.value)
+    assert "OTIOSE_CONTENT" in message and str(content / "specimens") in message
+    assert "\n" not in message
+
+
 def test_a_bad_sqlite_sync_is_refused_on_postgresql_too(server_env):
     # the app never connects here: the setting is checked before any connection is tried
     server_env.setenv("DATABASE_URL", "postgresql://otiose@127.0.0.1:1/otiose")
