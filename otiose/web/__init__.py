@@ -72,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["HSTS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
     dev = app.debug or app.testing
+    if not dev:  # first: a misspelt name may be why something below is missing
+        settings.warn_unknown()
     if not app.config["SECRET_KEY"]:
         if not dev:
             raise ConfigError(
