@@ -33,6 +33,9 @@ def _bind(name: str, default: str) -> str:
     )
 
 
+# A name nothing reads (a misspelling) gets one warning line, with the known name it is close to.
+settings.warn_unknown()
+
 # A bad value stops gunicorn with one line naming the variable (not a traceback, and not a
 # quiet fall-back to the default).
 try:

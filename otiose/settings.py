@@ -8,10 +8,33 @@ stats package and the gunicorn settings can use it too.
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Sequence
+import sys
+from collections.abc import Mapping, Sequence
 
 FLAGS = {"0": False, "1": True}
+PREFIX = "OTIOSE_"
+# Every OTIOSE_ variable the app or deploy/gunicorn.conf.py reads, each a row of README's
+# "Deploying" table (tests/test_settings.py holds the code, this list and the table together).
+KNOWN = (
+    "OTIOSE_BASE_URL",
+    "OTIOSE_TRUSTED_HOSTS",
+    "OTIOSE_TRUSTED_PROXIES",
+    "OTIOSE_HSTS",
+    "OTIOSE_REPO_URL",
+    "OTIOSE_CONTENT",
+    "OTIOSE_RENDER_CACHE_MB",
+    "OTIOSE_WORKERS",
+    "OTIOSE_THREADS",
+    "OTIOSE_SWITCH_INTERVAL",
+    "OTIOSE_BIND",
+    "OTIOSE_LOG_LEVEL",
+    "OTIOSE_SIGHTING_RATE_LIMIT",
+    "OTIOSE_SQLITE_SYNC",
+    "OTIOSE_LIVE_RECORD",
+)
+_warned = False  # warn_unknown() has spoken in this process
 
 
 class ConfigError(RuntimeError):
@@ -57,3 +80,33 @@ def choice(name: str, default: str, choices: Sequence[str]) -> str:
         if text.upper() == option.upper():
             return option
     raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {text!r}")
+
+
+def unknown(environ: Mapping[str, str] | None = None) -> list[str]:
+    """A warning for each ``OTIOSE_`` variable (in any case) that is not in :data:`KNOWN`,
+    naming the known one it is closest to, if any: a misspelt name otherwise changes nothing
+    and nobody is told. Only a warning, as other tools may use the prefix too."""
+    env = os.environ if environ is None else environ
+    known = {name.removeprefix(PREFIX): name for name in KNOWN}
+    lines = []
+    for name in sorted(env):
+        if not name.upper().startswith(PREFIX) or name in KNOWN:
+            continue
+        close = difflib.get_close_matches(name.upper().removeprefix(PREFIX), known, n=1)
+        hint = f"; did you mean {known[close[0]]}?" if close else ""
+        lines.append(
+            f"warning: {name} is set but no setting of the app or of gunicorn's config has that "
+            f"name, so it changes nothing{hint}"
+        )
+    return lines
+
+
+def warn_unknown() -> None:
+    """Print :func:`unknown`'s warnings to stderr, once a process: gunicorn's config and, in the
+    same master (preload_app), the app factory both call this; workers fork after."""
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    for line in unknown():
+        print(line, file=sys.stderr, flush=True)

@@ -10,7 +10,8 @@ then starts gunicorn with ``SECRET_KEY`` (a random one if unset), ``OTIOSE_BASE_
 ``DATABASE_URL`` (make serve: the one make run uses, ``instance/otiose.db`` unless set; a stack
 for the tests or the benchmarks: a file in its run directory, gone with it),
 and nginx from Debian, with Debian's brotli_static module when it is installed (without it,
-static files go out gzipped and one line says so). Ctrl-C or SIGTERM stops both. The tests and
+static files go out gzipped and one line says so). Ctrl-C or SIGTERM stops both. A second stack
+in the same run directory refuses to start (``serve.lock``, :func:`claim`). The tests and
 the benchmarks start the same stack through :func:`stack`.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import gzip
 import hashlib
 import http.client
@@ -60,6 +62,7 @@ BROTLI_HINT = (
 TEXT_SUFFIXES = {".css", ".js", ".svg", ".txt", ".json", ".html", ".map", ".xml", ".webmanifest"}
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 INSTALL_HINT = "nginx is not installed: apt-get install nginx-light (Debian's nginx)"
+LOCK = "serve.lock"  # in the run directory: "pid port" of the stack running there
 
 
 class ServeError(RuntimeError):
@@ -233,6 +236,56 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         self.sock.connect(self.unix_path)
 
 
+@contextlib.contextmanager
+def claim(run: Path, port: int) -> Iterator[None]:
+    """Hold the run directory for one stack; ServeError at once if another holds it.
+
+    A second stack in the same directory would delete the first one's files and take its
+    socket. The lock is ``run/serve.lock`` under ``flock``, which the kernel drops when its
+    holder exits however it exits, so a file left by a stack that was killed is taken over; the
+    file says which process and port hold it, and goes when the block ends.
+    """
+    run.mkdir(parents=True, exist_ok=True)
+    path = run / LOCK
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            held = os.read(fd, 100).decode(errors="replace").split()
+            os.close(fd)
+            pid, other = [*held, "?", "?"][:2]
+            raise ServeError(
+                f"make serve is already running in {run} (pid {pid}, port {other}); "
+                "stop it, or use another checkout or --run-dir"
+            ) from None
+        try:  # its holder may have removed the file between our open and our lock
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {port}\n".encode())
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        os.close(fd)
+
+
+def _clear(run: Path) -> None:
+    """Empty the run directory of an earlier stack's files, all but the lock this one holds."""
+    for path in run.iterdir():
+        if path.name == LOCK:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
 @dataclass
 class Stack:
     """A running nginx + gunicorn and where to find them."""
@@ -297,14 +350,24 @@ def stack(
     ``env`` adds to (and overrides) this process's environment for gunicorn. gunicorn's stderr
     goes to ``run/gunicorn.log``, or to ``log_to`` when given (make serve: the terminal).
     ``extra`` is more nginx server blocks; ``wsgi`` a module:app in scripts/ that gunicorn loads
-    instead of ``app:app`` (the benchmarks add a baseline route that way).
+    instead of ``app:app`` (the benchmarks add a baseline route that way). Another stack
+    already running in ``run`` is a ServeError before anything is touched (:func:`claim`).
     """
+    port = port or free_port()
+    with claim(run, port), _started(port, run, env, extra, log_to, wsgi) as s:
+        yield s
+
+
+@contextlib.contextmanager
+def _started(
+    port: int, run: Path, env: dict[str, str] | None, extra: str, log_to: IO[bytes] | None,
+    wsgi: str | None,
+) -> Iterator[Stack]:  # fmt: skip
     nginx = find_nginx()
     if not MIME_TYPES.is_file():
         raise ServeError(f"{MIME_TYPES} is missing; reinstall nginx-common")
     if not BROTLI_MODULE.is_file():
         print(f"serve: {BROTLI_HINT}", file=sys.stderr, flush=True)
-    port = port or free_port()
     if not _port_free(port):
         raise ServeError(f"port {port} on {HOST} is in use; pick another with PORT=…")
     environ = {**os.environ, **(env or {})}
@@ -319,9 +382,7 @@ def stack(
     if base.scheme not in ("http", "https") or not base.hostname:
         raise ServeError(f"OTIOSE_BASE_URL must be http(s)://host[:port], not {base.geturl()!r}")
 
-    if run.exists():
-        shutil.rmtree(run)
-    run.mkdir(parents=True)
+    _clear(run)
     static = run / "static"
     copy_static(ROOT / "static", static)
     temp = run / "temp"

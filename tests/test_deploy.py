@@ -636,3 +636,37 @@ def test_make_serve_refuses_a_port_that_is_not_one_in_one_line(monkeypatch, caps
     assert serve.main([]) == 2
     err = capsys.readouterr().err
     assert err == f"serve: PORT must be a port number from 1 to 65535, not {value!r}\n"
+
+
+def _serve_cli(run: Path, port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "serve.py"), "--run-dir", str(run)],
+        env={**os.environ, "PORT": str(port), "DATABASE_URL": f"sqlite:///{run.parent / 'x.db'}"},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_a_second_make_serve_in_the_same_run_directory_refuses_at_once(tmp_path):
+    run = tmp_path / "serve"
+    with serve.claim(run, 8851):  # what a running make serve holds
+        (run / "gunicorn.sock").write_text("the first one's")
+        done = _serve_cli(run, 8852)
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"serve: make serve is already running in {run} (pid {os.getpid()}, port 8851); "
+            "stop it, or use another checkout or --run-dir\n"
+        )
+        assert (run / "gunicorn.sock").read_text() == "the first one's"  # nothing taken over
+    assert not (run / serve.LOCK).exists()  # gone with the stack that held it
+
+
+def test_a_lock_left_by_a_make_serve_that_no_longer_runs_is_taken_over(tmp_path):
+    run = tmp_path / "serve"
+    run.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (run / serve.LOCK).write_text(f"{dead.pid} 8851\n")
+    with serve.claim(run, 8853):
+        assert (run / serve.LOCK).read_text() == f"{os.getpid()} 8853\n"

@@ -480,6 +480,22 @@ def test_stray_files_are_reported(tmp_path):
     assert sorted(codes(tmp_path)) == ["OT019", "OT019"]
 
 
+@pytest.mark.parametrize("inside", [None, [], [".gitkeep"], ["notes.txt"]])
+def test_a_content_folder_without_a_specimen_is_refused_naming_the_folder(tmp_path, inside):
+    write_era(tmp_path)
+    write_posting(tmp_path)
+    folder = tmp_path / "specimens"
+    if inside is not None:
+        folder.mkdir()
+        for name in inside:
+            (folder / name).write_text("hi")
+    found = [p for p in problems(tmp_path) if not p.startswith("specimens/notes.txt:")]
+    assert len(found) == 1, found
+    assert found[0].startswith("specimens:1: ")
+    assert str(tmp_path) in found[0]
+    assert "OT022" in codes(tmp_path)
+
+
 def test_era_without_era_yaml(tmp_path):
     minimal(tmp_path)
     lonely = write_posting(tmp_path, id="lonely", era="ghost-era")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from gunicorn.app.wsgiapp import WSGIApplication
 
+from otiose import settings
 from otiose.stats import cli as stats_cli
 from otiose.web import ConfigError, create_app
 
@@ -88,6 +90,23 @@ def test_a_bad_value_stops_the_app_with_one_line_naming_the_variable(server_env,
     assert name in message
     assert "\n" not in message
     assert "hunter2" not in message  # a database password never reaches a message
+
+
+@pytest.mark.parametrize("inside", [[], [".gitkeep"]])
+def test_a_content_folder_whose_specimens_folder_holds_no_specimen_is_refused(
+    server_env, tmp_path, inside
+):
+    content = tmp_path / "content"
+    (content / "eras").mkdir(parents=True)
+    (content / "specimens").mkdir()
+    for name in inside:
+        (content / "specimens" / name).write_text("notes")
+    server_env.setenv("OTIOSE_CONTENT", str(content))
+    with pytest.raises(ConfigError) as exc:
+        create_app()  # was: an empty site, and /healthz said ok
+    message = str(exc.value)
+    assert "OTIOSE_CONTENT" in message and str(content / "specimens") in message
+    assert "\n" not in message
 
 
 def test_a_bad_sqlite_sync_is_refused_on_postgresql_too(server_env):
@@ -253,3 +272,86 @@ def test_gunicorn_started_from_another_directory_finds_the_app(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- names nothing reads
+
+
+def _readme_variables() -> set[str]:
+    """The OTIOSE_ names in the first column of README's "Deploying" table."""
+    deploying = (ROOT / "README.md").read_text().split("## Deploying", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in deploying.splitlines() if line.startswith("| `")]
+    assert rows, "README's Deploying section has no variable table"
+    return {
+        name for row in rows for name in re.findall(r"`(OTIOSE_[A-Z_]+)[^`]*`", row.split("|")[1])
+    }
+
+
+def test_every_variable_the_readme_documents_is_known_and_every_known_one_is_documented():
+    assert _readme_variables() == set(settings.KNOWN)
+
+
+def test_every_otiose_variable_the_server_code_names_is_known():
+    files = [*sorted((ROOT / "otiose").rglob("*.py")), CONF]
+    named = {n for f in files for n in re.findall(r"\bOTIOSE_[A-Z_]*[A-Z]\b", f.read_text())}
+    assert named, "no OTIOSE_ variable found in the code"
+    assert named - set(settings.KNOWN) == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("OTIOSE_WORKER", "; did you mean OTIOSE_WORKERS?"),
+        ("OTIOSE_BASEURL", "; did you mean OTIOSE_BASE_URL?"),
+        ("OTIOSE_HTST", "; did you mean OTIOSE_HSTS?"),
+        ("otiose_threads", "; did you mean OTIOSE_THREADS?"),
+        ("OTIOSE_FROBNICATE", ""),
+    ],
+)
+def test_an_unknown_otiose_variable_is_named_with_the_close_known_one(name, hint):
+    lines = settings.unknown({name: "1", "OTIOSE_WORKERS": "2", "PATH": "/bin"})
+    assert len(lines) == 1
+    assert lines[0].startswith(f"warning: {name} ")
+    assert lines[0].endswith(hint or "changes nothing")
+
+
+def test_the_app_warns_of_a_misspelt_variable_before_it_refuses_what_that_left_unset(
+    server_env, capsys
+):
+    server_env.setattr(settings, "_warned", False)
+    server_env.delenv("OTIOSE_BASE_URL")
+    server_env.setenv("OTIOSE_BASEURL", "https://otiose.example")
+    with pytest.raises(ConfigError, match="OTIOSE_BASE_URL is not set"):
+        create_app()
+    assert capsys.readouterr().err.splitlines() == settings.unknown()
+
+
+def test_gunicorn_with_preload_warns_once_per_misspelt_variable(tmp_path):
+    """gunicorn's master reads its config and, with preload_app, builds the app: one warning."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.upper().startswith("OTIOSE_")},
+        "SECRET_KEY": "s",
+        "OTIOSE_BASE_URL": "https://otiose.example",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'otiose.db'}",
+        "OTIOSE_WORKER": "8",
+        "OTIOSE_HTST": "1",
+        "OTIOSE_FROBNICATE": "yes",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "--check-config"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "OTIOSE_" in line]
+    assert warned == [
+        "warning: OTIOSE_FROBNICATE is set but no setting of the app or of gunicorn's config "
+        "has that name, so it changes nothing",
+        "warning: OTIOSE_HTST is set but no setting of the app or of gunicorn's config "
+        "has that name, so it changes nothing; did you mean OTIOSE_HSTS?",
+        "warning: OTIOSE_WORKER is set but no setting of the app or of gunicorn's config "
+        "has that name, so it changes nothing; did you mean OTIOSE_WORKERS?",
+    ]

@@ -355,6 +355,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def no_specimens(root: Path) -> str | None:
+    """Why ``root`` is no content folder for want of specimens, or None when it has one.
+
+    A folder with no specimen would serve an empty site that says it is healthy: a content
+    folder pointed at by mistake, or a copy whose files were never put in.
+    """
+    folder = root / "specimens"
+    if not folder.is_dir():
+        return f"{str(root)!r} has no specimens/ folder"
+    if not any(p.suffix == ".yaml" for p in folder.iterdir()):
+        return f"{str(folder)!r} holds no specimen (no .yaml file)"
+    return None
+
+
 def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
     problems: list[Problem] = []
     specimens: list[Specimen] = []
@@ -410,6 +424,9 @@ def _load_library(root: Path, only: Iterable[Path] | None) -> Library:
                 specimens.append(s)
         elif not path.name.startswith("."):
             problems.append(_stray(path, root, "specimens are .yaml files"))
+    if (why := no_specimens(root)) is not None:
+        msg = f"{why}; a content folder needs at least one (flask --app app new TITLE starts one)"
+        problems.append(Problem("specimens", 1, msg, "OT022"))
     era_dir = root / "eras"
     era_ok = era_dir.is_dir() and where(era_dir) is not None
     for folder in sorted(era_dir.iterdir(), key=_name) if era_ok else []:

@@ -59,6 +59,11 @@ RULES: dict[str, Rule] = {
             "A population table does not sum to 100%, its age bands do not run from 18 to 70 "
             "without a gap, or an estimate has no note.",
         ),
+        Rule(
+            "OT022",
+            "error",
+            "The content folder has no specimen: `specimens/` is missing or holds no `.yaml` file.",
+        ),
         Rule("OT101", "warning", "The summary is longer than a card can show well."),
         Rule("OT102", "warning", "A section is present but empty."),
         Rule("OT103", "warning", "The title or summary is nearly the same as another specimen's."),

@@ -15,7 +15,7 @@ from flask import Flask, Response, g, request
 from flask_compress import Compress
 
 from .. import settings
-from ..content import ContentError
+from ..content import ContentError, no_specimens
 from ..settings import ConfigError
 from . import assets, params, present, security, state
 from .hx import htmx
@@ -72,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["HSTS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
     dev = app.debug or app.testing
+    if not dev:  # first: a misspelt name may be why something below is missing
+        settings.warn_unknown()
     if not app.config["SECRET_KEY"]:
         if not dev:
             raise ConfigError(
@@ -91,10 +93,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _log_requests_to_stderr(app)
 
     content = Path(app.config["CONTENT_ROOT"])
-    if not (content / "specimens").is_dir():
+    if (why := no_specimens(content)) is not None:
         raise ConfigError(
-            f"OTIOSE_CONTENT must be a content folder (one with specimens/ and eras/ in it); "
-            f"{str(content)!r} has no specimens/ folder"
+            f"OTIOSE_CONTENT must be a content folder (one with specimens/ and eras/ in it); {why}"
         )
     site = Site(
         content,
