@@ -198,7 +198,10 @@ class Library:
         pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
         page = min(max(1, page), pages)
         items = [e.specimen for e in entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-        why = {s.id: self.why(s, matches) for s in items} if matches else {}
+        why: dict[str, Why] = {}
+        if matches:
+            found = frozenset(w for m in matches for w in m.words)
+            why = {s.id: self.why(s, matches, found) for s in items}
         return Page(items, len(entries), page, pages, query, family, sort, suggestion, why)
 
     def _matches(self, query: str) -> list[Match] | None:
@@ -225,11 +228,12 @@ class Library:
             entries = [e for score in sorted(by_score, reverse=True) for e in by_score[score]]
         return entries
 
-    def why(self, s: Specimen, matches: list[Match]) -> Why:
-        """Why ``s`` matched: the words the search matched marked in its title and summary,
-        and notes for the query words only its aliases, family or Graeber type hold."""
-        found = frozenset(w for m in matches for w in m.words)
-        shown = set(words(s.title, joined=True)).union(words(s.summary, joined=True))
+    def why(self, s: Specimen, matches: list[Match], found: frozenset[str]) -> Why:
+        """Why ``s`` matched: the words the search matched (``found``: every word of
+        ``matches``) marked in its title and summary, and notes for the query words only its
+        aliases, family or Graeber type hold."""
+        title, summary = highlight(s.title, found), highlight(s.summary, found)
+        shown = {w for text, hit in (*title, *summary) if hit for w in words(text, joined=True)}
         hidden = frozenset(w for m in matches if shown.isdisjoint(m.words) for w in m.words)
         notes: list[tuple[str, list[list[Segment]]]] = []
         if hidden:
@@ -244,7 +248,7 @@ class Library:
                 graeber, bullshit = (highlight(w, found) for w in GRAEBER_WORDS)
                 line = [*highlight(kind, found), (", one of ", False), *graeber, ("’s ", False)]
                 notes.append(("Filed under", [[*line, *bullshit, (" jobs", False)]]))
-        return Why(highlight(s.title, found), highlight(s.summary, found), notes)
+        return Why(title, summary, notes)
 
     def grouped(self, items: list[Specimen]) -> list[tuple[vocab.Family, list[Specimen]]]:
         """Group specimens by family, in the families' display order."""
