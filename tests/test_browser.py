@@ -374,6 +374,7 @@ PAGES = [
     "home",
     "taxonomy",
     "taxonomy-suggestion",
+    "taxonomy-results",
     "record",
     "board",
     "report",
@@ -391,6 +392,7 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
         "home": "/",
         "taxonomy": "/specimens/",
         "taxonomy-suggestion": "/specimens/?q=consltant",  # nothing matches: "Did you mean"
+        "taxonomy-results": "/specimens/?q=managers",  # matched words marked, alias lines
         "record": f"/specimens/{RECORD}",
         "board": f"/play/{SEED}",
         "report": f"/play/{SEED}/report",

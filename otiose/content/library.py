@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import vocab
 from .models import Era, PopulationFile, Posting, Specimen
-from .search import Document, SearchIndex, words
+from .search import Document, Match, SearchIndex, Segment, highlight, words
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
@@ -39,8 +39,19 @@ def _query_words(query: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Why:
+    """Why a specimen matched a query: its title and summary with the matched words marked,
+    and notes (label, items) from the fields a card does not show (aliases, family, Graeber
+    type) that hold the query words its title and summary do not."""
+
+    title: list[Segment]
+    summary: list[Segment]
+    notes: list[tuple[str, list[list[Segment]]]]
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page of taxonomy results."""
+    """One page of taxonomy results; with a query, ``why`` each item matched, by its id."""
 
     items: list[Specimen]
     total: int
@@ -50,6 +61,7 @@ class Page:
     family: str
     sort: str
     suggestion: str = ""  # when nothing matched: the nearest query that finds something
+    why: dict[str, Why] = field(default_factory=dict)
 
 
 class _Entry(NamedTuple):
@@ -60,12 +72,15 @@ class _Entry(NamedTuple):
     number: int
 
 
+GRAEBER_WORDS = ("Graeber", "bullshit")  # what a specimen of a Graeber type is also found by
+
+
 def _document(s: Specimen, family_names: dict[str, str], graeber_names: dict[str, str]) -> Document:
     """What a specimen is found by: its title, aliases and summary, its family's name and, when
-    it is filed under one of Graeber's types, that type's name and "bullshit", "Graeber"."""
+    it is filed under one of Graeber's types, that type's name and ``GRAEBER_WORDS``."""
     other = [s.summary, family_names[s.family]]
     if s.graeber:
-        other += [graeber_names[s.graeber], "bullshit", "Graeber"]
+        other += [graeber_names[s.graeber], *GRAEBER_WORDS]
     return Document(s.title, s.aliases, other)
 
 
@@ -83,6 +98,8 @@ class Library:
     # (sort, family or "") -> the specimens in that order, built once
     _entries: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
     _index: SearchIndex = field(default_factory=lambda: SearchIndex(()))
+    _family_names: dict[str, str] = field(default_factory=dict)
+    _graeber_names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -115,6 +132,7 @@ class Library:
         family_names = {f.id: f.name for f in vocab.families()}
         graeber_names = {t.id: t.name for t in vocab.graeber_types()[0]}
         lib._index = SearchIndex(_document(s, family_names, graeber_names) for s in ordered)
+        lib._family_names, lib._graeber_names = family_names, graeber_names
         entry = {id(s): _Entry(s, s.family, n) for n, s in enumerate(ordered)}
         fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
         rates = vocab.currencies()
@@ -170,22 +188,31 @@ class Library:
         with each unknown word replaced by the nearest word on file, if that finds something.
         """
         sort = sort if sort in SORTS else "family"
-        entries = self._matching(query, family, sort)
+        matches = self._matches(query)
+        entries = self._matching(matches, family, sort)
         suggestion = ""
-        if query.strip() and not entries:
-            suggested = self._index.suggest([self._index.match(w) for w in _query_words(query)])
-            if suggested and self._matching(" ".join(suggested), family, sort):
+        if matches is not None and not entries:
+            suggested = self._index.suggest(matches)
+            if suggested and self._matching(self._matches(" ".join(suggested)), family, sort):
                 suggestion = " ".join(suggested)
         pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
         page = min(max(1, page), pages)
         items = [e.specimen for e in entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-        return Page(items, len(entries), page, pages, query, family, sort, suggestion)
+        why: dict[str, Why] = {}
+        if matches:
+            found = frozenset(w for m in matches for w in m.words)
+            why = {s.id: self.why(s, matches, found) for s in items}
+        return Page(items, len(entries), page, pages, query, family, sort, suggestion, why)
 
-    def _matching(self, query: str, family: str, sort: str) -> list[_Entry]:
-        """The entries matching ``query``, in the order shown."""
-        if not query.strip():
+    def _matches(self, query: str) -> list[Match] | None:
+        """What each word of ``query`` matches in the index; None for a blank query."""
+        return [self._index.match(w) for w in _query_words(query)] if query.strip() else None
+
+    def _matching(self, matches: list[Match] | None, family: str, sort: str) -> list[_Entry]:
+        """The entries matching every query word (all of them when there is no query), in the
+        order shown."""
+        if matches is None:
             return self._entries.get((sort, family), [])
-        matches = [self._index.match(w) for w in _query_words(query)]
         hits = self._index.find(matches)
         ranked = sort == "family"
         entries = [
@@ -200,6 +227,28 @@ class Library:
                 by_score.setdefault(scores[e.number], []).append(e)
             entries = [e for score in sorted(by_score, reverse=True) for e in by_score[score]]
         return entries
+
+    def why(self, s: Specimen, matches: list[Match], found: frozenset[str]) -> Why:
+        """Why ``s`` matched: the words the search matched (``found``: every word of
+        ``matches``) marked in its title and summary, and notes for the query words only its
+        aliases, family or Graeber type hold."""
+        title, summary = highlight(s.title, found), highlight(s.summary, found)
+        shown = {w for text, hit in (*title, *summary) if hit for w in words(text, joined=True)}
+        hidden = frozenset(w for m in matches if shown.isdisjoint(m.words) for w in m.words)
+        notes: list[tuple[str, list[list[Segment]]]] = []
+        if hidden:
+            aliases = [a for a in s.aliases if not hidden.isdisjoint(words(a, joined=True))]
+            if aliases:
+                notes.append(("Also known as", [highlight(a, found) for a in aliases]))
+            family = self._family_names[s.family]
+            if not hidden.isdisjoint(words(family, joined=True)):
+                notes.append(("Filed under", [highlight(family, found)]))
+            kind = self._graeber_names.get(s.graeber or "", "")
+            if kind and not hidden.isdisjoint(words(" ".join((kind, *GRAEBER_WORDS)), True)):
+                graeber, bullshit = (highlight(w, found) for w in GRAEBER_WORDS)
+                line = [*highlight(kind, found), (", one of ", False), *graeber, ("’s ", False)]
+                notes.append(("Filed under", [[*line, *bullshit, (" jobs", False)]]))
+        return Why(title, summary, notes)
 
     def grouped(self, items: list[Specimen]) -> list[tuple[vocab.Family, list[Specimen]]]:
         """Group specimens by family, in the families' display order."""

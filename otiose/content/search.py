@@ -20,7 +20,7 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -44,16 +44,74 @@ _stemmer = snowballstemmer.stemmer("english")
 _stem_lock = threading.Lock()  # a Snowball stemmer keeps its state on the instance
 
 
-def words(text: str, joined: bool = False) -> list[str]:
-    """The folded words of ``text`` in order; with ``joined``, each hyphenated word again at
-    the end with its hyphens taken out."""
+Segment = tuple[str, bool]  # a piece of a text, and whether it is a matched word
+
+
+def fold(text: str) -> str:
+    """``text`` as words are read from it: case folded, apostrophes and accents dropped."""
     text = text.casefold().translate(_APOSTROPHES)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).translate(_MARKS)
+    return text
+
+
+def words(text: str, joined: bool = False) -> list[str]:
+    """The folded words of ``text`` in order; with ``joined``, each hyphenated word again at
+    the end with its hyphens taken out."""
+    text = fold(text)
     found = _WORD.findall(text)
     if joined and "-" in text:
         found += [w.replace("-", "") for w in _HYPHENATED.findall(text)]
     return found
+
+
+def _folded_at(text: str) -> tuple[str, Sequence[int]] | None:
+    """``text`` folded, and for each folded letter the index in ``text`` of the letter it comes
+    from; None in the rare case that folding letter by letter differs from folding the whole
+    (Unicode reorders some runs of combining marks)."""
+    if text.isascii():  # folding only lowers letters and drops apostrophes
+        at = [i for i, c in enumerate(text) if c != "'"] if "'" in text else range(len(text))
+        return fold(text), at
+    pieces = [fold(c) for c in text]
+    folded = "".join(pieces)
+    if folded != fold(text):
+        return None
+    return folded, [i for i, piece in enumerate(pieces) for _ in piece]
+
+
+def highlight(text: str, matched: Collection[str]) -> list[Segment]:
+    """``text`` cut into segments, each word whose folded form (or, for a hyphenated word, the
+    whole word joined up) is in ``matched`` a segment of its own marked True. The words are
+    cut and folded exactly as ``words`` does, so ``matched`` is the words ``SearchIndex.match``
+    gives; the segments hold the original text, accents and case as written."""
+    folding = _folded_at(text) if matched else None
+    if folding is None:
+        return [(text, False)] if text else []
+    folded, at = folding
+    spans = [m.span() for m in _WORD.finditer(folded) if m.group() in matched]
+    if "-" in folded:
+        spans += [
+            m.span() for m in _HYPHENATED.finditer(folded) if m.group().replace("-", "") in matched
+        ]
+    marked: list[tuple[int, int]] = []  # in ``text``; a hyphenated word swallows its parts
+    for start, end in sorted(spans):
+        first, last = at[start], at[end - 1] + 1
+        while last < len(text) and unicodedata.category(text[last]).startswith("M"):
+            last += 1  # a combining accent goes with the letter it sits on
+        if marked and first < marked[-1][1]:
+            marked[-1] = (marked[-1][0], max(marked[-1][1], last))
+        else:
+            marked.append((first, last))
+    out: list[Segment] = []
+    done = 0
+    for first, last in marked:
+        if first > done:
+            out.append((text[done:first], False))
+        out.append((text[first:last], True))
+        done = last
+    if done < len(text):
+        out.append((text[done:], False))
+    return out
 
 
 def stem(word: str) -> str:
@@ -86,6 +144,11 @@ class Match:
 
     def __bool__(self) -> bool:
         return bool(self.same or self.related or self.prefix)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every index word it matches."""
+        return self.same + self.related + self.prefix
 
     def of_kind(self, kind: int) -> tuple[str, ...]:
         """The matched words of one kind: _SAME, _RELATED or _PREFIX."""
