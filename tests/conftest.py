@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from otiose.stats import db
@@ -68,6 +69,10 @@ def live_server() -> Iterator[str]:
 
 
 # ---------------------------------------------------------------- Playwright + Debian Chromium
+
+# expect() has its own wait, 5 s by default, apart from the pages' 10 s: on a busy two-core
+# machine an era tab's htmx swap once took longer than 5 s and failed the player's journey.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
