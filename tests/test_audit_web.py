@@ -404,3 +404,37 @@ def test_the_desk_names_the_year_of_todays_tables(client, app):
     year = state.board(app).population.year
     page = client.get("/audit").get_data(as_text=True)
     assert f"Today: US adults, about {year}" in page
+
+
+def test_a_kept_audit_line_is_kept_apart_by_everything_its_bytes_depend_on(monkeypatch):
+    """The line is rendered once and kept; a kept copy must not cross a prefix, a link choice,
+    a day or a reload of the content."""
+    from otiose.web import audit, create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "line"})
+    posting = next(iter(state.library(app).postings.values()))
+    with app.test_request_context("/"):
+        root = str(audit.audit_line(posting))
+        fresh = render_template("_audit_line.html", posting=posting, audit_link=True)
+        assert root == fresh  # the kept line is the template's own
+        assert str(audit.audit_line(posting)) == root and len(state.site(app).renders) == 1
+        bare = str(audit.audit_line(posting, link=False))
+    assert 'href="/audit?' in root and "<a " not in bare
+    with app.test_request_context("/", base_url="http://localhost/otiose"):
+        under = str(audit.audit_line(posting))
+    assert 'href="/otiose/audit?' in under  # not the line kept for the site at /
+
+    class Tomorrow(date):
+        @classmethod
+        def today(cls) -> date:
+            return date(2999, 1, 1)
+
+    kept = len(state.site(app).renders)
+    monkeypatch.setattr(audit, "date", Tomorrow)
+    with app.test_request_context("/"):
+        audit.audit_line(posting)
+    assert len(state.site(app).renders) == kept + 1  # a new day, a new line
+    state.site(app).load()
+    with app.test_request_context("/"):
+        audit.audit_line(posting)
+    assert len(state.site(app).renders) == 1  # content loaded again: kept lines went with it

@@ -8,7 +8,8 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from markupsafe import Markup
 
 from ..audit import chart, exact, law
 from ..audit.population import PopulationTables, board_tables
@@ -241,6 +242,23 @@ def posting_audit(posting: Posting) -> Summary | None:
     return _summary(filters_json(posting.filters), posting.posted, date.today())
 
 
+def audit_line(posting: Posting, link: bool = True) -> Markup:
+    """``_audit_line.html`` for one posting, with or without its "Audit it" link.
+
+    Every verdict on a posting shows the same line, and working it out (the filters held against
+    two years' law, the desk's query in the link) was a quarter of an Apply's rendering. It is
+    rendered once a day per posting and kept in the render cache, which is emptied when content
+    reloads; the key holds everything else its bytes depend on (the site's prefix in the link,
+    and whether this is the static export, which has no desk to link to).
+    """
+    export = bool(current_app.config.get("STATIC_EXPORT"))
+    key = ("audit-line", posting.id, date.today(), link, export, request.script_root)
+    html = state.site().renders.get_or_render(
+        key, lambda: render_template("_audit_line.html", posting=posting, audit_link=link)
+    )
+    return Markup(html)  # rendered (and escaped) by Jinja from the template
+
+
 def audit_params(posting: Posting) -> dict[str, Any]:
     """The desk's query for a posting: its filters, its date, US law, today's population."""
     day = posting.posted or date.today()
@@ -257,6 +275,7 @@ def join_and(items: Any) -> str:
 def _register(state: Any) -> None:
     env = state.app.jinja_env
     env.globals.update(
+        audit_line=audit_line,
         posting_audit=posting_audit,
         audit_params=audit_params,
         allowed=rules.allowed,
