@@ -10,6 +10,7 @@ import pytest
 from helpers import (
     DEFAULT_FILTERS,
     ERA,
+    POSTING,
     SPECIMEN,
     minimal,
     write_era,
@@ -1030,3 +1031,42 @@ def test_a_file_saved_with_a_bom_and_windows_line_ends_loads_as_written(tmp_path
         "Test Role",
         ["A fixture folder"],
     )
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e"])
+def test_a_tab_is_named_at_its_line_even_after_a_character_python_counts_as_a_line_end(odd: str):
+    """Python's splitlines() also ends lines at form feeds and other separators; YAML does not,
+    and neither does an editor's line count."""
+    text = f"id: x\n# a comment{odd} with an odd character\ntitle: y\nsalary:\n\tamount: 3\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    tab = next(p for p in caught.value.problems if p.code == "OT003")
+    assert tab.line == 5
+
+
+def test_a_posting_body_line_is_counted_as_an_editor_counts_it_after_a_form_feed(tmp_path):
+    """A form feed in the body (pasted from an old document) does not end a line in an editor:
+    the scaffold text below it is named at the line the editor shows."""
+    root = minimal(tmp_path)
+    text = POSTING.format(id="test-posting", era="test-era", filters=DEFAULT_FILTERS)
+    text = text.replace("A body in **Markdown**.\n", "A body\x0cscanned.\n\nTODO: the ad\n")
+    (root / "eras" / "test-era" / "test-posting.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_library(root)
+    (problem,) = caught.value.problems
+    assert problem.code == "OT020"
+    assert problem.line == text.count("\n")  # the TODO is on the file's last line
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\x07", "\x1b"])
+def test_a_control_character_is_named_at_its_line(tmp_path, odd: str):
+    root = minimal(tmp_path)
+    text = POSTING.format(id="test-posting", era="test-era", filters=DEFAULT_FILTERS)
+    text = text.replace("salary: $1\n", f"salary: $1  # from a{odd}scan\n")
+    (root / "eras" / "test-era" / "test-posting.md").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_library(root)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("OT003", 9)
+    assert f"control character U+{ord(odd):04X} " in problem.message
+    assert "position" not in problem.message

@@ -23,7 +23,7 @@ from .errors import ContentError, Problem
 from .library import Library, era_of_year
 from .models import PLACEHOLDER, Era, Filters, PopulationFile, Posting, Specimen, share_text
 from .validate import dotted, problems_from
-from .yamlsafe import Loc, Located, parse, read_text
+from .yamlsafe import Loc, Located, lines_with_ends, parse, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -163,7 +163,7 @@ def load_era(path: Path, display: str) -> Era:
 
 def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
     """Split ``---`` front matter from the Markdown body; return (yaml, body, body's first line)."""
-    lines = text.splitlines(keepends=True)
+    lines = lines_with_ends(text)
     if not lines or lines[0].rstrip("\r\n") != "---":
         msg = "a posting must start with '---' on line 1, then its YAML front matter"
         raise ContentError([Problem(display, 1, msg, "OT003")])
@@ -226,7 +226,7 @@ def _body_problems(body: str, first_line: int, display: str) -> list[Problem]:
     if not body.strip():
         msg = "the posting has no body; write the ad itself in Markdown below this closing '---'"
         return [Problem(display, first_line - 1, msg, "OT010")]
-    for i, line in enumerate(body.splitlines()):
+    for i, line in enumerate(lines_with_ends(body)):
         if "TODO:" in line:
             msg = "the body still holds scaffold text; replace the TODO with your own"
             return [Problem(display, first_line + i, msg, "OT020")]

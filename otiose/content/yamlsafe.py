@@ -44,6 +44,10 @@ _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 _MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:])[&*][^\s\]},]", re.M)
 # The line breaks libyaml counts lines by (YAML 1.1), so a line number from a mark is an index.
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+# One line with its line end (or the last, unended line), split where _BREAKS splits.
+_LINE = re.compile(
+    "[^\r\n\x85\u2028\u2029]*(?:\r\n|[\r\n\x85\u2028\u2029])|[^\r\n\x85\u2028\u2029]+\\Z"
+)
 # Spaces that look like a space but are not one to YAML (pasted from a web page or a word
 # processor): at the start of a line they are text, not indentation.
 _ODD_SPACES = "\u00a0\u2007\u202f\u3000\ufeff"
@@ -96,6 +100,12 @@ class Located:
         while loc not in lines and loc:
             loc = loc[:-1]
         return lines.get(loc, 1)
+
+
+def lines_with_ends(text: str) -> list[str]:
+    """``text`` in lines, each with its line end, split where YAML (and the error messages)
+    count a new line: ``str.splitlines`` also splits at form feeds and other separators."""
+    return _LINE.findall(text)
 
 
 def read_text(path: Path, display: str) -> str:
@@ -162,7 +172,9 @@ def parse(text: str, display: str, line_offset: int = 0, what: str = "file") -> 
             # libyaml's own guard (PyYAML >= 6.0.3) can fire while the depth scan reads ahead
             raise ContentError([_too_deep(display, line)]) from None
         raise ContentError([_syntax_problem(exc, text, display, line_offset)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - reader errors without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: no mark, a position
+        raise ContentError([_refused_character(exc, text, display, line_offset)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every other error has a mark
         raise ContentError([Problem(display, 1, f"YAML error: {exc}", "OT003")]) from None
     if node is None:
         if text.strip():
@@ -179,6 +191,19 @@ def parse(text: str, display: str, line_offset: int = 0, what: str = "file") -> 
     if problems:
         raise ContentError(problems)
     return Located(data, text, line_offset)
+
+
+def _refused_character(
+    exc: yaml.reader.ReaderError, text: str, display: str, offset: int
+) -> Problem:
+    """A control character (often pasted from a PDF or a word processor), named at its line."""
+    line = len(_BREAKS.findall(text, 0, exc.position)) + 1 + offset
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    msg = (
+        f"the invisible control character U+{code:04X} is not allowed in YAML (it often comes "
+        "in with text pasted from a PDF or a word processor); delete it"
+    )
+    return Problem(display, line, msg, "OT003")
 
 
 def _maybe_deep(text: str) -> bool:
@@ -298,7 +323,7 @@ def _key_indented_under_a_value(
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(_BREAKS.split(text), 1):  # YAML's line ends, as the errors count
         stripped = line.lstrip(" ")
         if stripped.startswith("\t"):
             problems.append(Problem(display, n + offset, "indent with spaces, not tabs", "OT003"))
