@@ -326,6 +326,24 @@ def test_bad_utf8_names_its_line(tmp_path):
     assert msg.startswith("specimens/test-role.yaml:10: not valid UTF-8 (byte 0xff)")
 
 
+def test_bad_utf8_names_its_line_in_a_file_with_old_mac_line_ends(tmp_path):
+    minimal(tmp_path)
+    path = write_specimen(tmp_path)
+    raw = path.read_bytes().replace(b"A fixture folder", b"A fixture \xff folder")
+    path.write_bytes(raw.replace(b"\n", b"\r"))  # lone CRs, as YAML reads them
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:10: not valid UTF-8 (byte 0xff)")
+
+
+def test_bad_utf8_after_a_byte_order_mark_names_its_own_byte_and_line(tmp_path):
+    minimal(tmp_path)
+    path = write_specimen(tmp_path)
+    text = path.read_bytes().replace(b"A fixture folder", b"A fixture \xe9 folder")
+    path.write_bytes(b"\xef\xbb\xbf" + text)
+    (msg,) = problems(tmp_path)
+    assert msg.startswith("specimens/test-role.yaml:10: not valid UTF-8 (byte 0xe9)")
+
+
 def test_tabs_are_refused_with_their_line(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(

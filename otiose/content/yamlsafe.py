@@ -134,8 +134,9 @@ def decode(raw: bytes, display: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        msg = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        data = bytes(exc.object)  # after the BOM, if there was one: exc.start counts from there
+        line = len(_BREAKS.findall(data[: exc.start].decode("utf-8"))) + 1  # valid up to there
+        msg = f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
         raise ContentError([Problem(display, line, msg, "OT002")]) from None
 
 
