@@ -140,7 +140,7 @@ salary:
   market_average: 100000
   currency: USD
   region: United States
-  note: "TODO: where the figure comes from and what it hides."
+  note: "TODO: our estimate, its year and how, or a named source and its year; what it hides."
   verdict: "TODO: the one-line verdict on the pay."
 flight_risk:
   percent: 50

@@ -25,7 +25,7 @@ salary:
   market_average: 100000
   currency: USD
   region: United States
-  note: "A note."
+  note: "Our estimate for 2025, for the tests."
   verdict: "A verdict."
 flight_risk:
   percent: 50

@@ -110,9 +110,36 @@ def test_missing_nested_key_points_at_its_parent(tmp_path):
 def test_a_salary_without_a_note_is_refused(tmp_path):
     """Every figure on file says where it comes from, or that it is an estimate."""
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace('  note: "A note."\n', "")
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        '  note: "Our estimate for 2025, for the tests."\n', ""
+    )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == ["specimens/test-role.yaml:11: missing required key 'salary.note'"]
+
+
+@pytest.mark.parametrize(
+    ("note", "missing"),
+    [
+        ("Roughly what they make.", "the year the figure is for or where it comes from"),
+        ("Our estimate of US base pay.", "the year the figure is for;"),
+        ("About $100,000 in 2025.", "where it comes from ('our estimate' and how"),
+    ],
+)
+def test_a_salary_note_must_give_the_source_and_year_of_its_figure(tmp_path, note, missing):
+    """A note that is there but sources nothing is named at its line, with what it lacks."""
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
+        "Our estimate for 2025, for the tests.", note
+    )
+    write_specimen(tmp_path, text=text)
+    with pytest.raises(ContentError) as info:
+        load_library(tmp_path)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line, problem.code) == ("specimens/test-role.yaml", 15, "OT023")
+    assert missing in problem.message
+    for good in ("BLS median for lawyers (OEWS, May 2023).", "Our estimate, 2025, from postings."):
+        write_specimen(tmp_path, text=text.replace(note, good))
+        load_library(tmp_path)
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
@@ -382,7 +409,7 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path):
 def test_scaffold_todo_is_an_error(tmp_path):
     minimal(tmp_path)
     text = SPECIMEN.format(id="test-role", title="Test Role").replace(
-        '"A note."', '"TODO: where the figure comes from."'
+        '"Our estimate for 2025, for the tests."', '"TODO: where the figure comes from."'
     )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [

@@ -164,6 +164,20 @@ def test_specimen_json(client, app):
     ]
 
 
+def test_specimen_json_says_what_is_invented_as_the_page_does(client):
+    """A complaint lifted from the JSON must not read as a real post: the labels travel with it."""
+    data = client.get("/specimens/data-annotator.json").get_json()
+    page = parse(client.get("/specimens/data-annotator").data).text
+    labels = data["labels"]
+    assert set(labels) == {"salary", "flight_risk", "jd_autopsy", "burn_ward", "related"}
+    assert (
+        labels["burn_ward"].startswith("Composites:") and "never to a person" in labels["burn_ward"]
+    )
+    assert labels["jd_autopsy"].startswith("Composites:")
+    for text in labels.values():
+        assert text in page  # one wording, on the page and in the data
+
+
 def test_schema_json(client):
     schema = client.get("/specimens/schema.json").get_json()
     assert schema["additionalProperties"] is False

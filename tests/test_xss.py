@@ -117,7 +117,7 @@ def specimen(k: int) -> dict[str, Any]:
             "market_average": 100_000 + k,
             "currency": "USD",
             "region": p,
-            "note": p,
+            "note": f"Our estimate for 2025. {p}",
             "verdict": p,
         },
         "flight_risk": {"percent": 10 + k, "diagnosis": p},

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import gc
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
@@ -75,6 +76,30 @@ def _validate(model: type[M], located: Located, display: str, text: str = "TODO:
 
 # ---------------------------------------------------------------- specimens
 
+# A salary note says when its figure is from, and whose it is: a year, and either "our
+# estimate" or the kind of source (a survey, a table, a report, a statement, a pay scale).
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SOURCE_WORD = re.compile(
+    r"(?i)\b(?:survey|statistic\w*|table|report\w*|data|census|index|guide|bureau|office|"
+    r"ministry|agency|according|statement|published|scale|spine|agreement|framework|bls|oews|"
+    r"estimate\w*)\b"
+)
+
+
+def _unsourced(note: str) -> str | None:
+    """What a salary note leaves out of its figure's provenance, or None when it says both."""
+    missing = []
+    if not _YEAR.search(note):
+        missing.append("the year the figure is for")
+    if not _SOURCE_WORD.search(note):
+        missing.append("where it comes from ('our estimate' and how, or the survey or report)")
+    if not missing:
+        return None
+    return (
+        f"salary.note does not say {' or '.join(missing)}; every figure on the site carries "
+        "its source and its year"
+    )
+
 
 def load_specimen(path: Path, display: str) -> Specimen:
     """Read, parse and validate one specimen file (not its cross-references)."""
@@ -91,6 +116,8 @@ def load_specimen(path: Path, display: str) -> Specimen:
                 "OT014",
             )
         )
+    if msg := _unsourced(specimen.salary.note):
+        problems.append(Problem(display, located.line(("salary", "note")), msg, "OT023"))
     for i, slot in enumerate(specimen.day_in_the_life):
         if slot.end <= slot.start:
             line = located.line(("day_in_the_life", i, "end"))

@@ -64,6 +64,12 @@ RULES: dict[str, Rule] = {
             "error",
             "The content folder has no specimen: `specimens/` is missing or holds no `.yaml` file.",
         ),
+        Rule(
+            "OT023",
+            "error",
+            "A salary note does not give the year of its figure, or does not say where the "
+            "figure comes from (our estimate, or a named survey, report or table).",
+        ),
         Rule("OT101", "warning", "The summary is longer than a card can show well."),
         Rule("OT102", "warning", "A section is present but empty."),
         Rule("OT103", "warning", "The title or summary is nearly the same as another specimen's."),

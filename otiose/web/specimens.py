@@ -26,6 +26,21 @@ from .present import absolute_url
 bp = Blueprint("specimens", __name__)
 QUERY_CHARS = 100  # a search query is cut to this length
 
+# What each judged or invented section is, said once: under its heading on the file record, and
+# beside the data in /specimens/<id>.json, so a complaint reused from either is still labelled.
+SECTION_NOTES = {
+    "salary": "The note under the figure says where it comes from, and whether it is a "
+    "published statistic or our estimate.",
+    "flight_risk": "The percentage is this file's own judgement of how likely the holder is to "
+    "leave or be removed, not a measured rate.",
+    "jd_autopsy": "Composites: each ad line is written here in the dialect of the genre, not "
+    "copied from any posting.",
+    "burn_ward": "Composites: written here in the voice of each platform's boards, not quoted "
+    "from any post. Attributed to the platform, never to a person.",
+    "related": "The match is the file's own judgement of how closely two roles overlap, not a "
+    "computed score.",
+}
+
 SORT_LABELS = {
     "family": "Family",
     "title": "Title (A–Z)",
@@ -90,6 +105,7 @@ def record(id: str) -> str:
         postings=library.postings_by_specimen.get(specimen.id, []),
         link_for=library.link_for,
         currency=vocab.currencies()[specimen.salary.currency],
+        notes=SECTION_NOTES,
         nav="specimens",
     )
 
@@ -104,6 +120,7 @@ def record_json(id: str) -> Response:
         abort(404, f"No specimen is filed under '{id[:80]}'.")
     data = specimen.model_dump(mode="json")
     data["flight_risk"]["label"] = specimen.flight_risk.label
+    data["labels"] = SECTION_NOTES
     data["url"] = absolute_url(url_for("specimens.record", id=id))
     data["postings"] = [p.id for p in library.postings_by_specimen.get(id, [])]
     data["sightings"] = live.sightings(id)  # null while the live numbers are unavailable
