@@ -404,3 +404,20 @@ def test_the_desk_names_the_year_of_todays_tables(client, app):
     year = state.board(app).population.year
     page = client.get("/audit").get_data(as_text=True)
     assert f"Today: US adults, about {year}" in page
+
+
+def test_each_era_population_names_the_year_its_tables_describe(client, app):
+    """An era's tables count the people of one year (1980 for 1973-1994): the choice says that
+    year, not the era's span, and says so when the year is still to come and the tables are a
+    projection."""
+    board = state.board(app)
+    page = parse(client.get("/audit").get_data(as_text=True))
+    options = {o.attrs["value"]: o.text for o in page.find(id="population").find_all("option")}
+    eras = {e.id: e for e in state.library(app).eras}
+    assert board.era_populations
+    for era_id, pop in board.era_populations.items():
+        era = eras[era_id]
+        label = options[era_id]
+        assert str(pop.year) in label
+        assert f"{era.years.start}–{era.years.end}" not in label
+        assert ("projected" in label) == (pop.year > date.today().year), label
