@@ -421,3 +421,36 @@ def test_each_era_population_names_the_year_its_tables_describe(client, app):
         assert str(pop.year) in label
         assert f"{era.years.start}–{era.years.end}" not in label
         assert ("projected" in label) == (pop.year > date.today().year), label
+
+
+@pytest.mark.parametrize(
+    ("population", "sources"), [("today", "/about#population"), ("corporate", "/eras/corporate")]
+)
+def test_exact_is_said_of_the_model_and_its_sources_are_linked(client, population, sources):
+    """The arithmetic is exact; the population it runs over is rounded figures, estimates and,
+    for experience, the game's own model, combined as if independent. The desk says so where it
+    says "exact", and links to the page that names every source."""
+    page = parse(client.get(f"/audit?population={population}").get_data(as_text=True))
+    explain = page.find(cls="audit__explain")
+    text = explain.text
+    assert "Exact" in text and "estimates" in text and "own model" in text
+    assert "independent" in text
+    assert sources in [a.attrs["href"] for a in explain.find_all("a")]
+
+
+@pytest.mark.parametrize("jurisdiction", ["us", "uk"])
+def test_the_four_fifths_rule_is_cited_and_its_reach_stated(client, jurisdiction):
+    """Four-fifths is a US agencies' rule of thumb for race, sex and ethnic groups: the desk
+    cites it, says it applies it to every kind of group, and that British law has no such line."""
+    page = parse(client.get(f"/audit?jurisdiction={jurisdiction}").get_data(as_text=True))
+    explain = page.find(cls="audit__explain")
+    assert "29 C.F.R. § 1607.4(D)" in explain.text
+    assert any("ecfr.gov" in a.attrs["href"] for a in explain.find_all("a"))
+    assert ("British law sets no fixed line" in explain.text) == (jurisdiction == "uk")
+
+
+def test_the_desk_does_not_say_small_employers_are_covered_now(client):
+    """Title VII still leaves out employers of fewer than 15, the ADEA fewer than 20."""
+    note = parse(client.get("/audit").get_data(as_text=True)).find_all(cls="audit__note")[-1].text
+    assert "exempt from several of these laws at first" not in note
+    assert "15 or more" in note and "20 or more" in note
