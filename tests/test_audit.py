@@ -450,3 +450,13 @@ def test_era_for_a_date():
     assert era_for(date(1973, 1, 1), eras) == "corporate"
     assert era_for(date(2005, 1, 1), eras) == "digital"  # nearest
     assert era_for(date(1899, 1, 1), eras) == "postwar"
+
+
+def test_the_1990_act_makes_an_advert_proof_of_the_reason_not_an_offence():
+    """Employment Act 1990, s. 1 (now TULRCA s. 137(3)): an advert saying members only, or
+    non-members only, is conclusive proof of why a refused applicant was refused; publishing it
+    was not itself made unlawful."""
+    act = next(x for x in law.timeline().laws if x.id == "employment-act-1990")
+    (cover,) = act.covers
+    assert "advertising either condition" not in cover.reason
+    assert "conclusive" in cover.reason and "advert" in cover.reason
