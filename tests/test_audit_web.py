@@ -255,6 +255,23 @@ def test_min_age_over_max_age_keeps_both(client):
     assert "less than minAge" in marked(doc, "maxAge")[0]  # either may be the one to change
 
 
+def test_a_union_value_no_button_offers_is_shown_as_sent_and_marked(client):
+    """union=maybe: a radio button of its own holds it, chosen, so the form sends back what it
+    was sent until the reader picks one of the others."""
+    doc = parse(client.get("/audit?union=maybe&gender=male").data)
+    state = form_state(doc)
+    assert state["union"] == ["maybe"] and state["gender"] == ["male"]
+    assert all("use any, true" in m for m in marked(doc, "union"))
+    [label] = [
+        label
+        for label in doc.find("form", cls="desk").find_all("label")
+        if any(i.attrs.get("value") == "maybe" for i in label.find_all("input"))
+    ]
+    assert label.text == "maybe (not a choice)"
+    page = client.get("/audit?union=true").get_data(as_text=True)
+    assert "not a choice" not in page
+
+
 def test_a_value_no_select_offers_is_shown_as_sent_and_only_then(client):
     doc = parse(client.get("/audit?education=phd&population=mars&experience=none").data)
     state = form_state(doc)
