@@ -192,6 +192,25 @@ def test_a_value_out_of_the_fields_range_without_javascript(new_context, live_se
     expect(page.get_by_label("Maximum")).to_have_value("300")
 
 
+def test_a_bad_level_in_a_list_from_a_link_can_be_unticked(new_context, live_server: str) -> None:
+    """Without JavaScript: a link's list of levels with a bad one is a 400 whose form lets the
+    reader drop the bad level, and the next audit keeps the good one as a list."""
+    page = fresh(new_context, java_script_enabled=False)
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.goto(live_server + START + "&experience[]=none&experience[]=phd")
+    assert answer.value.status == 400
+    box = page.get_by_label("phd (not a choice)")
+    expect(box).to_have_accessible_description(re.compile("'phd' is not one of"))
+    box.uncheck()
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.get_by_role("button", name="Audit").click()
+    assert answer.value.status == 200
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("group", name="Experience: exactly these levels")).to_be_visible()
+    expect(page.get_by_label("none", exact=True)).to_be_checked()
+    expect(page.get_by_label("junior", exact=True)).not_to_be_checked()
+
+
 MARTIAN = "/audit?race=black&race=martian&gender=male&date=1966-06-01&jurisdiction=us"
 
 

@@ -272,6 +272,28 @@ def test_a_union_value_no_button_offers_is_shown_as_sent_and_marked(client):
     assert "not a choice" not in page
 
 
+def test_a_list_of_levels_from_a_link_can_be_changed_in_the_form(client):
+    """education[]=none (exactly no diploma) has no "or more" select to show it: each level gets
+    a box, ticked as sent, and a bad level a box of its own, so the reader can untick it rather
+    than send it back with every submit."""
+    doc = parse(client.get("/audit?education[]=none&experience=junior&experience=phd").data)
+    form = doc.find("form", cls="desk")
+
+    def boxes(name: str) -> dict[str, Node]:
+        return {n.attrs["value"]: n for n in form.iter() if n.attrs.get("name") == name}
+
+    education = boxes("education[]")
+    assert list(education) == list(rules.CHOICES["education"])
+    assert all(b.attrs["type"] == "checkbox" for b in education.values())
+    assert [v for v, b in education.items() if "checked" in b.attrs] == ["none"]
+    experience = boxes("experience[]")
+    assert list(experience) == [*rules.CHOICES["experience"], "phd"]
+    assert all(b.attrs["type"] == "checkbox" for b in experience.values())
+    assert [v for v, b in experience.items() if "checked" in b.attrs] == ["junior", "phd"]
+    assert all("'phd'" in m for m in marked(doc, "experience[]"))
+    assert form_state(doc)["experience[]"] == ["junior", "phd"]
+
+
 def test_a_value_no_select_offers_is_shown_as_sent_and_only_then(client):
     doc = parse(client.get("/audit?education=phd&population=mars&experience=none").data)
     state = form_state(doc)
