@@ -493,3 +493,21 @@ def test_the_desk_does_not_say_small_employers_are_covered_now(client):
     note = parse(client.get("/audit").get_data(as_text=True)).find_all(cls="audit__note")[-1].text
     assert "exempt from several of these laws at first" not in note
     assert "15 or more" in note and "20 or more" in note
+
+
+@pytest.mark.parametrize(
+    ("param", "hint"),
+    [
+        ("minAge", "18 for no minimum"),
+        ("maxAge", "70 for no maximum"),
+        ("date", "YYYY-MM-DD"),
+        ("jurisdiction", "us or uk"),
+        ("race", "leave it out to mean any"),
+    ],
+)
+def test_an_empty_field_says_what_to_put_in_it(client, param, hint):
+    """A cleared age or date field is sent empty by the form, which cannot leave it out: the
+    message says what to write there instead of "leave it out to mean any"."""
+    body = client.get(f"/api/audit?{param}=").get_json()
+    assert body["parameter"] == param
+    assert body["error"].startswith(f"{param}: is empty; ") and hint in body["error"]
