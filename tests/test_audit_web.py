@@ -511,3 +511,14 @@ def test_an_empty_field_says_what_to_put_in_it(client, param, hint):
     body = client.get(f"/api/audit?{param}=").get_json()
     assert body["parameter"] == param
     assert body["error"].startswith(f"{param}: is empty; ") and hint in body["error"]
+
+
+def test_british_law_is_named_for_great_britain_where_it_applies(client):
+    """The Acts the desk reads for "uk" did not extend to Northern Ireland, which had Orders of
+    its own: the desk and the timeline name Great Britain, not the United Kingdom."""
+    law_page = parse(client.get("/law").get_data(as_text=True))
+    places = {n.text for n in law_page.find_all(cls="lawline__where")}
+    assert places == {"United States (federal law)", "Great Britain"}
+    desk = parse(client.get("/audit?jurisdiction=uk").get_data(as_text=True))
+    assert "Great Britain" in desk.find(id="audit-law").text
+    assert "United Kingdom" not in client.get("/audit?jurisdiction=uk").get_data(as_text=True)
