@@ -522,3 +522,14 @@ def test_british_law_is_named_for_great_britain_where_it_applies(client):
     desk = parse(client.get("/audit?jurisdiction=uk").get_data(as_text=True))
     assert "Great Britain" in desk.find(id="audit-law").text
     assert "United Kingdom" not in client.get("/audit?jurisdiction=uk").get_data(as_text=True)
+
+
+def test_a_parameter_with_no_name_is_called_that(client):
+    """A hand-edited link with "&=x" in it: the answer says a parameter has no name, rather
+    than naming a blank one (": unknown parameter")."""
+    body = client.get("/api/audit?gender=male&=x").get_json()
+    assert body["parameter"] == ""
+    assert body["error"].startswith("a parameter with no name")
+    page = parse(client.get("/audit?gender=male&=x").data)
+    item = page.find(cls="audit__error").find("li")
+    assert item.text.startswith("a parameter with no name") and not item.find_all("strong")

@@ -42,7 +42,7 @@ class ParamError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         self.param = param
         self.message = message
-        super().__init__(f"{param}: {message}")
+        super().__init__(f"{param}: {message}" if param else message)
 
 
 class QueryError(ParamError):
@@ -157,6 +157,9 @@ def parse(
     as_list: set[str] = set()  # keys spelled "key[]": a list even with one value
     for key, values in args:
         name = key[:-2] if key.endswith("[]") else key
+        if not key:
+            bad("", f"a parameter with no name; use {', '.join(PARAMS)}")
+            continue
         if name not in PARAMS or (name != key and name not in SETS):
             bad(key[:40], f"unknown parameter; use {', '.join(PARAMS)}")
             continue
