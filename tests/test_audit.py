@@ -450,3 +450,23 @@ def test_era_for_a_date():
     assert era_for(date(1973, 1, 1), eras) == "corporate"
     assert era_for(date(2005, 1, 1), eras) == "digital"  # nearest
     assert era_for(date(1899, 1, 1), eras) == "postwar"
+
+
+def test_the_1990_act_makes_an_advert_proof_of_the_reason_not_an_offence():
+    """Employment Act 1990, s. 1 (now TULRCA s. 137(3)): an advert saying members only, or
+    non-members only, is conclusive proof of why a refused applicant was refused; publishing it
+    was not itself made unlawful."""
+    act = next(x for x in law.timeline().laws if x.id == "employment-act-1990")
+    (cover,) = act.covers
+    assert "advertising either condition" not in cover.reason
+    assert "conclusive" in cover.reason and "advert" in cover.reason
+
+
+def test_members_only_under_the_wagner_act_is_lawful_as_a_closed_shop_not_as_unprotected():
+    """The Wagner Act forbade discrimination to encourage membership as well as to discourage
+    it; a members-only hire was lawful through its closed-shop proviso, not because non-members
+    were outside its protection."""
+    (ruling,) = law.rule_on(Filters(union=True), date(1940, 1, 1), "us")
+    assert ruling.lawful is True and ruling.law is not None and ruling.law.id == "wagner-act"
+    assert "closed-shop" in ruling.reason
+    assert "outside the protection" not in ruling.reason

@@ -156,6 +156,61 @@ def test_a_bad_value_with_htmx_is_marked_and_cleared_in_place(
     assert not errors, errors
 
 
+@pytest.mark.parametrize(
+    ("label", "value", "param", "message"),
+    [
+        ("Maximum", "300", "maxAge", "be between 18 and 70"),
+        ("Minimum", "5", "minAge", "be between 18 and 70"),
+        ("Date of the posting", "1700-01-01", "date", "fall between 1800 and 2100"),
+    ],
+)
+def test_a_value_out_of_the_fields_range_is_answered_with_htmx(
+    new_context, live_server: str, label: str, value: str, param: str, message: str
+) -> None:
+    """The browser's own range check must not stop the request in silence, leaving the last
+    audit on screen as if it were this one: the desk names the field and says what is wrong."""
+    page = fresh(new_context)
+    page.goto(live_server + START)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__deskMarker = 'still here'")
+    field = page.get_by_label(label)
+    field.fill(value)
+    expect(page.get_by_role("alert")).to_contain_text(f"{param}: must {message}")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value(value)
+    assert page.evaluate("window.__deskMarker") == "still here", "the page reloaded"
+
+
+def test_a_value_out_of_the_fields_range_without_javascript(new_context, live_server: str) -> None:
+    page = fresh(new_context, java_script_enabled=False)
+    page.goto(live_server + START)
+    page.get_by_label("Maximum").fill("300")
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.get_by_role("button", name="Audit").click()
+    assert answer.value.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("maxAge: must be between 18 and 70")
+    expect(page.get_by_label("Maximum")).to_have_value("300")
+
+
+def test_a_bad_level_in_a_list_from_a_link_can_be_unticked(new_context, live_server: str) -> None:
+    """Without JavaScript: a link's list of levels with a bad one is a 400 whose form lets the
+    reader drop the bad level, and the next audit keeps the good one as a list."""
+    page = fresh(new_context, java_script_enabled=False)
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.goto(live_server + START + "&experience[]=none&experience[]=phd")
+    assert answer.value.status == 400
+    box = page.get_by_label("phd (not a choice)")
+    expect(box).to_have_accessible_description(re.compile("'phd' is not one of"))
+    box.uncheck()
+    with page.expect_response(lambda r: "/audit?" in r.url) as answer:
+        page.get_by_role("button", name="Audit").click()
+    assert answer.value.status == 200
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("group", name="Experience: exactly these levels")).to_be_visible()
+    expect(page.get_by_label("none", exact=True)).to_be_checked()
+    expect(page.get_by_label("junior", exact=True)).not_to_be_checked()
+
+
 MARTIAN = "/audit?race=black&race=martian&gender=male&date=1966-06-01&jurisdiction=us"
 
 

@@ -255,6 +255,45 @@ def test_min_age_over_max_age_keeps_both(client):
     assert "less than minAge" in marked(doc, "maxAge")[0]  # either may be the one to change
 
 
+def test_a_union_value_no_button_offers_is_shown_as_sent_and_marked(client):
+    """union=maybe: a radio button of its own holds it, chosen, so the form sends back what it
+    was sent until the reader picks one of the others."""
+    doc = parse(client.get("/audit?union=maybe&gender=male").data)
+    state = form_state(doc)
+    assert state["union"] == ["maybe"] and state["gender"] == ["male"]
+    assert all("use any, true" in m for m in marked(doc, "union"))
+    [label] = [
+        label
+        for label in doc.find("form", cls="desk").find_all("label")
+        if any(i.attrs.get("value") == "maybe" for i in label.find_all("input"))
+    ]
+    assert label.text == "maybe (not a choice)"
+    page = client.get("/audit?union=true").get_data(as_text=True)
+    assert "not a choice" not in page
+
+
+def test_a_list_of_levels_from_a_link_can_be_changed_in_the_form(client):
+    """education[]=none (exactly no diploma) has no "or more" select to show it: each level gets
+    a box, ticked as sent, and a bad level a box of its own, so the reader can untick it rather
+    than send it back with every submit."""
+    doc = parse(client.get("/audit?education[]=none&experience=junior&experience=phd").data)
+    form = doc.find("form", cls="desk")
+
+    def boxes(name: str) -> dict[str, Node]:
+        return {n.attrs["value"]: n for n in form.iter() if n.attrs.get("name") == name}
+
+    education = boxes("education[]")
+    assert list(education) == list(rules.CHOICES["education"])
+    assert all(b.attrs["type"] == "checkbox" for b in education.values())
+    assert [v for v, b in education.items() if "checked" in b.attrs] == ["none"]
+    experience = boxes("experience[]")
+    assert list(experience) == [*rules.CHOICES["experience"], "phd"]
+    assert all(b.attrs["type"] == "checkbox" for b in experience.values())
+    assert [v for v, b in experience.items() if "checked" in b.attrs] == ["junior", "phd"]
+    assert all("'phd'" in m for m in marked(doc, "experience[]"))
+    assert form_state(doc)["experience[]"] == ["junior", "phd"]
+
+
 def test_a_value_no_select_offers_is_shown_as_sent_and_only_then(client):
     doc = parse(client.get("/audit?education=phd&population=mars&experience=none").data)
     state = form_state(doc)
@@ -438,3 +477,93 @@ def test_a_kept_audit_line_is_kept_apart_by_everything_its_bytes_depend_on(monke
     with app.test_request_context("/"):
         audit.audit_line(posting)
     assert len(state.site(app).renders) == 1  # content loaded again: kept lines went with it
+
+
+def test_each_era_population_names_the_year_its_tables_describe(client, app):
+    """An era's tables count the people of one year (1980 for 1973-1994): the choice says that
+    year, not the era's span, and says so when the year is still to come and the tables are a
+    projection."""
+    board = state.board(app)
+    page = parse(client.get("/audit").get_data(as_text=True))
+    options = {o.attrs["value"]: o.text for o in page.find(id="population").find_all("option")}
+    eras = {e.id: e for e in state.library(app).eras}
+    assert board.era_populations
+    for era_id, pop in board.era_populations.items():
+        era = eras[era_id]
+        label = options[era_id]
+        assert str(pop.year) in label
+        assert f"{era.years.start}–{era.years.end}" not in label
+        assert ("projected" in label) == (pop.year > date.today().year), label
+
+
+@pytest.mark.parametrize(
+    ("population", "sources"), [("today", "/about#population"), ("corporate", "/eras/corporate")]
+)
+def test_exact_is_said_of_the_model_and_its_sources_are_linked(client, population, sources):
+    """The arithmetic is exact; the population it runs over is rounded figures, estimates and,
+    for experience, the game's own model, combined as if independent. The desk says so where it
+    says "exact", and links to the page that names every source."""
+    page = parse(client.get(f"/audit?population={population}").get_data(as_text=True))
+    explain = page.find(cls="audit__explain")
+    text = explain.text
+    assert "Exact" in text and "estimates" in text and "own model" in text
+    assert "independent" in text
+    assert sources in [a.attrs["href"] for a in explain.find_all("a")]
+
+
+@pytest.mark.parametrize("jurisdiction", ["us", "uk"])
+def test_the_four_fifths_rule_is_cited_and_its_reach_stated(client, jurisdiction):
+    """Four-fifths is a US agencies' rule of thumb for race, sex and ethnic groups: the desk
+    cites it, says it applies it to every kind of group, and that British law has no such line."""
+    page = parse(client.get(f"/audit?jurisdiction={jurisdiction}").get_data(as_text=True))
+    explain = page.find(cls="audit__explain")
+    assert "29 C.F.R. § 1607.4(D)" in explain.text
+    assert any("ecfr.gov" in a.attrs["href"] for a in explain.find_all("a"))
+    assert ("British law sets no fixed line" in explain.text) == (jurisdiction == "uk")
+
+
+def test_the_desk_does_not_say_small_employers_are_covered_now(client):
+    """Title VII still leaves out employers of fewer than 15, the ADEA fewer than 20."""
+    note = parse(client.get("/audit").get_data(as_text=True)).find_all(cls="audit__note")[-1].text
+    assert "exempt from several of these laws at first" not in note
+    assert "15 or more" in note and "20 or more" in note
+
+
+@pytest.mark.parametrize(
+    ("param", "hint"),
+    [
+        ("minAge", "18 for no minimum"),
+        ("maxAge", "70 for no maximum"),
+        ("date", "YYYY-MM-DD"),
+        ("jurisdiction", "us or uk"),
+        ("race", "leave it out to mean any"),
+    ],
+)
+def test_an_empty_field_says_what_to_put_in_it(client, param, hint):
+    """A cleared age or date field is sent empty by the form, which cannot leave it out: the
+    message says what to write there instead of "leave it out to mean any"."""
+    body = client.get(f"/api/audit?{param}=").get_json()
+    assert body["parameter"] == param
+    assert body["error"].startswith(f"{param}: is empty; ") and hint in body["error"]
+
+
+def test_british_law_is_named_for_great_britain_where_it_applies(client):
+    """The Acts the desk reads for "uk" did not extend to Northern Ireland, which had Orders of
+    its own: the desk and the timeline name Great Britain, not the United Kingdom."""
+    law_page = parse(client.get("/law").get_data(as_text=True))
+    places = {n.text for n in law_page.find_all(cls="lawline__where")}
+    assert places == {"United States (federal law)", "Great Britain"}
+    desk = parse(client.get("/audit?jurisdiction=uk").get_data(as_text=True))
+    assert "Great Britain" in desk.find(id="audit-law").text
+    assert "United Kingdom" not in client.get("/audit?jurisdiction=uk").get_data(as_text=True)
+
+
+def test_a_parameter_with_no_name_is_called_that(client):
+    """A hand-edited link with "&=x" in it: the answer says a parameter has no name, rather
+    than naming a blank one (": unknown parameter")."""
+    body = client.get("/api/audit?gender=male&=x").get_json()
+    assert body["parameter"] == ""
+    assert body["error"].startswith("a parameter with no name")
+    page = parse(client.get("/audit?gender=male&=x").data)
+    item = page.find(cls="audit__error").find("li")
+    assert item.text.startswith("a parameter with no name") and not item.find_all("strong")

@@ -28,7 +28,8 @@ from ..content.yamlsafe import parse, read_text
 from ..game import rules
 
 LAW_FILE = vocab.DATA / "law.yaml"
-JURISDICTIONS = {"us": "United States (federal law)", "uk": "United Kingdom"}
+# "uk" is the law of Great Britain: the Acts below did not extend to Northern Ireland.
+JURISDICTIONS = {"us": "United States (federal law)", "uk": "Great Britain"}
 FilterKey = Literal[vocab.FILTER_KEYS]  # type: ignore[valid-type]
 Day = Annotated[date, Strict(False)]  # YAML dates are read as text, "1965-07-02"
 Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$", max_length=300)]

@@ -26,6 +26,14 @@ SINGLE = ("minAge", "maxAge", "union", "date", "jurisdiction", "population")
 PARAMS = (*vocab.FILTER_KEYS, "date", "jurisdiction", "population")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1800, 2100
+# What to write in a single field a form sends empty when cleared (it cannot leave it out).
+_EMPTY = {
+    "minAge": f"give a whole number of years ({vocab.MIN_AGE} for no minimum)",
+    "maxAge": f"give a whole number of years ({vocab.MAX_AGE} for no maximum)",
+    "date": "give a date as YYYY-MM-DD",
+    "jurisdiction": f"use one of {' or '.join(JURISDICTIONS)}",
+    "population": "leave it out for today's",
+}
 
 
 class ParamError(ValueError):
@@ -34,7 +42,7 @@ class ParamError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         self.param = param
         self.message = message
-        super().__init__(f"{param}: {message}")
+        super().__init__(f"{param}: {message}" if param else message)
 
 
 class QueryError(ParamError):
@@ -149,6 +157,9 @@ def parse(
     as_list: set[str] = set()  # keys spelled "key[]": a list even with one value
     for key, values in args:
         name = key[:-2] if key.endswith("[]") else key
+        if not key:
+            bad("", f"a parameter with no name; use {', '.join(PARAMS)}")
+            continue
         if name not in PARAMS or (name != key and name not in SETS):
             bad(key[:40], f"unknown parameter; use {', '.join(PARAMS)}")
             continue
@@ -158,7 +169,7 @@ def parse(
     for key, values in raw.items():
         for v in values:
             if not v.strip():
-                bad(key, "is empty; leave it out to mean any")
+                bad(key, f"is empty; {_EMPTY.get(key, 'leave it out to mean any')}")
             if len(v) > 40:
                 bad(key, "is too long")
         if key in SINGLE and len(values) > 1:

@@ -36,14 +36,18 @@ def _populations() -> dict[str, PopulationTables]:
 
 def _population_labels() -> dict[str, str]:
     eras = {e.id: e for e in state.library().eras}
+    board = state.board()
     labels = {}
+    # Short enough to read in full in the select on a phone, so an era's name loses its "The".
+    # The year is the one the tables count (an era's tables describe one year of its span,
+    # 1980 for 1973-1994), and a year still to come is a projection.
     for key in _populations():
-        era = eras.get(key)
+        era, pop = eras.get(key), board.era_populations.get(key)
         if key == "today":
-            # Short enough to read in full in the select on a phone; the year is the tables'.
-            labels[key] = f"Today: US adults, about {state.board().population.year}"
-        elif era is not None:
-            labels[key] = f"{era.name}, {era.years.start}–{era.years.end}"
+            labels[key] = f"Today: US adults, about {board.population.year}"
+        elif era is not None and pop is not None:
+            ahead = ", projected" if pop.year > date.today().year else ""
+            labels[key] = f"{era.name.removeprefix('The ')}: {pop.year}{ahead}"
         else:
             labels[key] = key
     return labels
