@@ -99,11 +99,11 @@ def test_the_posting_fragment_is_short_lived_public_and_says_what_the_gap_means(
     assert "Set-Cookie" not in r.headers
     text = r.get_data(as_text=True)
     assert "<html" not in text
-    assert "Of <strong>3</strong> players who applied here" in text
-    assert "reading of the ads" in text
+    assert "of the <strong>3</strong> players who applied here" in text
+    assert "a percentage is given from 30 players up" in text
     # without JS, the same numbers on a page of their own
     page = client.get(f"/live/postings/{POSTING}").get_data(as_text=True)
-    assert "<html" in page and "Of <strong>3</strong> players" in page
+    assert "<html" in page and "of the <strong>3</strong> players" in page
     assert client.get("/live/postings/no-such").status_code == 404
 
 
@@ -112,10 +112,10 @@ def test_sightings_once_per_browser_per_day(live_app: Flask) -> None:
     url = f"/live/specimens/{SPECIMEN}/sightings"
     r = reader.post(url, headers={"HX-Request": "true"})
     assert r.status_code == 200
-    assert "<strong>1</strong> reader has reported" in r.get_data(as_text=True)
+    assert "<strong>1</strong> sighting filed" in r.get_data(as_text=True)
     assert r.headers["Cache-Control"] == "private, no-store"
     r = reader.post(url, headers={"HX-Request": "true"})
-    assert "<strong>1</strong> reader has" in r.get_data(as_text=True)
+    assert "<strong>1</strong> sighting filed" in r.get_data(as_text=True)
     assert "one per reader per specimen per day" in r.get_data(as_text=True)
     assert _stats(live_app).sightings(SPECIMEN) == 1
     # without JS: a real form post that lands back on the file record
@@ -124,7 +124,7 @@ def test_sightings_once_per_browser_per_day(live_app: Flask) -> None:
     assert r.status_code == 303
     assert r.headers["Location"].endswith(f"/live/specimens/{SPECIMEN}?filed=yes")
     page = other.get(r.headers["Location"]).get_data(as_text=True)
-    assert "<html" in page and "Sighting filed" in page and "<strong>2</strong> readers" in page
+    assert "<html" in page and "Sighting filed" in page and "<strong>2</strong> sightings" in page
     assert _stats(live_app).sightings(SPECIMEN) == 2
     # a forged cookie is not believed, and an unknown specimen is refused
     forger = live_app.test_client()
@@ -195,13 +195,13 @@ def test_the_sightings_fragment_and_the_home_fragment(live_app: Flask) -> None:
     r = client.get(f"/live/specimens/{SPECIMEN}", headers={"HX-Request": "true"})
     assert r.headers["Cache-Control"] == "public, max-age=30"
     text = r.get_data(as_text=True)
-    assert "<strong>0</strong> readers have reported" in text
+    assert "<strong>0</strong> sightings filed" in text
     assert f'action="/live/specimens/{SPECIMEN}/sightings"' in text
     home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "No sightings were filed this week" in home
+    assert "No sightings were filed in the last 7 days" in home
     client.post(f"/live/specimens/{SPECIMEN}/sightings")
     home = client.get("/live/home", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "Most sighted this week" in home and f'href="/specimens/{SPECIMEN}"' in home
+    assert "Most sighted in the last 7 days" in home and f'href="/specimens/{SPECIMEN}"' in home
 
 
 def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
@@ -289,7 +289,7 @@ def test_the_ranking_fragment_puts_the_players_rate_beside_the_odds(live_app: Fl
     _stats(live_app).record_application("r2", POSTING, "corporate", False, date.today(), False)
     text = client.get("/live/ranking", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert f'href="/postings/{POSTING}"' in text
-    assert "50% <small>(1 of 2)</small>" in text
+    assert '<span class="live__count">1 of 2</span>' in text  # too few for a percentage
     assert text.count("<tr>") == 2  # the header and the one posting anyone applied to
 
 
@@ -407,3 +407,42 @@ def test_a_daily_report_shows_where_the_players_own_run_stands(live_app: Flask) 
     assert _stats(live_app).scores(date.fromisoformat(day)) == {
         int(_stats(live_app).posting(POSTING).hired): 1
     }
+
+
+def _line(text: str) -> str:
+    """The fragment's figures (its ``live__line`` paragraphs) as one string, tags stripped."""
+    lines = re.findall(r'<p class="live__line">(.*?)</p>', text, re.S)
+    return " ".join(re.sub(r"<[^>]+>", "", line) for line in lines)
+
+
+def test_a_rate_waits_for_a_count_large_enough_to_mean_something(live_app: Flask) -> None:
+    stats, client, hx = _stats(live_app), live_app.test_client(), {"HX-Request": "true"}
+    stats.record_application("r0", POSTING, "corporate", True, date(2026, 11, 1), False)
+    stats.record_application("r1", POSTING, "corporate", False, date(2026, 11, 1), False)
+    posting = client.get(f"/live/postings/{POSTING}", headers=hx).get_data(as_text=True)
+    assert "1 of the 2 players who applied here was hired" in _line(posting)
+    assert "%" not in _line(posting)  # not "50%" on two players
+    assert f"from {live.MIN_FOR_RATE} players up" in posting  # and the page says why
+    ranking = client.get("/live/ranking", headers=hx).get_data(as_text=True)
+    assert "50%" not in ranking and "1 of 2" in ranking
+    assert f"from {live.MIN_FOR_RATE} players up" in ranking
+    for i in range(2, live.MIN_FOR_RATE):
+        stats.record_application(f"r{i}", POSTING, "corporate", False, date(2026, 11, 1), False)
+    posting = client.get(f"/live/postings/{POSTING}", headers=hx).get_data(as_text=True)
+    share = f"{100 / live.MIN_FOR_RATE:.1f}".rstrip("0").rstrip(".")
+    assert f"Of {live.MIN_FOR_RATE} players who applied here, {share}% were hired" in _line(posting)
+    assert "The gap between the two figures is their reading of the ads" in posting
+    ranking = client.get("/live/ranking", headers=hx).get_data(as_text=True)
+    assert f'{share}% <small class="live__count">(1 of {live.MIN_FOR_RATE})</small>' in ranking
+
+
+def test_sightings_are_called_sightings_and_their_period_is_said(live_app: Flask) -> None:
+    """One reader can file one a day, so a count of sightings is not a count of readers."""
+    reader, hx = live_app.test_client(), {"HX-Request": "true"}
+    r = reader.post(f"/live/specimens/{SPECIMEN}/sightings", headers=hx)
+    assert "1 sighting filed since the register opened" in _line(r.get_data(as_text=True))
+    assert "reader" not in _line(r.get_data(as_text=True))
+    home = reader.get("/live/home", headers=hx).get_data(as_text=True)
+    assert "1 sighting" in _line(home) and "reader" not in _line(home)
+    assert "in the last 7 days" in _line(home) and "this week" not in home
+    assert "once per browser per file record per day" in home

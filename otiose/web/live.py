@@ -79,6 +79,9 @@ def _no_limit() -> bool:
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COOKIE = "otiose_sighted"
 MAX_SIGHTED = 100  # specimens one cookie remembers for a day (bounds the cookie's size)
+# Players a posting needs before its hire rate is shown as a percentage: below this a share
+# swings by tens of points on one run ("100%" of one player), so the bare count is shown.
+MIN_FOR_RATE = 30
 
 
 def init_app(app: Flask) -> None:
@@ -132,6 +135,7 @@ def init_app(app: Flask) -> None:
             f"package installed): {exc}"
         ) from None
     app.jinja_env.globals["live_standing_key"] = standing_key
+    app.jinja_env.globals["live_min_for_rate"] = MIN_FOR_RATE
 
 
 def stats() -> Stats | None:
@@ -328,7 +332,7 @@ def ranking() -> Response:
 
 @bp.get("/live/home")
 def home() -> Response:
-    """The week's most-sighted specimen."""
+    """The specimen sighted most in the last 7 days (UTC)."""
     service = stats()
     top: tuple[str, int] | None = None
     available = service is not None
@@ -339,7 +343,7 @@ def home() -> Response:
             available = False
     return _fragment(
         "_live_home.html",
-        "The week's most-sighted specimen",
+        "The most-sighted specimen of the last 7 days",
         available=available,
         specimen=state.library().specimens.get(top[0]) if top else None,
         count=top[1] if top else 0,
