@@ -446,3 +446,22 @@ def test_sightings_are_called_sightings_and_their_period_is_said(live_app: Flask
     assert "1 sighting" in _line(home) and "reader" not in _line(home)
     assert "in the last 7 days" in _line(home) and "this week" not in home
     assert "once per browser per file record per day" in home
+
+
+def test_the_charts_axis_title_sits_below_its_score_labels(live_app: Flask) -> None:
+    """The title "offers" is centred, as the middle score's label is: it needs a line of its own."""
+    stats = _stats(live_app)
+    for run, hires in {"a": 0, "b": 2, "c": 4}.items():
+        for i in range(4):
+            stats.record_application(run, f"p{i}", "digital", i < hires, date(2026, 11, 23), True)
+    r = live_app.test_client().get("/live/daily/2026-11-23", headers={"HX-Request": "true"})
+    svg = r.get_data(as_text=True)
+    texts = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)"[^>]*font-size="(\d+)"[^>]*>([^<]*)</text>', svg
+    )
+    title = [float(y) for _, y, _, t in texts if t == "offers"]
+    labels = [(float(y), int(size)) for _, y, size, t in texts if t.strip() in "01234"]
+    assert len(title) == 1 and len(labels) >= 5
+    lowest_label = max(y for y, _ in labels)
+    assert title[0] - lowest_label >= max(size for _, size in labels)  # a full line apart
+    assert title[0] <= float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg)[1])  # inside it

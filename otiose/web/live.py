@@ -375,12 +375,16 @@ def daily(day: str) -> Response:
     )
 
 
-def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height: int = 140) -> Any:
-    """Bar geometry for the SVG the template draws: one bar per score from 0 to the best."""
+def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height: int = 152) -> Any:
+    """Bar geometry for the SVG the template draws: one bar per score from 0 to the best.
+
+    Below the bars, 16 units for the score labels and 16 more for the axis title "offers",
+    which is centred like the middle score's label and so needs a line of its own.
+    """
     top = max([3, *histogram])
     most = max(histogram.values(), default=0) or 1
     step = width / (top + 1)
-    plot = height - 36
+    plot = height - 48
     bars = []
     for score in range(top + 1):
         n = histogram.get(score, 0)
@@ -396,7 +400,15 @@ def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height:
                 "mine": score == mine,
             }
         )
-    return {"width": width, "height": height, "bars": bars, "base": 16 + plot}
+    base = 16 + plot
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "base": base,
+        "label_y": base + 14,
+        "title_y": base + 30,
+    }
 
 
 # ---------------------------------------------------------------- the sightings cookie
