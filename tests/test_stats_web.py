@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -223,8 +223,13 @@ def test_the_daily_chart_and_a_runs_standing(live_app: Flask) -> None:
     for bad in ("2026-13-01", "2026-W48-1", "20261123", "2026-11-23x"):
         assert client.get(f"/live/daily/{bad}").status_code == 400, bad
     assert client.get("/live/daily/2026-11-23?run=nothex").status_code == 400
-    empty = client.get("/live/daily/2020-01-01", headers={"HX-Request": "true"})
+    empty = client.get(f"/live/daily/{live.today()}", headers={"HX-Request": "true"})
     assert "No one has played this day" in empty.get_data(as_text=True)
+    # a day with no daily applicant has no players to count: 404, as its board is
+    for none in ("2020-01-01", "2026-11-22", (live.today() + timedelta(days=1)).isoformat()):
+        missing = client.get(f"/live/daily/{none}", headers={"HX-Request": "true"})
+        assert missing.status_code == 404, none
+        assert "No daily applicant for that date" in missing.get_data(as_text=True)
     # the day as the daily board writes it: a heading breaks at a space, never inside "2026-11-23"
     page = client.get("/live/daily/2026-11-23").get_data(as_text=True)
     assert "<title>How the players of 23 Nov 2026 scored" in page, page[:400]
@@ -349,7 +354,7 @@ def test_the_live_pages_are_valid_html(live_app: Flask, tmp_path: Path) -> None:
         "/live/home",
         "/live/ranking",
         f"/live/daily/2026-11-23?run={live.run_digest('b')}",
-        "/live/daily/2020-01-01",
+        f"/live/daily/{live.today()}",
     ]
     files = []
     for i, url in enumerate(urls):

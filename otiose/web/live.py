@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -40,6 +39,8 @@ from werkzeug.wrappers import Response
 
 from .. import settings
 from ..game.board import Verdict
+from ..game.daily import NoSuchDay, parse_day
+from ..game.daily import daily as daily_applicant
 from ..settings import ConfigError
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
 from . import state
@@ -76,7 +77,6 @@ def _no_limit() -> bool:
     return not getattr(view, LIMITED, False)
 
 
-DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COOKIE = "otiose_sighted"
 MAX_SIGHTED = 100  # specimens one cookie remembers for a day (bounds the cookie's size)
 # Players a posting needs before its hire rate is shown as a percentage: below this a share
@@ -355,11 +355,13 @@ def home() -> Response:
 def daily(day: str) -> Response:
     """How the day's daily players scored (a chart drawn here) and where one run stands."""
     try:
-        if not DAY_RE.fullmatch(day):
-            raise ValueError(day)
-        when = date.fromisoformat(day)
+        when = parse_day(day)
     except ValueError:
         abort(400, "The day must be a date written YYYY-MM-DD.")
+    try:
+        daily_applicant(when)
+    except NoSuchDay as exc:  # no applicant, so no players: as the day's board says
+        abort(404, f"No daily applicant for that date: {exc}.")
     run = request.args.get("run", "")
     if run and (len(run) != 32 or any(c not in "0123456789abcdef" for c in run)):
         abort(400, "The run parameter must be the 32-character key the report gives.")
