@@ -150,8 +150,8 @@ def test_sightings_are_rate_limited_per_client(live_app: Flask) -> None:
     answers = [live_app.test_client().post(url) for _ in range(7)]
     assert [r.status_code for r in answers] == [303] * 5 + [429] * 2
     refused = answers[-1].get_data(as_text=True)  # a sentence, not the bare "5 per 1 minute"
-    assert ">Too many requests</h1>" in refused and "Slow down" in refused
-    assert "Too many requests from your address: the limit is 5 per 1 minute." in refused
+    assert "Too many sightings from your address (the limit is 5 per minute)" in refused
+    assert re.search(r"not filed\. Try again in \d+ seconds?\.", refused)
     assert _stats(live_app).sightings(SPECIMEN) == 5
     other = live_app.test_client()
     r = other.post(url, environ_base={"REMOTE_ADDR": "10.0.0.9"})
@@ -470,3 +470,33 @@ def test_the_charts_axis_title_sits_below_its_score_labels(live_app: Flask) -> N
     lowest_label = max(y for y, _ in labels)
     assert title[0] - lowest_label >= max(size for _, size in labels)  # a full line apart
     assert title[0] <= float(re.search(r'viewBox="0 0 [\d.]+ ([\d.]+)"', svg)[1])  # inside it
+
+
+def test_a_refused_sighting_keeps_the_sightings_box_and_says_when_to_retry(
+    live_app: Flask,
+) -> None:
+    """htmx swaps any answer into the box: a 429 must be the box, not an error page's sheet."""
+    url = f"/live/specimens/{SPECIMEN}/sightings"
+    for _ in range(5):
+        live_app.test_client().post(url)
+    r = live_app.test_client().post(url, headers={"HX-Request": "true"})
+    assert r.status_code == 429
+    assert r.headers["Cache-Control"] == "private, no-store"
+    assert int(r.headers["Retry-After"]) > 0
+    box = r.get_data(as_text=True)
+    assert box.lstrip().startswith('<section class="live live--sightings" id="sightings"')
+    assert "<h1" not in box and "error-sheet" not in box
+    assert "Too many sightings from your address" in box and "was not filed" in box
+    assert f'action="{url}"' in box and "disabled" not in box  # it can be pressed again later
+    # without JS: the sightings page, with the same note and the form, still a 429
+    page = live_app.test_client().post(url)
+    assert page.status_code == 429
+    text = page.get_data(as_text=True)
+    assert "<title>Sightings of the Agile Coach" in text and "was not filed" in text
+    assert f'action="{url}"' in text
+    assert _stats(live_app).sightings(SPECIMEN) == 5
+    # an unknown specimen is still a 404 once the limit is reached, not a box for nothing
+    assert live_app.test_client().post("/live/specimens/no-such/sightings").status_code in (
+        404,
+        429,
+    )

@@ -15,10 +15,12 @@ import atexit
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import flask
 from flask import (
     Blueprint,
     Flask,
@@ -30,7 +32,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
@@ -54,11 +56,17 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 LIMITED = "otiose_rate_limited"  # the mark :func:`limited` leaves on a view
 
 
-def limited(limit: Callable[[], str]) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Rate-limit a view (Flask-Limiter's ``limit``) and mark it: unmarked views skip limits."""
+def limited(
+    limit: Callable[[], str],
+    on_breach: Callable[[RequestLimit], flask.Response | None] | None = None,
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Rate-limit a view (Flask-Limiter's ``limit``) and mark it: unmarked views skip limits.
+
+    ``on_breach`` may answer a refused request itself (None leaves it to the error page).
+    """
 
     def decorate(view: Callable[..., T]) -> Callable[..., T]:
-        wrapped = limiter.limit(limit)(view)
+        wrapped = limiter.limit(limit, on_breach=on_breach)(view)
         setattr(wrapped, LIMITED, True)
         return wrapped
 
@@ -279,8 +287,44 @@ def specimen(specimen_id: str) -> Response:
     )
 
 
+def _sighting_refused(limit: RequestLimit) -> flask.Response | None:
+    """The answer to a sighting over the rate limit: the sightings box again, saying so.
+
+    htmx swaps whatever comes back into the box, so an error page's sheet (with its own h1)
+    would replace the count and the button; without JS, the numbers' own page with the same
+    note. The count is not read: a flood of refused presses costs the database nothing.
+    """
+    specimen_id = (request.view_args or {}).get("specimen_id", "")
+    s = state.library().specimens.get(specimen_id)
+    if s is None:
+        return None  # the error page, as for any other refused request
+    item = limit.limit
+    unit = item.GRANULARITY.name
+    per = unit if item.multiples == 1 else f"{item.multiples} {unit}s"
+    wait = max(1, limit.reset_at - int(time.time()))
+    context: dict[str, Any] = {
+        "specimen": s,
+        "refused": f"{item.amount} per {per}",
+        "retry": f"{wait} second{'' if wait == 1 else 's'}"
+        if wait < 120
+        else f"{wait // 60} minutes",
+    }
+    if htmx:
+        body = render_template("_live_sightings.html", **context)
+    else:
+        body = render_template(
+            "live.html",
+            partial="_live_sightings.html",
+            page_title=f"Sightings of the {s.title}",
+            **context,
+        )
+    response = current_app.make_response((body, 429))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.post("/live/specimens/<specimen_id>/sightings")
-@limited(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]))
+@limited(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]), _sighting_refused)
 def sight(specimen_id: str) -> Response:
     """Count one sighting, once per browser per specimen per day (a signed cookie remembers)."""
     s = state.library().specimens.get(specimen_id)
