@@ -259,6 +259,17 @@ def test_an_unreachable_database_leaves_the_site_working(tmp_path: Path, caplog)
         assert r.status_code == 200 and "not filed" in r.get_data(as_text=True)
         assert "unavailable" in client.get("/live/home").get_data(as_text=True)
     assert len([r for r in caplog.records if "live numbers unavailable" in r.getMessage()]) == 1
+    # "unavailable" is not kept by caches for the numbers' 30 s: they are back as it answers
+    for url in (
+        f"/live/postings/{POSTING}",
+        f"/live/specimens/{SPECIMEN}",
+        "/live/home",
+        "/live/ranking",
+        f"/live/daily/{live.today()}",
+    ):
+        r = client.get(url, headers={"HX-Request": "true"})
+        assert "unavailable just now" in r.get_data(as_text=True), url
+        assert r.headers["Cache-Control"] == "no-store", url
 
 
 def test_the_json_apis_carry_the_counts(live_app: Flask) -> None:

@@ -239,14 +239,22 @@ def _read(fn: Callable[[Stats], T]) -> T | None:
 # ---------------------------------------------------------------- fragments
 
 
-def _fragment(template: str, page_title: str, **context: Any) -> Response:
-    """The fragment for htmx; for a plain link, a small page around the same partial."""
+def _fragment(template: str, page_title: str, cacheable: bool, **context: Any) -> Response:
+    """The fragment for htmx; for a plain link, a small page around the same partial.
+
+    Public for ``LIVE_MAX_AGE`` seconds if ``cacheable``; pass False when the numbers were
+    unavailable: that answer is not stored, so the numbers show again as soon as the database
+    answers (the service itself retries only every few seconds, so this costs it nothing).
+    """
     if htmx:
         body = render_template(template, **context)
     else:
         body = render_template("live.html", partial=template, page_title=page_title, **context)
     response = current_app.make_response(body)
     response.vary.add("HX-Request")
+    if not cacheable:
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return public(response, max_age=int(current_app.config["LIVE_MAX_AGE"]))
 
 
@@ -261,6 +269,7 @@ def posting(posting_id: str) -> Response:
     return _fragment(
         "_live_posting.html",
         f"Players of {p.title}",
+        counts is not None,
         posting=p,
         counts=counts,
         odds=odds.odds if odds is not None else None,
@@ -277,11 +286,13 @@ def specimen(specimen_id: str) -> Response:
     filed = request.args.get("filed")
     if filed not in (None, "yes", "no"):
         abort(400, "The filed parameter is yes or no.")
+    count = _read(lambda st: st.sightings(specimen_id))
     return _fragment(
         "_live_sightings.html",
         f"Sightings of the {s.title}",
+        count is not None,
         specimen=s,
-        count=_read(lambda st: st.sightings(specimen_id)),
+        count=count,
         said=filed == "yes",
         failed=filed == "no",
     )
@@ -366,10 +377,12 @@ def sight(specimen_id: str) -> Response:
 @bp.get("/live/ranking")
 def ranking() -> Response:
     """Every posting's players' hire rate beside its exact odds (for the declassified page)."""
+    rates = hire_rates()
     return _fragment(
         "_live_ranking.html",
         "How the players fared on each posting",
-        rates=hire_rates(),
+        rates is not None,
+        rates=rates,
         ranking=state.board().ranking(),
     )
 
@@ -388,6 +401,7 @@ def home() -> Response:
     return _fragment(
         "_live_home.html",
         "The most-sighted specimen of the last 7 days",
+        available,
         available=available,
         specimen=state.library().specimens.get(top[0]) if top else None,
         count=top[1] if top else 0,
@@ -414,6 +428,7 @@ def daily(day: str) -> Response:
     return _fragment(
         "_live_daily.html",
         f"How the players of {when.day} {when:%b %Y} scored",  # as the daily board writes it
+        histogram is not None,
         day=when,
         chart=chart(histogram, standing.score if standing else None) if histogram else None,
         histogram=histogram,
