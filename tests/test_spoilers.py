@@ -177,7 +177,7 @@ def test_the_day_s_daily_applications_join_the_players_numbers_the_next_day(live
     monkeypatch.setattr(live, "today", lambda: day + timedelta(days=1))
     api, fragment, ranking = _players(reader, posting)
     assert api["applied"] == 4
-    assert "Of <strong>4</strong> players who applied here" in fragment
+    assert "of the <strong>4</strong> players who applied here" in fragment
     assert title in ranking
 
 

@@ -54,8 +54,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> tuple[str, int] | Response:
-        if exc.code is None or exc.code < 400:
-            return exc.get_response()
+        if exc.code is None or exc.code < 400 or exc.response is not None:
+            return exc.get_response()  # a response the raiser built (a view's own 429 page)
         if isinstance(exc, SecurityError):  # an untrusted Host: no URL can be built for it
             return Response(
                 "This site does not answer to that host name.\n", 400, mimetype="text/plain"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import atexit
 import os
-import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+import flask
 from flask import (
     Blueprint,
     Flask,
@@ -31,7 +32,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
@@ -40,6 +41,8 @@ from werkzeug.wrappers import Response
 
 from .. import settings
 from ..game.board import Verdict
+from ..game.daily import NoSuchDay, parse_day
+from ..game.daily import daily as daily_applicant
 from ..settings import ConfigError
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
 from . import state
@@ -53,11 +56,17 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 LIMITED = "otiose_rate_limited"  # the mark :func:`limited` leaves on a view
 
 
-def limited(limit: Callable[[], str]) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Rate-limit a view (Flask-Limiter's ``limit``) and mark it: unmarked views skip limits."""
+def limited(
+    limit: Callable[[], str],
+    on_breach: Callable[[RequestLimit], flask.Response | None] | None = None,
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Rate-limit a view (Flask-Limiter's ``limit``) and mark it: unmarked views skip limits.
+
+    ``on_breach`` may answer a refused request itself (None leaves it to the error page).
+    """
 
     def decorate(view: Callable[..., T]) -> Callable[..., T]:
-        wrapped = limiter.limit(limit)(view)
+        wrapped = limiter.limit(limit, on_breach=on_breach)(view)
         setattr(wrapped, LIMITED, True)
         return wrapped
 
@@ -76,9 +85,11 @@ def _no_limit() -> bool:
     return not getattr(view, LIMITED, False)
 
 
-DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 COOKIE = "otiose_sighted"
 MAX_SIGHTED = 100  # specimens one cookie remembers for a day (bounds the cookie's size)
+# Players a posting needs before its hire rate is shown as a percentage: below this a share
+# swings by tens of points on one run ("100%" of one player), so the bare count is shown.
+MIN_FOR_RATE = 30
 
 
 def init_app(app: Flask) -> None:
@@ -132,6 +143,7 @@ def init_app(app: Flask) -> None:
             f"package installed): {exc}"
         ) from None
     app.jinja_env.globals["live_standing_key"] = standing_key
+    app.jinja_env.globals["live_min_for_rate"] = MIN_FOR_RATE
 
 
 def stats() -> Stats | None:
@@ -227,14 +239,22 @@ def _read(fn: Callable[[Stats], T]) -> T | None:
 # ---------------------------------------------------------------- fragments
 
 
-def _fragment(template: str, page_title: str, **context: Any) -> Response:
-    """The fragment for htmx; for a plain link, a small page around the same partial."""
+def _fragment(template: str, page_title: str, cacheable: bool, **context: Any) -> Response:
+    """The fragment for htmx; for a plain link, a small page around the same partial.
+
+    Public for ``LIVE_MAX_AGE`` seconds if ``cacheable``; pass False when the numbers were
+    unavailable: that answer is not stored, so the numbers show again as soon as the database
+    answers (the service itself retries only every few seconds, so this costs it nothing).
+    """
     if htmx:
         body = render_template(template, **context)
     else:
         body = render_template("live.html", partial=template, page_title=page_title, **context)
     response = current_app.make_response(body)
     response.vary.add("HX-Request")
+    if not cacheable:
+        response.headers["Cache-Control"] = "no-store"
+        return response
     return public(response, max_age=int(current_app.config["LIVE_MAX_AGE"]))
 
 
@@ -249,6 +269,7 @@ def posting(posting_id: str) -> Response:
     return _fragment(
         "_live_posting.html",
         f"Players of {p.title}",
+        counts is not None,
         posting=p,
         counts=counts,
         odds=odds.odds if odds is not None else None,
@@ -265,18 +286,56 @@ def specimen(specimen_id: str) -> Response:
     filed = request.args.get("filed")
     if filed not in (None, "yes", "no"):
         abort(400, "The filed parameter is yes or no.")
+    count = _read(lambda st: st.sightings(specimen_id))
     return _fragment(
         "_live_sightings.html",
         f"Sightings of the {s.title}",
+        count is not None,
         specimen=s,
-        count=_read(lambda st: st.sightings(specimen_id)),
+        count=count,
         said=filed == "yes",
         failed=filed == "no",
     )
 
 
+def _sighting_refused(limit: RequestLimit) -> flask.Response | None:
+    """The answer to a sighting over the rate limit: the sightings box again, saying so.
+
+    htmx swaps whatever comes back into the box, so an error page's sheet (with its own h1)
+    would replace the count and the button; without JS, the numbers' own page with the same
+    note. The count is not read: a flood of refused presses costs the database nothing.
+    """
+    specimen_id = (request.view_args or {}).get("specimen_id", "")
+    s = state.library().specimens.get(specimen_id)
+    if s is None:
+        return None  # the error page, as for any other refused request
+    item = limit.limit
+    unit = item.GRANULARITY.name
+    per = unit if item.multiples == 1 else f"{item.multiples} {unit}s"
+    wait = max(1, limit.reset_at - int(time.time()))
+    context: dict[str, Any] = {
+        "specimen": s,
+        "refused": f"{item.amount} per {per}",
+        "retry": f"{wait} second{'' if wait == 1 else 's'}"
+        if wait < 120
+        else f"{wait // 60} minutes",
+    }
+    if htmx:
+        body = render_template("_live_sightings.html", **context)
+    else:
+        body = render_template(
+            "live.html",
+            partial="_live_sightings.html",
+            page_title=f"Sightings of the {s.title}",
+            **context,
+        )
+    response = current_app.make_response((body, 429))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.post("/live/specimens/<specimen_id>/sightings")
-@limited(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]))
+@limited(lambda: str(current_app.config["SIGHTING_RATE_LIMIT"]), _sighting_refused)
 def sight(specimen_id: str) -> Response:
     """Count one sighting, once per browser per specimen per day (a signed cookie remembers)."""
     s = state.library().specimens.get(specimen_id)
@@ -318,17 +377,19 @@ def sight(specimen_id: str) -> Response:
 @bp.get("/live/ranking")
 def ranking() -> Response:
     """Every posting's players' hire rate beside its exact odds (for the declassified page)."""
+    rates = hire_rates()
     return _fragment(
         "_live_ranking.html",
         "How the players fared on each posting",
-        rates=hire_rates(),
+        rates is not None,
+        rates=rates,
         ranking=state.board().ranking(),
     )
 
 
 @bp.get("/live/home")
 def home() -> Response:
-    """The week's most-sighted specimen."""
+    """The specimen sighted most in the last 7 days (UTC)."""
     service = stats()
     top: tuple[str, int] | None = None
     available = service is not None
@@ -339,7 +400,8 @@ def home() -> Response:
             available = False
     return _fragment(
         "_live_home.html",
-        "The week's most-sighted specimen",
+        "The most-sighted specimen of the last 7 days",
+        available,
         available=available,
         specimen=state.library().specimens.get(top[0]) if top else None,
         count=top[1] if top else 0,
@@ -351,11 +413,13 @@ def home() -> Response:
 def daily(day: str) -> Response:
     """How the day's daily players scored (a chart drawn here) and where one run stands."""
     try:
-        if not DAY_RE.fullmatch(day):
-            raise ValueError(day)
-        when = date.fromisoformat(day)
+        when = parse_day(day)
     except ValueError:
         abort(400, "The day must be a date written YYYY-MM-DD.")
+    try:
+        daily_applicant(when)
+    except NoSuchDay as exc:  # no applicant, so no players: as the day's board says
+        abort(404, f"No daily applicant for that date: {exc}.")
     run = request.args.get("run", "")
     if run and (len(run) != 32 or any(c not in "0123456789abcdef" for c in run)):
         abort(400, "The run parameter must be the 32-character key the report gives.")
@@ -364,6 +428,7 @@ def daily(day: str) -> Response:
     return _fragment(
         "_live_daily.html",
         f"How the players of {when.day} {when:%b %Y} scored",  # as the daily board writes it
+        histogram is not None,
         day=when,
         chart=chart(histogram, standing.score if standing else None) if histogram else None,
         histogram=histogram,
@@ -371,12 +436,16 @@ def daily(day: str) -> Response:
     )
 
 
-def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height: int = 140) -> Any:
-    """Bar geometry for the SVG the template draws: one bar per score from 0 to the best."""
+def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height: int = 152) -> Any:
+    """Bar geometry for the SVG the template draws: one bar per score from 0 to the best.
+
+    Below the bars, 16 units for the score labels and 16 more for the axis title "offers",
+    which is centred like the middle score's label and so needs a line of its own.
+    """
     top = max([3, *histogram])
     most = max(histogram.values(), default=0) or 1
     step = width / (top + 1)
-    plot = height - 36
+    plot = height - 48
     bars = []
     for score in range(top + 1):
         n = histogram.get(score, 0)
@@ -392,7 +461,15 @@ def chart(histogram: dict[int, int], mine: int | None, width: int = 320, height:
                 "mine": score == mine,
             }
         )
-    return {"width": width, "height": height, "bars": bars, "base": 16 + plot}
+    base = 16 + plot
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "base": base,
+        "label_y": base + 14,
+        "title_y": base + 30,
+    }
 
 
 # ---------------------------------------------------------------- the sightings cookie
