@@ -178,8 +178,10 @@ def test_tables_dropped_under_a_running_app_leave_the_game_working(
     # A restored backup, a downgrade or a database pointed at by mistake: the server answers,
     # but the tables are gone. Applying must still work (the numbers say "unavailable"), and the
     # numbers come back once the schema is set up again, without a restart.
+    # The retry pause must outlast the three requests that see the numbers "unavailable" (a
+    # retry sets the schema up again); at 0.3 s a loaded machine sometimes got there first.
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": db_url, "LIVE_RETRY_AFTER": 0.3}
+        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": db_url, "LIVE_RETRY_AFTER": 2.0}
     )
     app.logger.propagate = True
     caplog.set_level(logging.INFO)
