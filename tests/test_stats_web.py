@@ -511,3 +511,24 @@ def test_a_refused_sighting_keeps_the_sightings_box_and_says_when_to_retry(
         404,
         429,
     )
+
+
+def test_each_live_page_without_js_links_back_to_the_page_its_numbers_belong_to(
+    live_app: Flask,
+) -> None:
+    """Opened from its plain link (no JS), a live fragment is a page of its own: the reader
+    gets a way back to the record, posting, list or board it was counting for."""
+    client = live_app.test_client()
+    day = date(2026, 11, 23).isoformat()
+    pages = {
+        f"/live/postings/{POSTING}": f"/postings/{POSTING}",
+        f"/live/specimens/{SPECIMEN}": f"/specimens/{SPECIMEN}",
+        "/live/ranking": "/declassified",
+        "/live/home": "/",
+        f"/live/daily/{day}": f"/play/daily/{day}",
+    }
+    for url, back in pages.items():
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(rf'class="live-page__back"><a href="{re.escape(back)}"', html), url
+        fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "live-page__back" not in fragment, url  # htmx's swap stays the numbers alone

@@ -239,8 +239,11 @@ def _read(fn: Callable[[Stats], T]) -> T | None:
 # ---------------------------------------------------------------- fragments
 
 
-def _fragment(template: str, page_title: str, cacheable: bool, **context: Any) -> Response:
-    """The fragment for htmx; for a plain link, a small page around the same partial.
+def _fragment(
+    template: str, page_title: str, cacheable: bool, back: tuple[str, str], **context: Any
+) -> Response:
+    """The fragment for htmx; for a plain link, a small page around the same partial, with a
+    link ``back`` (address, words) to the page the numbers belong to.
 
     Public for ``LIVE_MAX_AGE`` seconds if ``cacheable``; pass False when the numbers were
     unavailable: that answer is not stored, so the numbers show again as soon as the database
@@ -249,7 +252,9 @@ def _fragment(template: str, page_title: str, cacheable: bool, **context: Any) -
     if htmx:
         body = render_template(template, **context)
     else:
-        body = render_template("live.html", partial=template, page_title=page_title, **context)
+        body = render_template(
+            "live.html", partial=template, page_title=page_title, back=back, **context
+        )
     response = current_app.make_response(body)
     response.vary.add("HX-Request")
     if not cacheable:
@@ -270,6 +275,7 @@ def posting(posting_id: str) -> Response:
         "_live_posting.html",
         f"Players of {p.title}",
         counts is not None,
+        (url_for("timeline.posting", posting_id=p.id), f"The posting: {p.title}"),
         posting=p,
         counts=counts,
         odds=odds.odds if odds is not None else None,
@@ -291,6 +297,7 @@ def specimen(specimen_id: str) -> Response:
         "_live_sightings.html",
         f"Sightings of the {s.title}",
         count is not None,
+        (url_for("specimens.record", id=s.id), f"The file record: {s.title}"),
         specimen=s,
         count=count,
         said=filed == "yes",
@@ -327,6 +334,7 @@ def _sighting_refused(limit: RequestLimit) -> flask.Response | None:
             "live.html",
             partial="_live_sightings.html",
             page_title=f"Sightings of the {s.title}",
+            back=(url_for("specimens.record", id=s.id), f"The file record: {s.title}"),
             **context,
         )
     response = current_app.make_response((body, 429))
@@ -382,6 +390,7 @@ def ranking() -> Response:
         "_live_ranking.html",
         "How the players fared on each posting",
         rates is not None,
+        (url_for("timeline.declassified"), "Every posting, declassified"),
         rates=rates,
         ranking=state.board().ranking(),
     )
@@ -402,6 +411,7 @@ def home() -> Response:
         "_live_home.html",
         "The most-sighted specimen of the last 7 days",
         available,
+        (url_for("pages.home"), "The front page"),
         available=available,
         specimen=state.library().specimens.get(top[0]) if top else None,
         count=top[1] if top else 0,
@@ -429,6 +439,7 @@ def daily(day: str) -> Response:
         "_live_daily.html",
         f"How the players of {when.day} {when:%b %Y} scored",  # as the daily board writes it
         histogram is not None,
+        (url_for("game.daily_board", day=when.isoformat()), f"The daily of {when.isoformat()}"),
         day=when,
         chart=chart(histogram, standing.score if standing else None) if histogram else None,
         histogram=histogram,
