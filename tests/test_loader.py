@@ -134,28 +134,36 @@ def test_a_salary_must_say_what_kind_of_figure_it_is(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("note", "missing"),
+    ("kind", "note", "line", "missing"),
     [
-        ("Roughly what they make.", "the year the figure is for or where it comes from"),
-        ("Our estimate of US base pay.", "the year the figure is for;"),
-        ("About $100,000 in 2025.", "where it comes from ('our estimate' and how"),
+        ("estimate", "Roughly what they make.", 16, "the year the figure is for or that the"),
+        ("estimate", "Our guess at US base pay.", 16, "does not say the year the figure is for;"),
+        ("estimate", "About $100,000 in 2025.", 16, "that the figure is ours ('our estimate')"),
+        ("estimate", "The BLS median for 2023.", 16, "that the figure is ours"),
+        ("statistic", "About $100,000 in 2025.", 16, "which survey, table, report or statement"),
+        ("statistic", "The BLS median for lawyers.", 16, "the year the figure is for; a published"),
+        ("statistic", "Our estimate, 2025, from the BLS table.", 15, "calls the figure ours"),
+        ("statistic", "BLS table, 2023; not a survey figure.", 15, "'not a survey figure'"),
     ],
 )
-def test_a_salary_note_must_give_the_source_and_year_of_its_figure(tmp_path, note, missing):
-    """A note that is there but sources nothing is named at its line, with what it lacks."""
+def test_a_salary_note_must_give_what_its_kind_of_figure_needs(tmp_path, kind, note, line, missing):
+    """A published figure gives its source and year and is not called ours; our estimate says it
+    is ours and gives its year. What is lacking is named at the line to change."""
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
-        "Our estimate for 2025, for the tests.", note
-    )
-    write_specimen(tmp_path, text=text)
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    text = text.replace("kind: estimate", f"kind: {kind}")
+    write_specimen(tmp_path, text=text.replace("Our estimate for 2025, for the tests.", note))
     with pytest.raises(ContentError) as info:
         load_library(tmp_path)
     (problem,) = info.value.problems
-    assert (problem.path, problem.line, problem.code) == ("specimens/test-role.yaml", 16, "OT023")
+    assert (problem.path, problem.line, problem.code) == ("specimens/test-role.yaml", line, "OT023")
     assert missing in problem.message
-    for good in ("BLS median for lawyers (OEWS, May 2023).", "Our estimate, 2025, from postings."):
-        write_specimen(tmp_path, text=text.replace(note, good))
-        load_library(tmp_path)
+    good = {
+        "statistic": "BLS median for lawyers (OEWS, May 2023).",
+        "estimate": "Our estimate, 2025, from postings.",
+    }
+    write_specimen(tmp_path, text=text.replace("Our estimate for 2025, for the tests.", good[kind]))
+    load_library(tmp_path)
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
