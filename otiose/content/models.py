@@ -79,6 +79,11 @@ class Salary(Strict):
     )
     verdict: Text | None = Field(None, description="The quoted one-liner that judges the pay.")
 
+    @property
+    def kind_label(self) -> str:
+        """How the pages label the figure: "published figure" or "our estimate"."""
+        return "published figure" if self.kind == "statistic" else "our estimate"
+
 
 class FlightRisk(Strict):
     """[04] The flight risk; the label is derived from the percentage."""
