@@ -140,7 +140,8 @@ salary:
   market_average: 100000
   currency: USD
   region: United States
-  note: "TODO: our estimate, its year and how, or a named source and its year; what it hides."
+  kind: TODO   # statistic (a published figure: a survey, table or pay scale) | estimate (ours)
+  note: "TODO: a statistic's source and year, or our estimate's year and how; what it hides."
   verdict: "TODO: the one-line verdict on the pay."
 flight_risk:
   percent: 50

@@ -174,6 +174,7 @@ def specimen_yaml(
         f"  market_average: {rng.randrange(30_000, 400_000, 17)}",
         f"  currency: {currency}",
         f"  region: {region}",
+        "  kind: estimate",
         f"  note: {_q('Our estimate for 2025. ' + _text(rng))}",
         f"  verdict: {_q(_sentence(rng))}",
         "flight_risk:",

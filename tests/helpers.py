@@ -25,6 +25,7 @@ salary:
   market_average: 100000
   currency: USD
   region: United States
+  kind: estimate
   note: "Our estimate for 2025, for the tests."
   verdict: "A verdict."
 flight_risk:

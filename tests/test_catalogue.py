@@ -37,14 +37,6 @@ MIN_NEW_FAMILIES = 4
 MIN_PER_NEW_FAMILY = 3
 MIN_NON_USD = 12
 
-# A salary note names a source when it gives a year and says what kind of source it is.
-YEAR = re.compile(r"\b(19|20)\d\d\b")
-SOURCE_WORD = re.compile(
-    r"(?i)\b(survey|statistic\w*|table|report\w*|data|census|index|guide|bureau|office|"
-    r"ministry|agency|according|statement|coverage|published|scale|"
-    r"glassdoor|levels\.fyi|payscale|indeed|ambitionbox|hays|robert walters|michael page|"
-    r"estimate\w*)\b"
-)
 # The "N years of a technology younger than N" joke, in any of its spellings.
 YEARS_JOKE = re.compile(
     r"(?i)\b\w+ years(?:'| of)[^.]{0,80}?(?:\b\w+-year-old\b|younger than|older than it|"
@@ -93,16 +85,10 @@ def family_over_a_quarter(specimens: Sequence[Specimen]) -> list[str]:
     return [f"{f} holds {n} of {len(specimens)}" for f, n in counts.items() if n > limit]
 
 
-def too_few_sourced_non_usd(specimens: Sequence[Specimen]) -> list[str]:
-    foreign = [s for s in specimens if s.salary.currency != "USD"]
-    problems = [
-        f"{s.id}: {s.salary.currency} pay with no source (a year and what the source is)"
-        for s in foreign
-        if not (s.salary.note and YEAR.search(s.salary.note) and SOURCE_WORD.search(s.salary.note))
-    ]
-    if len(foreign) < MIN_NON_USD:
-        problems.append(f"{len(foreign)} specimens paid outside USD; need {MIN_NON_USD}")
-    return problems
+def too_few_non_usd(specimens: Sequence[Specimen]) -> list[str]:
+    """Pay from outside the US. Each note's source and year are the checker's to hold (OT023)."""
+    foreign = sum(s.salary.currency != "USD" for s in specimens)
+    return [] if foreign >= MIN_NON_USD else [f"{foreign} paid outside USD; need {MIN_NON_USD}"]
 
 
 def platform_over_a_quarter(specimens: Sequence[Specimen]) -> list[str]:
@@ -177,7 +163,7 @@ RULES: list[Rule] = [
     too_few_specimens,
     too_few_new_families,
     family_over_a_quarter,
-    too_few_sourced_non_usd,
+    too_few_non_usd,
     platform_over_a_quarter,
     too_many_four_three_three,
     paid_like_more_than_once,
@@ -214,9 +200,12 @@ def _broken(rule: Rule, base: Specimen) -> list[Specimen]:
         return [_clone(base, i, family="security-and-reliability") for i in range(40)]
     if rule is family_over_a_quarter:
         return [_clone(base, i, family="data-and-ai") for i in range(40)]
-    if rule is too_few_sourced_non_usd:
-        unsourced = base.salary.model_copy(update={"currency": "GBP", "note": "Roughly this."})
-        return [_clone(base, i, salary=unsourced) for i in range(40)]
+    if rule is too_few_non_usd:
+        dollars = base.salary.model_copy(update={"currency": "USD"})
+        pounds = base.salary.model_copy(update={"currency": "GBP"})
+        return [
+            _clone(base, i, salary=pounds if i < MIN_NON_USD - 1 else dollars) for i in range(40)
+        ]
     if rule is platform_over_a_quarter:
         burn = [c.model_copy(update={"source": "teamblind.com"}) for c in base.burn_ward]
         return [_clone(base, i, burn_ward=burn) for i in range(40)]

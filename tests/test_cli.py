@@ -45,7 +45,7 @@ def test_check_lists_every_problem_and_exits_1(tmp_path):
         in lines
     )
     assert any(
-        line.startswith("specimens/test-role.yaml:18: 'flight_risk.percent'") for line in lines
+        line.startswith("specimens/test-role.yaml:19: 'flight_risk.percent'") for line in lines
     )
     assert "3 errors, 0 warnings." in result.output
 
@@ -95,7 +95,7 @@ def test_check_github_annotations(tmp_path):
     )
     result = run(cli.check, ["--format", "github"], tmp_path)
     assert result.exit_code == 1
-    assert result.stdout.startswith("::error file=specimens/test-role.yaml,line=18,title=OT013::")
+    assert result.stdout.startswith("::error file=specimens/test-role.yaml,line=19,title=OT013::")
 
 
 def test_new_scaffolds_a_file_that_validates_once_filled_in(tmp_path):
@@ -110,6 +110,9 @@ def test_new_scaffolds_a_file_that_validates_once_filled_in(tmp_path):
     # the salary note is held to its source and year (OT023), not only to being filled in
     note = text[text.index('  note: "TODO: ') : text.index("\n", text.index("  note: "))]
     filled = text.replace(note, '  note: "Our estimate, 2025, from posted ranges."')
+    # the figure's kind is chosen, not filled in with prose
+    kind = text[text.index("  kind: TODO") : text.index("\n", text.index("  kind: "))]
+    filled = filled.replace(kind, "  kind: estimate")
     while "TODO: " in filled:
         start = filled.index("TODO: ")
         end = filled.index('"', start)

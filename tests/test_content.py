@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from otiose.content import load_library, vocab
 from otiose.game.board import Board
@@ -60,6 +61,18 @@ def test_the_seed_role_and_its_relatives(library):
         "technical-recruiter",
     }
     assert ladder <= set(library.specimens)
+
+
+def test_every_salary_says_in_its_file_whether_it_is_published_or_ours(library):
+    """Each file states the kind of its figure itself (read from the YAML, not from a default),
+    and the catalogue holds both kinds."""
+    kinds = {}
+    for path in sorted((ROOT / "specimens").glob("*.yaml")):
+        salary = yaml.safe_load(path.read_text(encoding="utf-8"))["salary"]
+        kinds[path.stem] = salary.get("kind")
+    assert {k for k, v in kinds.items() if v not in ("statistic", "estimate")} == set()
+    assert set(kinds.values()) == {"statistic", "estimate"}
+    assert kinds == {i: s.salary.kind for i, s in library.specimens.items()}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "specimens").glob("*.yaml")), ids=lambda p: p.stem)

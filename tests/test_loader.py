@@ -103,7 +103,7 @@ def test_missing_nested_key_points_at_its_parent(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("  percent: 50\n", "")
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:17: missing required key 'flight_risk.percent'"
+        "specimens/test-role.yaml:18: missing required key 'flight_risk.percent'"
     ]
 
 
@@ -117,29 +117,53 @@ def test_a_salary_without_a_note_is_refused(tmp_path):
     assert problems(tmp_path) == ["specimens/test-role.yaml:11: missing required key 'salary.note'"]
 
 
+def test_a_salary_must_say_what_kind_of_figure_it_is(tmp_path):
+    """Missing or misspelt, the kind is named at its line with the two values it takes."""
+    minimal(tmp_path)
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    write_specimen(tmp_path, text=text.replace("  kind: estimate\n", ""))
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:11: missing required key 'salary.kind'; "
+        "it takes one of: statistic, estimate"
+    ]
+    write_specimen(tmp_path, text=text.replace("kind: estimate", "kind: guess"))
+    assert problems(tmp_path) == [
+        "specimens/test-role.yaml:15: 'salary.kind': 'guess' is not allowed; "
+        "expected 'statistic' or 'estimate'"
+    ]
+
+
 @pytest.mark.parametrize(
-    ("note", "missing"),
+    ("kind", "note", "line", "missing"),
     [
-        ("Roughly what they make.", "the year the figure is for or where it comes from"),
-        ("Our estimate of US base pay.", "the year the figure is for;"),
-        ("About $100,000 in 2025.", "where it comes from ('our estimate' and how"),
+        ("estimate", "Roughly what they make.", 16, "the year the figure is for or that the"),
+        ("estimate", "Our guess at US base pay.", 16, "does not say the year the figure is for;"),
+        ("estimate", "About $100,000 in 2025.", 16, "that the figure is ours ('our estimate')"),
+        ("estimate", "The BLS median for 2023.", 16, "that the figure is ours"),
+        ("statistic", "About $100,000 in 2025.", 16, "which survey, table, report or statement"),
+        ("statistic", "The BLS median for lawyers.", 16, "the year the figure is for; a published"),
+        ("statistic", "Our estimate, 2025, from the BLS table.", 15, "calls the figure ours"),
+        ("statistic", "BLS table, 2023; not a survey figure.", 15, "'not a survey figure'"),
     ],
 )
-def test_a_salary_note_must_give_the_source_and_year_of_its_figure(tmp_path, note, missing):
-    """A note that is there but sources nothing is named at its line, with what it lacks."""
+def test_a_salary_note_must_give_what_its_kind_of_figure_needs(tmp_path, kind, note, line, missing):
+    """A published figure gives its source and year and is not called ours; our estimate says it
+    is ours and gives its year. What is lacking is named at the line to change."""
     minimal(tmp_path)
-    text = SPECIMEN.format(id="test-role", title="Test Role").replace(
-        "Our estimate for 2025, for the tests.", note
-    )
-    write_specimen(tmp_path, text=text)
+    text = SPECIMEN.format(id="test-role", title="Test Role")
+    text = text.replace("kind: estimate", f"kind: {kind}")
+    write_specimen(tmp_path, text=text.replace("Our estimate for 2025, for the tests.", note))
     with pytest.raises(ContentError) as info:
         load_library(tmp_path)
     (problem,) = info.value.problems
-    assert (problem.path, problem.line, problem.code) == ("specimens/test-role.yaml", 15, "OT023")
+    assert (problem.path, problem.line, problem.code) == ("specimens/test-role.yaml", line, "OT023")
     assert missing in problem.message
-    for good in ("BLS median for lawyers (OEWS, May 2023).", "Our estimate, 2025, from postings."):
-        write_specimen(tmp_path, text=text.replace(note, good))
-        load_library(tmp_path)
+    good = {
+        "statistic": "BLS median for lawyers (OEWS, May 2023).",
+        "estimate": "Our estimate, 2025, from postings.",
+    }
+    write_specimen(tmp_path, text=text.replace("Our estimate for 2025, for the tests.", good[kind]))
+    load_library(tmp_path)
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
@@ -157,7 +181,7 @@ def test_unknown_nested_key_suggests(tmp_path):
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
         "specimens/test-role.yaml:11: missing required key 'salary.note'",
-        "specimens/test-role.yaml:15: unknown key 'salary.notes' (did you mean 'note'?)",
+        "specimens/test-role.yaml:16: unknown key 'salary.notes' (did you mean 'note'?)",
     ]
 
 
@@ -205,7 +229,7 @@ def test_out_of_range_number(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("percent: 50", "percent: 140")
     write_specimen(tmp_path, text=text)
     (msg,) = problems(tmp_path)
-    assert msg.startswith("specimens/test-role.yaml:18: 'flight_risk.percent': ")
+    assert msg.startswith("specimens/test-role.yaml:19: 'flight_risk.percent': ")
     assert "100" in msg
 
 
@@ -245,7 +269,7 @@ def test_dangling_related_id(tmp_path):
     write_specimen(tmp_path, text=text)
     write_specimen(tmp_path, id="test-rolf", title="Another")
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:28: related 'test-rol' is not a specimen (did you mean 'test-rolf'?)"
+        "specimens/test-role.yaml:29: related 'test-rol' is not a specimen (did you mean 'test-rolf'?)"
     ]
 
 
@@ -255,7 +279,7 @@ def test_related_to_itself(tmp_path):
         "related: []", "related:\n  - id: test-role\n    match: 90"
     )
     write_specimen(tmp_path, text=text)
-    assert problems(tmp_path) == ["specimens/test-role.yaml:28: a specimen cannot relate to itself"]
+    assert problems(tmp_path) == ["specimens/test-role.yaml:29: a specimen cannot relate to itself"]
 
 
 def test_duplicate_posting_ids_across_eras(tmp_path):
@@ -300,7 +324,7 @@ def test_custom_tag_is_refused(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     assert (
-        "specimens/test-role.yaml:18: YAML tag '!secret' is not allowed; use plain values"
+        "specimens/test-role.yaml:19: YAML tag '!secret' is not allowed; use plain values"
         in problems(tmp_path)
     )
 
@@ -377,7 +401,7 @@ def test_tabs_are_refused_with_their_line(tmp_path):
         "  percent: 50", "\tpercent: 50"
     )
     write_specimen(tmp_path, text=text)
-    assert "specimens/test-role.yaml:18: indent with spaces, not tabs" in problems(tmp_path)
+    assert "specimens/test-role.yaml:19: indent with spaces, not tabs" in problems(tmp_path)
 
 
 def test_empty_file_and_non_mapping(tmp_path):
@@ -413,7 +437,7 @@ def test_scaffold_todo_is_an_error(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:15: 'salary.note' still holds scaffold text; replace the TODO with your own"
+        "specimens/test-role.yaml:16: 'salary.note' still holds scaffold text; replace the TODO with your own"
     ]
 
 
@@ -447,7 +471,7 @@ def test_day_slot_must_end_after_it_starts(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:29: day_in_the_life[0].end (09:00) must be after its start (10:00)"
+        "specimens/test-role.yaml:30: day_in_the_life[0].end (09:00) must be after its start (10:00)"
     ]
 
 
@@ -460,7 +484,7 @@ def test_the_day_runs_in_order(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []", slots)
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:32: day_in_the_life[1] starts at 09:00, before "
+        "specimens/test-role.yaml:33: day_in_the_life[1] starts at 09:00, before "
         "day_in_the_life[0] ends (11:00); list the day in order, without overlaps"
     ]
 
@@ -488,9 +512,9 @@ def test_related_specimens_are_listed_once_highest_first(tmp_path):
     text = SPECIMEN.format(id="test-role", title="Test Role").replace("related: []\n", related)
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:31: related[1].match (80) is higher than related[0].match "
+        "specimens/test-role.yaml:32: related[1].match (80) is higher than related[0].match "
         "(60); list related specimens highest match first",
-        "specimens/test-role.yaml:32: related[2] repeats 'other-role' (also related[0])",
+        "specimens/test-role.yaml:33: related[2] repeats 'other-role' (also related[0])",
     ]
 
 
@@ -502,7 +526,7 @@ def test_unquoted_time_is_explained(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     (msg,) = problems(tmp_path)
-    assert msg.startswith("specimens/test-role.yaml:28: 'day_in_the_life[0].start'")
+    assert msg.startswith("specimens/test-role.yaml:29: 'day_in_the_life[0].start'")
     assert 'must look like "09:30"' in msg
 
 
@@ -514,7 +538,7 @@ def test_unquoted_time_becomes_a_number_and_is_explained(tmp_path):
     )
     write_specimen(tmp_path, text=text)
     assert problems(tmp_path) == [
-        "specimens/test-role.yaml:28: YAML reads 9:30 as 570: with a colon it is a number in "
+        "specimens/test-role.yaml:29: YAML reads 9:30 as 570: with a colon it is a number in "
         "base 60; put it in quotes if it is a time or text"
     ]
 
@@ -860,7 +884,7 @@ def test_lines_are_worked_out_only_for_a_file_with_a_problem(tmp_path, monkeypat
     text = SPECIMEN.format(id="test-role", title="Test Role")
     write_specimen(root, text=text.replace("percent: 50", "percent: 150"))
     assert problems(root) == [
-        "specimens/test-role.yaml:18: 'flight_risk.percent': must be less than or equal to 100"
+        "specimens/test-role.yaml:19: 'flight_risk.percent': must be less than or equal to 100"
     ]
     assert worked_out == [0]
 

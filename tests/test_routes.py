@@ -140,6 +140,26 @@ def test_file_record_details(client, app):
     assert og and "Junior Machine Learning Engineer" in og[0].attrs["content"]
 
 
+@pytest.mark.parametrize(
+    ("kind", "label"), [("statistic", "Published figure"), ("estimate", "Our estimate")]
+)
+def test_a_salary_figure_is_labelled_with_its_kind_wherever_it_is_shown(client, app, kind, label):
+    """The record labels its figure, right under it; the card and the JSON carry the kind too."""
+    library = state.library(app)
+    s = next(s for s in library.specimens.values() if s.salary.kind == kind)
+    doc = parse(client.get(f"/specimens/{s.id}").data)
+    box = doc.find(cls="salary")
+    parts = [p.attrs.get("class") for p in box.find_all("p")]
+    assert parts.index(f"salary__kind salary__kind--{kind}") == parts.index("salary__figure") + 1
+    assert box.find(cls="salary__tag").text == label
+    assert client.get(f"/specimens/{s.id}.json").get_json()["salary"]["kind"] == kind
+    cards = parse(client.get("/specimens/?q=" + s.title).data).find_all("article", cls="card")
+    card = next(c for c in cards if c.find("a").attrs["href"] == f"/specimens/{s.id}")
+    assert card.find(cls="card__kind").text == label.lower()
+    featured = parse(client.get("/").data).find(cls="featured__card")
+    assert featured.find(cls="card__kind").text in ("published figure", "our estimate")
+
+
 def test_specimen_links_back_to_its_postings(client, app):
     library = state.library(app)
     sid, postings = next(iter(library.postings_by_specimen.items()))

@@ -117,6 +117,7 @@ def specimen(k: int) -> dict[str, Any]:
             "market_average": 100_000 + k,
             "currency": "USD",
             "region": p,
+            "kind": "estimate",
             "note": f"Our estimate for 2025. {p}",
             "verdict": p,
         },

@@ -22,7 +22,16 @@ from pydantic import BaseModel, ValidationError
 from . import vocab
 from .errors import ContentError, Problem
 from .library import Library, era_of_year
-from .models import PLACEHOLDER, Era, Filters, PopulationFile, Posting, Specimen, share_text
+from .models import (
+    PLACEHOLDER,
+    Era,
+    Filters,
+    PopulationFile,
+    Posting,
+    Salary,
+    Specimen,
+    share_text,
+)
 from .validate import dotted, problems_from
 from .yamlsafe import Loc, Located, lines_with_ends, parse, read_text
 
@@ -76,29 +85,44 @@ def _validate(model: type[M], located: Located, display: str, text: str = "TODO:
 
 # ---------------------------------------------------------------- specimens
 
-# A salary note says when its figure is from, and whose it is: a year, and either "our
-# estimate" or the kind of source (a survey, a table, a report, a statement, a pay scale).
+# A salary note says when its figure is from, and whose it is. A published figure (kind:
+# statistic) names the kind of source it was taken from (a survey, a table, a report, a
+# statement, a pay scale) and never calls itself ours; our estimate says it is ours.
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SOURCE_WORD = re.compile(
     r"(?i)\b(?:survey|statistic\w*|table|report\w*|data|census|index|guide|bureau|office|"
-    r"ministry|agency|according|statement|published|scale|spine|agreement|framework|bls|oews|"
-    r"estimate\w*)\b"
+    r"ministry|agency|according|statement|published|scale|spine|agreement|framework|bls|oews)\b"
+)
+_OURS = re.compile(r"(?i)\b(?:our|ours|we)\b")
+_CALLED_OURS = re.compile(
+    r"(?i)\bour (?:\w+ )?(?:estimate|figure)\b|\bwe estimate\b|\(ours\)|not a survey figure"
 )
 
 
-def _unsourced(note: str) -> str | None:
-    """What a salary note leaves out of its figure's provenance, or None when it says both."""
-    missing = []
-    if not _YEAR.search(note):
-        missing.append("the year the figure is for")
-    if not _SOURCE_WORD.search(note):
-        missing.append("where it comes from ('our estimate' and how, or the survey or report)")
-    if not missing:
-        return None
-    return (
-        f"salary.note does not say {' or '.join(missing)}; every figure on the site carries "
-        "its source and its year"
-    )
+def _unsourced(salary: Salary) -> list[tuple[str, str]]:
+    """What a salary note leaves out of its figure's provenance, held to the figure's kind, as
+    (key, message) pairs; the key is the one whose line the problem is reported at."""
+    note, statistic = salary.note, salary.kind == "statistic"
+    missing = [] if _YEAR.search(note) else ["the year the figure is for"]
+    if statistic and not _SOURCE_WORD.search(note):
+        missing.append("which survey, table, report or statement it is taken from")
+    if not statistic and not _OURS.search(note):
+        missing.append("that the figure is ours ('our estimate') and how it was reached")
+    found = []
+    if missing:
+        standard = (
+            "a published figure (kind: statistic) carries its source and its year"
+            if statistic
+            else "our estimate (kind: estimate) says so, with its year and how it was made"
+        )
+        found.append(("note", f"salary.note does not say {' or '.join(missing)}; {standard}"))
+    if statistic and (ours := _CALLED_OURS.search(note)):
+        msg = (
+            f"salary.kind is 'statistic', but the note calls the figure ours ('{ours.group(0)}'); "
+            "set kind: estimate, or quote the published figure and name its source"
+        )
+        found.append(("kind", msg))
+    return found
 
 
 def load_specimen(path: Path, display: str) -> Specimen:
@@ -116,8 +140,8 @@ def load_specimen(path: Path, display: str) -> Specimen:
                 "OT014",
             )
         )
-    if msg := _unsourced(specimen.salary.note):
-        problems.append(Problem(display, located.line(("salary", "note")), msg, "OT023"))
+    for key, msg in _unsourced(specimen.salary):
+        problems.append(Problem(display, located.line(("salary", key)), msg, "OT023"))
     for i, slot in enumerate(specimen.day_in_the_life):
         if slot.end <= slot.start:
             line = located.line(("day_in_the_life", i, "end"))

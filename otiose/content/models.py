@@ -38,6 +38,7 @@ FamilyId = Literal[tuple(f.id for f in vocab.families())]  # type: ignore[valid-
 CurrencyCode = Literal[tuple(vocab.currencies())]  # type: ignore[valid-type]
 Graeber = Literal[vocab.GRAEBER]  # type: ignore[valid-type]
 FilterKey = Literal[vocab.FILTER_KEYS]  # type: ignore[valid-type]
+SalaryKind = Literal["statistic", "estimate"]
 
 
 def _private(model: BaseModel, name: str) -> Any:
@@ -67,11 +68,21 @@ class Salary(Strict):
     market_average: int = Field(ge=0, le=10_000_000, description="Yearly pay, a whole number.")
     currency: CurrencyCode = Field(description="ISO 4217 code, e.g. USD.")  # type: ignore[valid-type]
     region: Line = Field(description="Where the figure applies, e.g. United States.")
+    kind: SalaryKind = Field(
+        description="statistic: a published figure (a survey, an official table, a pay scale, a "
+        "company's own statement), quoted or rounded; estimate: our own figure, reached as the "
+        "note says. The page labels the figure with it."
+    )
     note: Text = Field(
-        description="Where the number comes from: a named source, or 'our estimate' and how it "
-        "was reached; then what it hides."
+        description="Where the number comes from: for a statistic, the source and its year; for "
+        "an estimate, its year and how it was reached; then what it hides."
     )
     verdict: Text | None = Field(None, description="The quoted one-liner that judges the pay.")
+
+    @property
+    def kind_label(self) -> str:
+        """How the pages label the figure: "published figure" or "our estimate"."""
+        return "published figure" if self.kind == "statistic" else "our estimate"
 
 
 class FlightRisk(Strict):

@@ -67,8 +67,9 @@ RULES: dict[str, Rule] = {
         Rule(
             "OT023",
             "error",
-            "A salary note does not give the year of its figure, or does not say where the "
-            "figure comes from (our estimate, or a named survey, report or table).",
+            "A salary note does not give what its `kind` needs: a `statistic` names its survey, "
+            "table, report or statement and its year, and is not called ours; an `estimate` "
+            "says it is ours and gives its year.",
         ),
         Rule("OT101", "warning", "The summary is longer than a card can show well."),
         Rule("OT102", "warning", "A section is present but empty."),

@@ -64,7 +64,10 @@ def problems_from(
         name = dotted(loc)
         line = located.line(loc)
         if kind == "missing":
-            out.append(Problem(display, line, f"missing required key '{name}'", "OT010"))
+            msg = f"missing required key '{name}'"
+            if choices := choices_at(model, loc):
+                msg += f"; it takes one of: {', '.join(map(str, choices))}"
+            out.append(Problem(display, line, msg, "OT010"))
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = fields_at(model, loc[:-1])
@@ -139,6 +142,22 @@ def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
             return []
         current = sub
     return _fields(current)
+
+
+def choices_at(model: type[BaseModel], loc: Loc) -> tuple[Any, ...]:
+    """The values a ``Literal`` key at ``loc`` allows (empty for any other key)."""
+    parent = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        sub = _model_of(parent.model_fields[part].annotation) if part in _fields(parent) else None
+        if sub is None:
+            return ()
+        parent = sub
+    field = parent.model_fields.get(str(loc[-1])) if loc else None
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ()
+    return typing.get_args(field.annotation)
 
 
 def _fields(model: Any) -> list[str]:

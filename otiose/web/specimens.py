@@ -29,8 +29,8 @@ QUERY_CHARS = 100  # a search query is cut to this length
 # What each judged or invented section is, said once: under its heading on the file record, and
 # beside the data in /specimens/<id>.json, so a complaint reused from either is still labelled.
 SECTION_NOTES = {
-    "salary": "The note under the figure says where it comes from, and whether it is a "
-    "published statistic or our estimate.",
+    "salary": "The label under the figure says whether it is a published statistic or our "
+    "estimate; the note says where it comes from.",
     "flight_risk": "The percentage is this file's own judgement of how likely the holder is to "
     "leave or be removed, not a measured rate.",
     "jd_autopsy": "Composites: each ad line is written here in the dialect of the genre, not "
