@@ -327,6 +327,14 @@ def test_education_is_lawful_on_its_face_with_griggs_as_the_test_from_1971():
     assert on.lawful is True and on.impact and on.law.id == "griggs"
 
 
+def test_before_any_law_the_desk_says_none_was_read_to_forbid_it():
+    """The Civil Rights Act of 1866 was law in 1950, but no court read it to reach a private
+    employer before the late 1960s: "no federal law forbade it" would overstate the silence."""
+    (race,) = law.rule_on(Filters(race="white"), date(1950, 1, 1), "us")
+    assert race.lawful is True and race.law is None
+    assert race.reason == "No federal law in force on that date was read to forbid it."
+
+
 def test_an_age_limit_outside_the_protected_band_is_lawful_and_says_why():
     (ruling,) = law.rule_on(Filters(maxAge=66), date(1970, 1, 1), "us")
     assert ruling.lawful is True and ruling.law.id == "adea-1967"

@@ -238,5 +238,10 @@ def _rule(filters: Filters, key: str, here: list[Law], jurisdiction: str) -> Rul
         law, cover = unlawful[-1]
         reason = f"It turns away only people outside the protection of the {law.name}."
         return Ruling(key, label, True, law, reason, False)
+    # "read to": a law can be on the books and not yet held to reach a private employer. The
+    # Civil Rights Act of 1866 was not read to reach private hiring until after Jones v. Alfred
+    # H. Mayer Co. (1968); the Supreme Court held that it did in Johnson v. Railway Express
+    # Agency (1975). The desk says what the law was taken to mean on the day.
     nobody = "federal law" if jurisdiction == "us" else "Act of Parliament or regulation"
-    return Ruling(key, label, True, None, f"No {nobody} in force on that date forbade it.", False)
+    reason = f"No {nobody} in force on that date was read to forbid it."
+    return Ruling(key, label, True, None, reason, False)
