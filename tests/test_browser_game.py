@@ -288,3 +288,30 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
     expect(behind.locator("form.posting__apply")).to_have_count(0)
     expect(behind.locator("#tally .tally__spent strong")).to_have_text(str(BUDGET))
     expect(behind.locator(".error-sheet")).to_have_count(0)
+
+
+def test_the_run_bar_on_a_phone_hides_no_focused_control(new_context, live_server: str) -> None:
+    """On a phone the run bar is fixed to the bottom edge: tabbing through an era's postings
+    scrolls each control clear of it, not under it."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/pqrs2345?era=corporate")
+    page.wait_for_function(HTMX_READY)
+    page.locator(".era-tabs a").last.focus()
+    covered: list[str] = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            """() => {
+              const e = document.activeElement, bar = document.getElementById('tally');
+              if (bar.contains(e) || !e.closest('#board')) return null;
+              const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+              return r.bottom > b.top ? `${e.textContent.trim().slice(0, 40)} (${r.bottom} > ${b.top})` : '';
+            }"""
+        )
+        if where is None:
+            break
+        if where:
+            covered.append(where)
+    assert not covered, covered
