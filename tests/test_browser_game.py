@@ -315,3 +315,46 @@ def test_the_run_bar_on_a_phone_hides_no_focused_control(new_context, live_serve
         if where:
             covered.append(where)
     assert not covered, covered
+
+
+def test_the_run_bar_announces_an_apply_in_one_message(new_context, live_server: str) -> None:
+    """The run bar's counts are a live region that stays in the page while an apply changes its
+    words: a screen reader announces a change to a region it already knows, not one swapped in
+    whole. It speaks as one message (atomic), not a word per changed number; and it is the only
+    live region an apply changes."""
+    context = new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/tuvw2345")
+    page.wait_for_function(HTMX_READY)
+    status = page.locator("#tally [role=status]")
+    expect(status).to_have_count(1)
+    status.evaluate("s => { s.dataset.kept = 'yes'; }")
+    page.evaluate(
+        """() => { window.__liveChanges = new Set();
+          new MutationObserver(ms => ms.forEach(m => {
+            const region = (m.target.nodeType === 1 ? m.target : m.target.parentElement)
+              .closest('[role=status], [role=alert], [aria-live]');
+            if (region) window.__liveChanges.add(region.className);
+            for (const n of m.addedNodes) {
+              if (n.nodeType !== 1) continue;
+              for (const r of n.querySelectorAll('[role=status], [role=alert], [aria-live]'))
+                window.__liveChanges.add(r.className);
+              if (n.matches('[role=status], [role=alert], [aria-live]'))
+                window.__liveChanges.add(n.className);
+            }
+          })).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    before = status.inner_text()
+    card = page.locator("article.posting").first
+    card.get_by_role("button", name=re.compile("^Apply for ")).click()
+    expect(card.locator(".verdict__stamp")).to_be_focused()
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
+    expect(status).to_have_attribute("data-kept", "yes")  # the same element, new words
+    assert status.inner_text() != before
+    expect(page.locator("#tally").get_by_role("link", name=re.compile("^Report"))).to_be_visible()
+    expect(card.locator(".live--posting")).to_be_attached()  # the live numbers came in too
+    changed = page.evaluate("[...window.__liveChanges]")
+    assert changed == ["tally__counts"], changed
+    expect(status).to_have_attribute("aria-atomic", "true")
