@@ -174,7 +174,8 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     new_context, live_server: str, viewport: dict[str, int]
 ) -> None:
     """A tab fetches its era's board alone (no page load), pushes its address and moves focus to
-    the era's heading; Back and Forward restore the eras in turn; the board stays usable."""
+    the era's heading; Back and Forward restore the eras in turn, focus on each era's heading;
+    the board stays usable."""
     context = new_context(viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -212,6 +213,8 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     page.go_back()
     expect(tabs.nth(2)).to_have_attribute("aria-current", "page")
     expect(heading).to_have_text(third)
+    # no page load for a screen reader to announce: focus on the era restored says where Back went
+    expect(heading).to_be_focused()
     assert page.url == board + "?era=postwar#era-postwar"
     page.go_back()
     expect(tabs.nth(0)).to_have_attribute("aria-current", "page")
@@ -221,6 +224,7 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     expect(page.locator("#board")).to_have_count(1)
     page.go_forward()
     expect(heading).to_have_text(third)
+    expect(heading).to_be_focused()
 
     # the restored board still works: a tab swaps, an apply replaces only its card
     tabs.nth(5).click()
