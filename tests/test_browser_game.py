@@ -264,6 +264,9 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
     notice = behind.locator(".board__notice")
     expect(notice).to_contain_text("already applied")
     expect(notice).to_be_focused()
+    # focus reads it out; as a live region (an alert) too, it would be read out twice
+    live = "n => n.closest('[role=alert], [role=status], [aria-live]') === null"
+    assert notice.evaluate(live), "the focused notice is also a live region"
     expect(behind.locator(".error-sheet")).to_have_count(0)
     expect(behind.locator(f"#posting-{first} .verdict__stamp")).to_be_visible()
     expect(behind.locator("#tally .tally__spent strong")).to_have_text("1")
