@@ -365,3 +365,42 @@ def test_the_run_bar_announces_an_apply_in_one_message(new_context, live_server:
     changed = page.evaluate("[...window.__liveChanges]")
     assert changed == ["tally__counts"], changed
     expect(status).to_have_attribute("aria-atomic", "true")
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+(?:\.\d+)?", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focus_rings_in_the_run_bar_stand_out_from_it(
+    new_context, live_server: str, scheme: str
+) -> None:
+    """The run bar is drawn in the page's inverse colours; a focus ring in it (the applicant's
+    facts on a phone, the Report link) contrasts at least 3:1 with the bar around it."""
+    context = new_context(viewport=PHONE, color_scheme=scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/xyza2345")
+    page.wait_for_function(HTMX_READY)
+    page.locator("article.posting").first.get_by_role("button", name=re.compile("^Apply")).click()
+    bar = page.locator("#tally")
+    report = bar.get_by_role("link", name=re.compile("^Report"))
+    expect(report).to_be_visible()
+    background = bar.evaluate("e => getComputedStyle(e).backgroundColor")
+    for control in (bar.locator("summary"), report):
+        control.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus by key, so that :focus-visible applies
+        expect(control).to_be_focused()
+        ring = control.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]"
+        )
+        assert ring[0] != "none", ring
+        assert _contrast(ring[1], background) >= 3, (ring, background)
