@@ -404,3 +404,22 @@ def test_focus_rings_in_the_run_bar_stand_out_from_it(
         )
         assert ring[0] != "none", ring
         assert _contrast(ring[1], background) >= 3, (ring, background)
+
+
+def test_the_card_applied_to_without_javascript_opens_clear_of_the_run_bar(
+    new_context, live_server: str
+) -> None:
+    """Without JS an Apply is a page load to the card's anchor; on a wide screen the run bar
+    sticks to the top edge, and the card opens below it, its first line readable."""
+    context = new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/yzab2345?era=corporate")
+    card = page.locator("article.posting").nth(3)
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    page.wait_for_url(re.compile(r"#posting-"))
+    expect(card.locator(".verdict__stamp")).to_be_visible()
+    bar, top = page.locator("#tally").bounding_box(), card.bounding_box()
+    assert bar is not None and top is not None
+    assert page.evaluate("scrollY") > 0, "the page did not scroll to the card"
+    assert top["y"] >= bar["y"] + bar["height"], (top, bar)
