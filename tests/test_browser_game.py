@@ -423,3 +423,27 @@ def test_the_card_applied_to_without_javascript_opens_clear_of_the_run_bar(
     assert bar is not None and top is not None
     assert page.evaluate("scrollY") > 0, "the page did not scroll to the card"
     assert top["y"] >= bar["y"] + bar["height"], (top, bar)
+
+
+def test_each_link_on_a_board_of_verdicts_names_where_it_goes(
+    new_context, live_server: str
+) -> None:
+    """The sandbox shows every verdict of an era at once: a screen reader's list of links tells
+    each verdict's links apart (no two links of one name going to different places). Without
+    JS, so the live numbers' links are still there."""
+    context = new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(
+        live_server + "/play/custom?gender=female&race=black&age=30&education=bachelor"
+        "&experience=senior&union=false&maritalStatus=single&era=digital"
+    )
+    expect(page.locator(".verdict").first).to_be_visible()
+    assert page.locator(".verdict").count() >= 5
+    places: dict[str, set[str]] = {}
+    board = page.locator("#board")
+    for link in board.get_by_role("link").all():
+        name = link.evaluate("a => a.textContent.replace(/\\s+/g, ' ').trim()")
+        places.setdefault(name, set()).add(link.get_attribute("href") or "")
+    clashes = {name: len(hrefs) for name, hrefs in places.items() if len(hrefs) > 1}
+    assert not clashes, clashes
