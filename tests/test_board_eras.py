@@ -255,7 +255,7 @@ def test_an_htmx_apply_brings_the_era_tabs_counts_out_of_band(client, app):
     doc = parse(r.data)
     assert doc.find("article").attrs["id"] == f"posting-{pid}"  # the card, then out of band:
     nav = doc.find(id="era-tabs")
-    assert nav.attrs["data-hx-swap-oob"] == "true" and doc.find(id="tally")
+    assert nav.attrs["data-hx-swap-oob"] == "true" and doc.find(id="tally-counts")
     (tab,) = [a for a in nav.find_all("a") if a.find_all(cls="era-tabs__count")]
     assert tab.attrs["href"] == f"/play/{SEED}?era=dot-com#era-dot-com"
     assert tab.attrs["aria-current"] == "page" and tab.text.endswith("1 applied")

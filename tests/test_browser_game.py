@@ -174,7 +174,8 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     new_context, live_server: str, viewport: dict[str, int]
 ) -> None:
     """A tab fetches its era's board alone (no page load), pushes its address and moves focus to
-    the era's heading; Back and Forward restore the eras in turn; the board stays usable."""
+    the era's heading; Back and Forward restore the eras in turn, focus on each era's heading;
+    the board stays usable."""
     context = new_context(viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -212,6 +213,8 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     page.go_back()
     expect(tabs.nth(2)).to_have_attribute("aria-current", "page")
     expect(heading).to_have_text(third)
+    # no page load for a screen reader to announce: focus on the era restored says where Back went
+    expect(heading).to_be_focused()
     assert page.url == board + "?era=postwar#era-postwar"
     page.go_back()
     expect(tabs.nth(0)).to_have_attribute("aria-current", "page")
@@ -221,6 +224,7 @@ def test_an_era_tab_swaps_the_board_and_back_returns(
     expect(page.locator("#board")).to_have_count(1)
     page.go_forward()
     expect(heading).to_have_text(third)
+    expect(heading).to_be_focused()
 
     # the restored board still works: a tab swaps, an apply replaces only its card
     tabs.nth(5).click()
@@ -260,6 +264,9 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
     notice = behind.locator(".board__notice")
     expect(notice).to_contain_text("already applied")
     expect(notice).to_be_focused()
+    # focus reads it out; as a live region (an alert) too, it would be read out twice
+    live = "n => n.closest('[role=alert], [role=status], [aria-live]') === null"
+    assert notice.evaluate(live), "the focused notice is also a live region"
     expect(behind.locator(".error-sheet")).to_have_count(0)
     expect(behind.locator(f"#posting-{first} .verdict__stamp")).to_be_visible()
     expect(behind.locator("#tally .tally__spent strong")).to_have_text("1")
@@ -288,3 +295,155 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
     expect(behind.locator("form.posting__apply")).to_have_count(0)
     expect(behind.locator("#tally .tally__spent strong")).to_have_text(str(BUDGET))
     expect(behind.locator(".error-sheet")).to_have_count(0)
+
+
+def test_the_run_bar_on_a_phone_hides_no_focused_control(new_context, live_server: str) -> None:
+    """On a phone the run bar is fixed to the bottom edge: tabbing through an era's postings
+    scrolls each control clear of it, not under it."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/pqrs2345?era=corporate")
+    page.wait_for_function(HTMX_READY)
+    page.locator(".era-tabs a").last.focus()
+    covered: list[str] = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            """() => {
+              const e = document.activeElement, bar = document.getElementById('tally');
+              if (bar.contains(e) || !e.closest('#board')) return null;
+              const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+              return r.bottom > b.top ? `${e.textContent.trim().slice(0, 40)} (${r.bottom} > ${b.top})` : '';
+            }"""
+        )
+        if where is None:
+            break
+        if where:
+            covered.append(where)
+    assert not covered, covered
+
+
+def test_the_run_bar_announces_an_apply_in_one_message(new_context, live_server: str) -> None:
+    """The run bar's counts are a live region that stays in the page while an apply changes its
+    words: a screen reader announces a change to a region it already knows, not one swapped in
+    whole. It speaks as one message (atomic), not a word per changed number; and it is the only
+    live region an apply changes."""
+    context = new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/tuvw2345")
+    page.wait_for_function(HTMX_READY)
+    status = page.locator("#tally [role=status]")
+    expect(status).to_have_count(1)
+    status.evaluate("s => { s.dataset.kept = 'yes'; }")
+    page.evaluate(
+        """() => { window.__liveChanges = new Set();
+          new MutationObserver(ms => ms.forEach(m => {
+            const region = (m.target.nodeType === 1 ? m.target : m.target.parentElement)
+              .closest('[role=status], [role=alert], [aria-live]');
+            if (region) window.__liveChanges.add(region.className);
+            for (const n of m.addedNodes) {
+              if (n.nodeType !== 1) continue;
+              for (const r of n.querySelectorAll('[role=status], [role=alert], [aria-live]'))
+                window.__liveChanges.add(r.className);
+              if (n.matches('[role=status], [role=alert], [aria-live]'))
+                window.__liveChanges.add(n.className);
+            }
+          })).observe(document.body, {subtree: true, childList: true, characterData: true});
+        }"""
+    )
+    before = status.inner_text()
+    card = page.locator("article.posting").first
+    card.get_by_role("button", name=re.compile("^Apply for ")).click()
+    expect(card.locator(".verdict__stamp")).to_be_focused()
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
+    expect(status).to_have_attribute("data-kept", "yes")  # the same element, new words
+    assert status.inner_text() != before
+    expect(page.locator("#tally").get_by_role("link", name=re.compile("^Report"))).to_be_visible()
+    expect(card.locator(".live--posting")).to_be_attached()  # the live numbers came in too
+    changed = page.evaluate("[...window.__liveChanges]")
+    assert changed == ["tally__counts"], changed
+    expect(status).to_have_attribute("aria-atomic", "true")
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+(?:\.\d+)?", rgb)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_focus_rings_in_the_run_bar_stand_out_from_it(
+    new_context, live_server: str, scheme: str
+) -> None:
+    """The run bar is drawn in the page's inverse colours; a focus ring in it (the applicant's
+    facts on a phone, the Report link) contrasts at least 3:1 with the bar around it."""
+    context = new_context(viewport=PHONE, color_scheme=scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/xyza2345")
+    page.wait_for_function(HTMX_READY)
+    page.locator("article.posting").first.get_by_role("button", name=re.compile("^Apply")).click()
+    bar = page.locator("#tally")
+    report = bar.get_by_role("link", name=re.compile("^Report"))
+    expect(report).to_be_visible()
+    background = bar.evaluate("e => getComputedStyle(e).backgroundColor")
+    for control in (bar.locator("summary"), report):
+        control.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus by key, so that :focus-visible applies
+        expect(control).to_be_focused()
+        ring = control.evaluate(
+            "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]"
+        )
+        assert ring[0] != "none", ring
+        assert _contrast(ring[1], background) >= 3, (ring, background)
+
+
+def test_the_card_applied_to_without_javascript_opens_clear_of_the_run_bar(
+    new_context, live_server: str
+) -> None:
+    """Without JS an Apply is a page load to the card's anchor; on a wide screen the run bar
+    sticks to the top edge, and the card opens below it, its first line readable."""
+    context = new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/yzab2345?era=corporate")
+    card = page.locator("article.posting").nth(3)
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    page.wait_for_url(re.compile(r"#posting-"))
+    expect(card.locator(".verdict__stamp")).to_be_visible()
+    bar, top = page.locator("#tally").bounding_box(), card.bounding_box()
+    assert bar is not None and top is not None
+    assert page.evaluate("scrollY") > 0, "the page did not scroll to the card"
+    assert top["y"] >= bar["y"] + bar["height"], (top, bar)
+
+
+def test_each_link_on_a_board_of_verdicts_names_where_it_goes(
+    new_context, live_server: str
+) -> None:
+    """The sandbox shows every verdict of an era at once: a screen reader's list of links tells
+    each verdict's links apart (no two links of one name going to different places). Without
+    JS, so the live numbers' links are still there."""
+    context = new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(
+        live_server + "/play/custom?gender=female&race=black&age=30&education=bachelor"
+        "&experience=senior&union=false&maritalStatus=single&era=digital"
+    )
+    expect(page.locator(".verdict").first).to_be_visible()
+    assert page.locator(".verdict").count() >= 5
+    places: dict[str, set[str]] = {}
+    board = page.locator("#board")
+    for link in board.get_by_role("link").all():
+        name = link.evaluate("a => a.textContent.replace(/\\s+/g, ' ').trim()")
+        places.setdefault(name, set()).add(link.get_attribute("href") or "")
+    clashes = {name: len(hrefs) for name, hrefs in places.items() if len(hrefs) > 1}
+    assert not clashes, clashes

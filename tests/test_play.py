@@ -75,8 +75,12 @@ def test_apply_with_htmx_returns_the_card_and_an_oob_tally(client):
     card = doc.find("article")
     assert card.attrs["id"] == "posting-junior-ml-engineer-new-grad"
     assert card.find(cls="verdict__stamp").text == "Rejected"
-    tally = doc.find(id="tally")
-    assert tally.attrs.get("data-hx-swap-oob", tally.attrs.get("hx-swap-oob")) == "true"
+    # the run bar's counts and Report link, each swapped into the element on the page (the
+    # counts are a live region: kept, it announces its new words), not the whole bar
+    assert not doc.find_all(id="tally")
+    for slot in ("tally-counts", "tally-report"):
+        assert doc.find(id=slot).attrs["data-hx-swap-oob"] == "innerHTML"
+    assert doc.find(id="tally-report").find("a").attrs["href"] == f"/play/{SEED}/report"
     assert spent(doc) == 2
     assert "HX-Request" in r.headers["Vary"]
     # the same markup as the board renders for that card

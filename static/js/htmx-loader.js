@@ -21,6 +21,13 @@
     }
   });
 
+  // Back or Forward to an address htmx pushed (an era of the board) puts the page back without
+  // loading it, so a screen reader announces nothing and focus is left on the body. Focus goes
+  // to the restored era's heading, as it does when a tab opens the era.
+  document.addEventListener("htmx:historyRestore", () => {
+    document.querySelector(".era-block__name[tabindex]")?.focus();
+  });
+
   function load() {
     const script = document.createElement("script");
     script.src = src;
