@@ -219,6 +219,8 @@ def test_the_last_application_swaps_in_the_board_of_its_era(client, app):
     others = [p for p in library.postings if library.postings[p].era != "corporate"]
     for pid in others[: BUDGET - 1]:
         assert client.post(f"/play/{SEED}/apply", data={"posting": pid}).status_code == 303
+    in_progress = parse(client.get(f"/play/{SEED}?era=corporate").data)
+    assert not in_progress.find_all(cls="board__done")
     last = library.postings_by_era["corporate"][-1].id
     r = client.post(
         f"/play/{SEED}/apply",
@@ -232,6 +234,14 @@ def test_the_last_application_swaps_in_the_board_of_its_era(client, app):
     assert not doc.find_all("form", cls="posting__apply")  # the budget is spent
     assert [a.attrs["href"] for a in current(doc)] == [f"/play/{SEED}?era=corporate#era-corporate"]
     assert "autofocus" not in doc.find("h2", cls="era-block__name").attrs  # focus stays put
+    # after the cards, a way on to the report (on a phone the run bar's link comes first in
+    # the page, behind a keyboard user who has reached the last verdict)
+    done = doc.find(cls="board__done")
+    assert done is not None and f"All {BUDGET} applications spent" in done.text
+    assert done.find("a").attrs["href"] == f"/play/{SEED}/report"
+    page = parse(client.get(f"/play/{SEED}?era=corporate").data)
+    assert page.find(cls="board__done") is not None  # the page says so too
+    assert parse(client.get(f"/play/{SEED}?era=digital").data).find(cls="board__done")
 
 
 def test_the_report_leads_back_to_the_era_last_applied_in(client, app):
