@@ -340,3 +340,14 @@ def test_era_and_posting_pages_deal_into_themselves(client, app):
     posting = library.postings_by_era[era.id][0]
     doc = parse(client.get(f"/postings/{posting.id}").get_data(as_text=True))
     assert f"/play?posting={posting.id}" in [a.attrs["href"] for a in doc.find_all("a")]
+
+
+def test_an_error_takes_focus_only_in_answer_to_a_form_the_reader_sent(client):
+    """A failed Apply's sheet takes focus; a panel that loads by itself (a GET) must not."""
+    hx = {"HX-Request": "true"}
+    refused = client.post(f"/play/{SEED}/apply", data={"posting": "no-such"}, headers=hx)
+    assert refused.status_code == 400
+    assert "autofocus" in parse(refused.data).find(id="error-title").attrs
+    missing = client.get("/live/postings/no-such", headers=hx)
+    assert missing.status_code == 404
+    assert "autofocus" not in parse(missing.data).find(id="error-title").attrs

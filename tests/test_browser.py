@@ -495,6 +495,8 @@ def test_a_failed_htmx_request_shows_its_error(page: Page, live_server: str) -> 
     expect(sheet).to_be_visible()
     expect(sheet).to_contain_text("posting")
     assert page.url == live_server + f"/play/{SEED}"  # swapped in place, no navigation
+    # the button pressed is gone with its card: focus goes to the message, not to the body
+    expect(page.locator("#error-title")).to_be_focused()
 
 
 HTMX_TIMING = """() => {
