@@ -133,31 +133,30 @@ def _message(err: dict[str, Any]) -> str:
 
 def fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
     """The keys allowed at ``loc`` inside ``model`` (for did-you-mean hints)."""
-    current: Any = model
+    current = _model_at(model, loc)
+    return [] if current is None else _fields(current)
+
+
+def choices_at(model: type[BaseModel], loc: Loc) -> tuple[Any, ...]:
+    """The values a ``Literal`` key at ``loc`` allows (empty for any other key)."""
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent is not None and loc else None
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ()
+    return typing.get_args(field.annotation)
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model that holds the keys at ``loc`` (list indexes skipped), or None off the schema."""
+    current: type[BaseModel] = model
     for part in loc:
         if isinstance(part, int):
             continue
         sub = _model_of(current.model_fields[part].annotation) if part in _fields(current) else None
         if sub is None:
-            return []
+            return None
         current = sub
-    return _fields(current)
-
-
-def choices_at(model: type[BaseModel], loc: Loc) -> tuple[Any, ...]:
-    """The values a ``Literal`` key at ``loc`` allows (empty for any other key)."""
-    parent = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        sub = _model_of(parent.model_fields[part].annotation) if part in _fields(parent) else None
-        if sub is None:
-            return ()
-        parent = sub
-    field = parent.model_fields.get(str(loc[-1])) if loc else None
-    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
-        return ()
-    return typing.get_args(field.annotation)
+    return current
 
 
 def _fields(model: Any) -> list[str]:
