@@ -40,6 +40,7 @@ from limits.errors import ConfigurationError as LimitsConfigurationError
 from werkzeug.wrappers import Response
 
 from .. import settings
+from ..content.models import Specimen
 from ..game.board import Verdict
 from ..game.daily import NoSuchDay, parse_day
 from ..game.daily import daily as daily_applicant
@@ -239,6 +240,20 @@ def _read(fn: Callable[[Stats], T]) -> T | None:
 # ---------------------------------------------------------------- fragments
 
 
+def _body(template: str, page_title: str, back: tuple[str, str], **context: Any) -> str:
+    """The partial alone for htmx; for a plain link, the small page around it."""
+    if htmx:
+        return render_template(template, **context)
+    return render_template(
+        "live.html", partial=template, page_title=page_title, back=back, **context
+    )
+
+
+def _record_back(s: Specimen) -> tuple[str, str]:
+    """The way back from a specimen's sightings to its file record."""
+    return url_for("specimens.record", id=s.id), f"The file record: {s.title}"
+
+
 def _fragment(
     template: str, page_title: str, cacheable: bool, back: tuple[str, str], **context: Any
 ) -> Response:
@@ -249,13 +264,7 @@ def _fragment(
     unavailable: that answer is not stored, so the numbers show again as soon as the database
     answers (the service itself retries only every few seconds, so this costs it nothing).
     """
-    if htmx:
-        body = render_template(template, **context)
-    else:
-        body = render_template(
-            "live.html", partial=template, page_title=page_title, back=back, **context
-        )
-    response = current_app.make_response(body)
+    response = current_app.make_response(_body(template, page_title, back, **context))
     response.vary.add("HX-Request")
     if not cacheable:
         response.headers["Cache-Control"] = "no-store"
@@ -297,7 +306,7 @@ def specimen(specimen_id: str) -> Response:
         "_live_sightings.html",
         f"Sightings of the {s.title}",
         count is not None,
-        (url_for("specimens.record", id=s.id), f"The file record: {s.title}"),
+        _record_back(s),
         specimen=s,
         count=count,
         said=filed == "yes",
@@ -327,16 +336,7 @@ def _sighting_refused(limit: RequestLimit) -> flask.Response | None:
         if wait < 120
         else f"{wait // 60} minutes",
     }
-    if htmx:
-        body = render_template("_live_sightings.html", **context)
-    else:
-        body = render_template(
-            "live.html",
-            partial="_live_sightings.html",
-            page_title=f"Sightings of the {s.title}",
-            back=(url_for("specimens.record", id=s.id), f"The file record: {s.title}"),
-            **context,
-        )
+    body = _body("_live_sightings.html", f"Sightings of the {s.title}", _record_back(s), **context)
     response = current_app.make_response((body, 429))
     response.headers["Cache-Control"] = "private, no-store"
     return response
