@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from pytest_postgresql.executors import PostgreSQLExecutor
 
 from otiose.game.character import new_seed
@@ -125,16 +126,21 @@ def test_every_acknowledged_write_survives_a_sigkill(tmp_path: Path) -> None:
         stats.close()
 
 
+def _logged_client(url: str, retry_after: float, caplog: pytest.LogCaptureFixture) -> FlaskClient:
+    """A client of an app on ``url`` whose log lines reach ``caplog``."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": url, "LIVE_RETRY_AFTER": retry_after}
+    )
+    app.logger.propagate = True
+    caplog.set_level(logging.INFO)
+    return app.test_client()
+
+
 def test_a_postgresql_outage_is_survived_and_recovered_from(
     pg_outage: tuple[PostgreSQLExecutor, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     server, url = pg_outage
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": url, "LIVE_RETRY_AFTER": 0.5}
-    )
-    app.logger.propagate = True
-    caplog.set_level(logging.INFO)
-    client = app.test_client()
+    client = _logged_client(url, 0.5, caplog)
     hx = {"HX-Request": "true"}
     posting = f"/live/postings/{POSTINGS[0]}"
     assert client.post("/play/aaaaaaaa/apply", data={"posting": POSTINGS[0]}).status_code == 303
@@ -180,12 +186,7 @@ def test_tables_dropped_under_a_running_app_leave_the_game_working(
     # numbers come back once the schema is set up again, without a restart.
     # The retry pause must outlast the three requests that see the numbers "unavailable" (a
     # retry sets the schema up again); at 0.3 s a loaded machine sometimes got there first.
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "s", "DATABASE_URL": db_url, "LIVE_RETRY_AFTER": 2.0}
-    )
-    app.logger.propagate = True
-    caplog.set_level(logging.INFO)
-    client = app.test_client()
+    client = _logged_client(db_url, 2.0, caplog)
     hx = {"HX-Request": "true"}
     posting = f"/live/postings/{POSTINGS[0]}"
     assert client.post("/play/aaaaaaaa/apply", data={"posting": POSTINGS[0]}).status_code == 303
