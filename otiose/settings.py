@@ -34,6 +34,9 @@ KNOWN = (
     "OTIOSE_SQLITE_SYNC",
     "OTIOSE_LIVE_RECORD",
 )
+# Variables the test suite and the benchmarks read, never the app: not misspellings of a setting,
+# so no warning (README's "Run it" section names them).
+TOOLS = ("OTIOSE_PG_BIN",)
 _warned = False  # warn_unknown() has spoken in this process
 
 
@@ -90,7 +93,7 @@ def unknown(environ: Mapping[str, str] | None = None) -> list[str]:
     known = {name.removeprefix(PREFIX): name for name in KNOWN}
     lines = []
     for name in sorted(env):
-        if not name.upper().startswith(PREFIX) or name in KNOWN:
+        if not name.upper().startswith(PREFIX) or name in KNOWN or name in TOOLS:
             continue
         close = difflib.get_close_matches(name.upper().removeprefix(PREFIX), known, n=1)
         hint = f"; did you mean {known[close[0]]}?" if close else ""
