@@ -196,6 +196,20 @@ def test_a_bad_value_loses_nothing_the_reader_sent(client):
     assert "whole number" in summary.text
 
 
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true", "HX-Target": "audit-results"}])
+def test_a_query_the_desk_cannot_read_gets_no_audit_of_something_else(client, headers):
+    """With a bad field the desk shows no results: an audit of no filters, today, under US law
+    sat under the error, though the reader asked about Great Britain in 1966."""
+    response = client.get(
+        "/audit?maxAge=abc&date=1966-06-01&jurisdiction=uk&gender=male", headers=headers
+    )
+    html = response.get_data(as_text=True)
+    assert 'role="alert"' in html and "maxAge" in html
+    assert "The audit appears here once every field reads" in html
+    for shown in ("Gets through", "Link to this audit", "The law on", "jurisdiction=us"):
+        assert shown not in html, shown
+
+
 def test_every_bad_parameter_is_named_and_marked(client):
     sent = "minAge=abc&date=1066-10-14&jurisdiction=fr&union=maybe&race=martian&gender=male"
     response = client.get(f"/audit?{sent}")

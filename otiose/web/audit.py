@@ -113,7 +113,7 @@ def desk() -> Response:
     try:
         q = _query()
         entered = Entered.of(q.params())
-    except QueryError as exc:  # the form shows what was sent; the audit is of no filters
+    except QueryError as exc:  # the form shows what was sent, and no audit until it reads
         error, q = exc, _default()
         entered = Entered.of(request.args.items(multi=True))
     fragment = bool(htmx) and htmx.target == TARGET
