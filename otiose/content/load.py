@@ -6,12 +6,14 @@ Content is read once, at start-up. ``load_library`` returns a ``Library`` or rai
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
@@ -215,14 +217,37 @@ def load_era(path: Path, display: str) -> Era:
 def split_front_matter(text: str, display: str) -> tuple[str, str, int]:
     """Split ``---`` front matter from the Markdown body; return (yaml, body, body's first line)."""
     lines = lines_with_ends(text)
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    if not text.strip():
+        msg = "the file is empty; a posting is a line '---', its YAML front matter, a line '---'"
+        raise ContentError([Problem(display, 1, msg + ", then the ad in Markdown", "OT007")])
+    if lines[0].rstrip("\r\n") != "---":
         msg = "a posting must start with '---' on line 1, then its YAML front matter"
         raise ContentError([Problem(display, 1, msg, "OT003")])
     for i in range(1, len(lines)):
         if lines[i].rstrip("\r\n").rstrip() == "---":
             return "".join(lines[1:i]), "".join(lines[i + 1 :]), i + 2
-    msg = "the front matter is never closed: add a line '---' after it"
-    raise ContentError([Problem(display, len(lines), msg, "OT003")])
+    body = _first_body_line(lines)
+    if body is None:
+        msg = "the front matter opened here is never closed, and no body follows it: add a line "
+        msg += "'---' after the last key, then write the ad below it"
+        raise ContentError([Problem(display, 1, msg, "OT003")])
+    msg = "the front matter is never closed, and this line reads as the ad's first line: add "
+    msg += "a line '---' above this one"
+    raise ContentError([Problem(display, body + 1, msg, "OT003")])
+
+
+# A front-matter line: a key, a list item or a line carried on from one (indented), a comment.
+_FRONT_LINE = re.compile(r"(?:[A-Za-z_][\w-]*\s*:|[ \t]|-(?:\s|$)|#)")
+
+
+def _first_body_line(lines: list[str]) -> int | None:
+    """Where the Markdown begins in a posting whose closing '---' is missing: the first line,
+    after one blank line, that cannot be front matter (its index), or None."""
+    for i in range(2, len(lines)):
+        text = lines[i].rstrip("\r\n")
+        if text.strip() and not _FRONT_LINE.match(text) and not lines[i - 1].strip():
+            return i
+    return None
 
 
 def load_posting(path: Path, display: str) -> Posting:
@@ -261,7 +286,7 @@ def load_posting(path: Path, display: str) -> Posting:
         problems.append(Problem(display, located.line(("tells", key)), msg, "OT013"))
     if posting.posted is None:
         line = located.line(("postedDate",))
-        msg = f"postedDate '{posting.postedDate}' must look like 'January 15, 2020'"
+        msg = f"postedDate '{posting.postedDate}' {_date_advice(posting.postedDate)}"
         problems.append(Problem(display, line, msg, "OT013"))
     problems.extend(_body_problems(body, body_line, display))
     if problems:
@@ -270,6 +295,38 @@ def load_posting(path: Path, display: str) -> Posting:
     posting._body_html = render_markdown(body.strip())
     posting._lines = located
     return posting
+
+
+# Other ways people write a date, each read so the checker can give it back in the house form.
+_OTHER_DATES = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%B %d %Y",
+    "%b %d, %Y",
+    "%b %d %Y",
+    "%d %b %Y",
+    "%b. %d, %Y",
+)
+_MONTH_DAY_YEAR = re.compile(r"([A-Z][a-z]+) ([0-9]{1,2}), ([0-9]{4})")
+
+
+def _date_advice(text: str) -> str:
+    """What is wrong with a postedDate that does not read as 'January 15, 2020', and what to
+    write instead when the intended date is plain."""
+    written = " ".join(text.split())
+    if (m := _MONTH_DAY_YEAR.fullmatch(written)) and m.group(1) in calendar.month_name[1:]:
+        month, year = list(calendar.month_name).index(m.group(1)), int(m.group(3))
+        if not 1700 <= year <= 2200:
+            return f"has the year {year}, which is no era's"
+        days = calendar.monthrange(year, month)[1]
+        return f"is not a date: {m.group(1)} {year} has {days} days"
+    for form in _OTHER_DATES:
+        try:
+            day: date = datetime.strptime(written, form).date()
+        except ValueError:
+            continue
+        return f"must look like 'January 15, 2020': write it as '{day:%B} {day.day}, {day.year}'"
+    return "must look like 'January 15, 2020' (the month in full, the day, a comma, the year)"
 
 
 def _body_problems(body: str, first_line: int, display: str) -> list[Problem]:

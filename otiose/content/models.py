@@ -216,9 +216,10 @@ def _union_filter() -> Any:
             return v
         if v == "any":
             return "any"
-        raise _err(
-            f'{v!r} is not allowed; use "any", false (non-members only) or true (members only)'
-        )
+        msg = f'{v!r} is not allowed; use "any", false (non-members only) or true (members only)'
+        if isinstance(v, str) and v.strip().lower() in ("true", "false"):
+            msg += f"; write {v.strip().lower()} without quotes"
+        raise _err(msg)
 
     schema = {
         "description": '"any"; false = non-members only; true = members only.',

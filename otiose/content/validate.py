@@ -58,6 +58,10 @@ def problems_from(
 ) -> list[Problem]:
     """One problem per pydantic error, each with the line of the offending key."""
     out: list[Problem] = []
+    missing: dict[int, Loc] = {}  # index in out -> the key a missing-key problem is about
+    # keys whose absence an unknown key already explains (a misspelling, a wrong indent): the
+    # writer made one slip, so the checker reports one problem, at the line they must change
+    explained: set[Loc] = set()
     for err in exc.errors(include_url=False):
         loc = _clean_loc(err["loc"], located.data)
         kind = err["type"]
@@ -67,11 +71,18 @@ def problems_from(
             msg = f"missing required key '{name}'"
             if choices := choices_at(model, loc):
                 msg += f"; it takes one of: {', '.join(map(str, choices))}"
+            missing[len(out)] = loc
             out.append(Problem(display, line, msg, "OT010"))
         elif kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = fields_at(model, loc[:-1])
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if not hint and (home := _indented_too_far(model, loc)) is not None:
+                explained.add((*home, key))
+                out.append(Problem(display, line, _too_far_message(loc, home), "OT011"))
+                continue
+            if hint:
+                explained.add((*loc[:-1], hint[0]))
             msg = f"unknown key '{name}'"
             msg += f" (did you mean '{hint[0]}'?)" if hint else f"; allowed: {', '.join(allowed)}"
             out.append(Problem(display, line, msg, "OT011"))
@@ -79,7 +90,7 @@ def problems_from(
             got = describe(err.get("input"))
             msg = f"'{name}' should be {_TYPE_NAMES[kind]}, not {got}"
             if kind == "int_type" and isinstance(err.get("input"), str):
-                msg += " (write the number without quotes)"
+                msg += _number_hint(err["input"])
             if kind == "string_type" and type(err.get("input")) is bool:  # yes, no, on, off
                 msg += " (YAML read it as true/false: put it in quotes)"
             elif kind == "string_type" and type(err.get("input")) in (int, float):
@@ -97,7 +108,36 @@ def problems_from(
             if type(err.get("input")) is bool:  # yes, no, on, off where a word was meant
                 msg += " (YAML read it as true/false: put it in quotes)"
             out.append(Problem(display, line, msg, "OT013"))
-    return out
+    return [p for i, p in enumerate(out) if missing.get(i) not in explained]
+
+
+def _number_hint(text: str) -> str:
+    """What to write instead of a whole number given as text: '125,000', '$125000', '"74"'."""
+    if text.strip().isdigit():
+        return " (write the number without quotes)"
+    digits = re.sub(r"[\s,_$€£¥]", "", text)
+    if digits.isdigit():
+        return f" (write it as {digits}: digits only, with no commas, spaces or currency signs)"
+    return ""
+
+
+def _indented_too_far(model: type[BaseModel], loc: Loc) -> Loc | None:
+    """The mapping an unknown key really belongs to, when it is a key of an enclosing one that
+    sits indented under a neighbour (``flight_risk`` under ``salary``); None if it is not."""
+    key = str(loc[-1])
+    for depth in range(len(loc) - 2, -1, -1):
+        if isinstance(loc[depth], str) and key in fields_at(model, loc[:depth]):
+            return loc[:depth]
+    return None
+
+
+def _too_far_message(loc: Loc, home: Loc) -> str:
+    key, neighbour = str(loc[-1]), str(loc[len(home)])
+    where = f"'{dotted(home)}'" if home else "the top level"
+    return (
+        f"'{key}' is indented under '{neighbour}', but it is a key of {where}: take it back to "
+        f"the same column as '{neighbour}'"
+    )
 
 
 def _clean_loc(loc: tuple[str | int, ...], data: Any) -> Loc:
@@ -121,11 +161,18 @@ def _message(err: dict[str, Any]) -> str:
             return f"{describe(err['input'])} must be lowercase-kebab, like 'scrum-master'"
         return f'{describe(err["input"])} must look like "09:30" (24-hour, quoted)'
     if kind == "literal_error":
-        return f"{describe(err['input'])} is not allowed; expected {ctx.get('expected')}"
+        msg = f"{describe(err['input'])} is not allowed"
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = difflib.get_close_matches(str(err["input"]), choices, n=1, cutoff=0.6)
+        if hint:
+            msg += f" (did you mean '{hint[0]}'?)"
+        return f"{msg}; expected {ctx.get('expected')}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind in ("string_too_long", "too_long"):
-        return str(err["msg"]).replace("String should", "must").replace("List should", "must")
+    if kind == "string_too_long":
+        return f"must have at most {ctx.get('max_length')} characters; it has {len(err['input']):,}"
+    if kind == "too_long":
+        return str(err["msg"]).replace("List should", "must")
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} item(s)"
     return str(err["msg"]).replace("Input should be", "must be")

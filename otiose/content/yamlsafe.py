@@ -269,6 +269,8 @@ _HINTS = (
     ("did not find expected key", "a line is not indented like the lines beside it, or there is "
      "text after a closing quote (quote the whole value instead)"),
 )  # fmt: skip
+# An item or a key whose value opens with a quote: ``  - "Fixture`` or ``title: 'Lead``.
+_QUOTED_START = re.compile(r"\s*(?:-\s+|[^\s:#'\"][^:#]*:\s+)[\"']")
 _STARTED_EARLIER = ("while scanning a simple key", "while scanning a quoted scalar")
 
 
@@ -286,8 +288,14 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str, offset: 
     hint = next((h for key, h in _HINTS if key in what), None)
     lines = _BREAKS.split(text)
     at = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+    before = lines[mark.line][: mark.column].rstrip() if mark and mark.line < len(lines) else ""
     if at == "\t":
         hint = "a tab here: YAML takes only spaces before an item or a value"
+    elif before.endswith(("'", '"')) and _QUOTED_START.match(before):
+        hint = (
+            "there is text after a closing quote on this line, and YAML ends the value at that "
+            'quote; put the whole value in quotes (inside double quotes, write \\" for a quote)'
+        )
     elif (
         hint
         and "quotes" in hint
