@@ -617,6 +617,27 @@ def test_production_logs_exactly_one_line_per_request(prod_env, caplog):
     assert len(errors) == 1 and errors[0].exc_info and len(records) == 2
 
 
+def test_the_command_list_shows_without_the_production_settings():
+    """``flask --app app --help`` lists the commands (none needs the app) and says, once, why
+    the app itself would not start; it used to print only that error."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "OTIOSE_", "FLASK_"))
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "--help"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    commands = run.stdout.split("Commands:", 1)[1].split()
+    assert {"check", "new", "preview", "docs", "schema", "export", "db", "stats"} <= set(commands)
+    assert run.stderr.count("SECRET_KEY is not set") == 1
+    assert "Traceback" not in run.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "says"),
     [({}, "SECRET_KEY is not set"), ({"SECRET_KEY": "x" * 32}, "OTIOSE_BASE_URL is not set")],
