@@ -108,6 +108,18 @@ def test_bad_taxonomy_parameters_are_400(client, url):
     assert "Malformed" in r.data.decode()
 
 
+def test_a_page_past_the_last_is_404_naming_the_last_page(client, app):
+    """A hand-edited or stale ?page= past the end must not be answered with another page."""
+    pages = state.library(app).search(page=1).pages
+    assert client.get(f"/specimens/?page={pages}").status_code == 200
+    r = client.get(f"/specimens/?page={pages + 1}")
+    assert r.status_code == 404
+    text = r.data.decode()
+    assert f"There is no page {pages + 1}" in text and f"{pages} page" in text
+    q = client.get("/specimens/?q=scrum&page=2")
+    assert q.status_code == 404 and "1 page" in q.data.decode()
+
+
 def test_every_file_record_has_all_eleven_sections(client, app):
     library = state.library(app)
     for sid, s in library.specimens.items():
