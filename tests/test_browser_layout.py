@@ -41,3 +41,24 @@ def test_a_postings_pay_starts_its_own_line_under_the_company(
     for box in boxes:
         assert box["pay"][0] == pytest.approx(box["company"][0], abs=1), box
         assert box["pay"][1] >= box["company"][1] - 1, box
+
+
+def test_a_live_box_has_the_same_inner_spacing_on_its_own_page_as_on_the_record(
+    page: Page, live_server: str
+) -> None:
+    """The live page sets the box in prose, whose h2 margin must not push the label down."""
+
+    def gap(url: str) -> float:
+        page.goto(url)
+        page.wait_for_selector("#sightings .live__title")  # the record's box comes by htmx
+        return page.evaluate(
+            """() => {
+                 const box = document.querySelector('#sightings');
+                 const title = box.querySelector('.live__title');
+                 return title.getBoundingClientRect().top - box.getBoundingClientRect().top;
+               }"""
+        )
+
+    on_record = gap(f"{live_server}/specimens/scrum-master")
+    on_own_page = gap(f"{live_server}/live/specimens/scrum-master")
+    assert on_own_page == pytest.approx(on_record, abs=1)
