@@ -62,3 +62,16 @@ def test_a_live_box_has_the_same_inner_spacing_on_its_own_page_as_on_the_record(
     on_record = gap(f"{live_server}/specimens/scrum-master")
     on_own_page = gap(f"{live_server}/live/specimens/scrum-master")
     assert on_own_page == pytest.approx(on_record, abs=1)
+
+
+def test_card_facts_line_up_across_a_row_of_cards(page: Page, live_server: str) -> None:
+    """Salary and flight risk sit side by side on every card, not on some cards only."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/specimens/")
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('.card__facts')].map((dl) =>
+             [...dl.querySelectorAll(':scope > div')].map((d) => d.getBoundingClientRect().top))"""
+    )
+    assert len(tops) > 10
+    stacked = [t for t in tops if abs(t[0] - t[1]) > 1]
+    assert not stacked, f"{len(stacked)} of {len(tops)} cards stack their facts"
