@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -511,3 +512,22 @@ def test_a_file_record_labels_what_it_made_up(client):
     assert "not a measured rate" in page
     assert "not a computed score" in page
     assert "Yearly pay on file" in page and "Market average" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "says"),
+    [
+        ("/live/postings/no-such-posting", "get", "No posting is filed under 'no-such-posting'"),
+        ("/live/specimens/no-such-role", "get", "No specimen is filed under 'no-such-role'"),
+        (
+            "/live/specimens/no-such-role/sightings",
+            "post",
+            "No specimen is filed under 'no-such-role'",
+        ),
+    ],
+)
+def test_a_live_address_for_an_unknown_id_names_it(client, url, method, says):
+    """Like the posting and the file record themselves, not the generic "no file" page."""
+    r = getattr(client, method)(url)
+    assert r.status_code == 404
+    assert says in html.unescape(r.data.decode())
