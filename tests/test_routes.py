@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -106,6 +107,18 @@ def test_bad_taxonomy_parameters_are_400(client, url):
     r = client.get(url)
     assert r.status_code == 400
     assert "Malformed" in r.data.decode()
+
+
+def test_a_page_past_the_last_is_404_naming_the_last_page(client, app):
+    """A hand-edited or stale ?page= past the end must not be answered with another page."""
+    pages = state.library(app).search(page=1).pages
+    assert client.get(f"/specimens/?page={pages}").status_code == 200
+    r = client.get(f"/specimens/?page={pages + 1}")
+    assert r.status_code == 404
+    text = r.data.decode()
+    assert f"There is no page {pages + 1}" in text and f"{pages} page" in text
+    q = client.get("/specimens/?q=scrum&page=2")
+    assert q.status_code == 404 and "1 page" in q.data.decode()
 
 
 def test_every_file_record_has_all_eleven_sections(client, app):
@@ -499,3 +512,22 @@ def test_a_file_record_labels_what_it_made_up(client):
     assert "not a measured rate" in page
     assert "not a computed score" in page
     assert "Yearly pay on file" in page and "Market average" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "says"),
+    [
+        ("/live/postings/no-such-posting", "get", "No posting is filed under 'no-such-posting'"),
+        ("/live/specimens/no-such-role", "get", "No specimen is filed under 'no-such-role'"),
+        (
+            "/live/specimens/no-such-role/sightings",
+            "post",
+            "No specimen is filed under 'no-such-role'",
+        ),
+    ],
+)
+def test_a_live_address_for_an_unknown_id_names_it(client, url, method, says):
+    """Like the posting and the file record themselves, not the generic "no file" page."""
+    r = getattr(client, method)(url)
+    assert r.status_code == 404
+    assert says in html.unescape(r.data.decode())

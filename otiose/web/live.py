@@ -277,7 +277,7 @@ def posting(posting_id: str) -> Response:
     """How the players who applied to one posting fared, beside its exact odds."""
     p = state.library().postings.get(posting_id)
     if p is None:
-        abort(404)
+        abort(404, f"No posting is filed under '{posting_id[:80]}'.")
     counts = _read(lambda s: s.posting(posting_id, today()))
     odds = state.board().odds.get(posting_id)
     return _fragment(
@@ -297,7 +297,7 @@ def specimen(specimen_id: str) -> Response:
     """The sightings count of one file record, and the "I have worked with one" form."""
     s = state.library().specimens.get(specimen_id)
     if s is None:
-        abort(404)
+        abort(404, f"No specimen is filed under '{specimen_id[:80]}'.")
     filed = request.args.get("filed")
     if filed not in (None, "yes", "no"):
         abort(400, "The filed parameter is yes or no.")
@@ -348,7 +348,7 @@ def sight(specimen_id: str) -> Response:
     """Count one sighting, once per browser per specimen per day (a signed cookie remembers)."""
     s = state.library().specimens.get(specimen_id)
     if s is None:
-        abort(404)
+        abort(404, f"No specimen is filed under '{specimen_id[:80]}'.")
     day = today()
     seen = _sighted(day)
     said = specimen_id in seen

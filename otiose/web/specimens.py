@@ -74,6 +74,9 @@ def index() -> Response:
     if not 1 <= page_number <= 100_000:
         abort(400, "The page must be a positive whole number.")
     page = library.search(query, family, sort, page_number)
+    if page.page != page_number:  # the search stops at the last page; say so, not show it
+        pages = f"{page.pages} page{'s' if page.pages != 1 else ''}"
+        abort(404, f"There is no page {page_number}: these results run to {pages}.")
     context = dict(
         page=page,
         groups=library.grouped(page.items) if sort == "family" and not query else None,

@@ -1,0 +1,77 @@
+"""Layout details seen in screenshots and held here: where a line starts, what lines up.
+
+Each test measures the rendered page in Chromium (boxes, not style sheets), so a change in
+markup or CSS that brings a defect back fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+
+SEED = "abcd2345"
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: str) -> str:
+    return live_server
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_postings_pay_starts_its_own_line_under_the_company(
+    page: Page, live_server: str, width: int
+) -> None:
+    """Company and pay share one paragraph; run together on one line they read as one name
+    ("Lantern Hill Pictures Unpaid; lunch provided")."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server}/play/{SEED}?era=digital")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.posting > h3 + p')].map((p) => {
+             const pay = p.querySelector('span').getBoundingClientRect();
+             const range = document.createRange();
+             range.selectNodeContents(p.firstChild);  // the company's text
+             const company = range.getClientRects();
+             const last = company[company.length - 1];
+             return {pay: [pay.left, pay.top], company: [p.getBoundingClientRect().left, last.bottom]};
+           })"""
+    )
+    assert boxes
+    for box in boxes:
+        assert box["pay"][0] == pytest.approx(box["company"][0], abs=1), box
+        assert box["pay"][1] >= box["company"][1] - 1, box
+
+
+def test_a_live_box_has_the_same_inner_spacing_on_its_own_page_as_on_the_record(
+    page: Page, live_server: str
+) -> None:
+    """The live page sets the box in prose, whose h2 margin must not push the label down."""
+
+    def gap(url: str) -> float:
+        page.goto(url)
+        page.wait_for_selector("#sightings .live__title")  # the record's box comes by htmx
+        return page.evaluate(
+            """() => {
+                 const box = document.querySelector('#sightings');
+                 const title = box.querySelector('.live__title');
+                 return title.getBoundingClientRect().top - box.getBoundingClientRect().top;
+               }"""
+        )
+
+    on_record = gap(f"{live_server}/specimens/scrum-master")
+    on_own_page = gap(f"{live_server}/live/specimens/scrum-master")
+    assert on_own_page == pytest.approx(on_record, abs=1)
+
+
+def test_card_facts_line_up_across_a_row_of_cards(page: Page, live_server: str) -> None:
+    """Salary and flight risk sit side by side on every card, not on some cards only."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server}/specimens/")
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll('.card__facts')].map((dl) =>
+             [...dl.querySelectorAll(':scope > div')].map((d) => d.getBoundingClientRect().top))"""
+    )
+    assert len(tops) > 10
+    stacked = [t for t in tops if abs(t[0] - t[1]) > 1]
+    assert not stacked, f"{len(stacked)} of {len(tops)} cards stack their facts"
