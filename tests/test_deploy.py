@@ -234,6 +234,8 @@ EDGE_REFUSALS = [  # requests nginx answers itself, never passing them to the ap
     ("missing static file", "GET", "/static/css/none.css", {}, "", 404),
     ("PUT on a static file", "PUT", "/static/css/site.css", {}, "", 403),
     ("another host", "GET", "/", {"Host": "evil.example"}, "", 400),
+    ("unknown transfer coding", "POST", "/about", {"Transfer-Encoding": "xchunked"}, "", 501),
+    ("range past a static file", "GET", "/static/css/site.css", {"Range": "bytes=99999999-"}, "", 416),
 ]
 
 
