@@ -235,7 +235,14 @@ EDGE_REFUSALS = [  # requests nginx answers itself, never passing them to the ap
     ("PUT on a static file", "PUT", "/static/css/site.css", {}, "", 403),
     ("another host", "GET", "/", {"Host": "evil.example"}, "", 400),
     ("unknown transfer coding", "POST", "/about", {"Transfer-Encoding": "xchunked"}, "", 501),
-    ("range past a static file", "GET", "/static/css/site.css", {"Range": "bytes=99999999-"}, "", 416),
+    (
+        "range past a static file",
+        "GET",
+        "/static/css/site.css",
+        {"Range": "bytes=99999999-"},
+        "",
+        416,
+    ),
 ]
 
 
