@@ -82,6 +82,15 @@ graceful_timeout = 20
 # nginx keeps idle upstream connections open (upstream keepalive); close ours a bit later.
 keepalive = 20
 
+# nginx's limits are the ones a client meets (deploy/nginx.conf: a request line or a header line
+# of up to one 8 KiB buffer, and headers in up to 1 KiB + four 8 KiB buffers, however many lines
+# that is). gunicorn's defaults were lower (a 4,094-byte request line, 100 header fields), so
+# nginx passed on requests that gunicorn then refused with its own bare HTML page, without the
+# site's security headers. Its limits are set to its maxima, at or above nginx's.
+limit_request_line = 8190
+limit_request_fields = 32768
+limit_request_field_size = 8190
+
 # Load and validate the content once, in the master, before forking. Every worker, including
 # one started later to replace a crashed or timed-out worker, inherits the same validated
 # library. Without this a replacement worker reads the files again: if a deploy has since broken

@@ -234,6 +234,15 @@ EDGE_REFUSALS = [  # requests nginx answers itself, never passing them to the ap
     ("missing static file", "GET", "/static/css/none.css", {}, "", 404),
     ("PUT on a static file", "PUT", "/static/css/site.css", {}, "", 403),
     ("another host", "GET", "/", {"Host": "evil.example"}, "", 400),
+    ("unknown transfer coding", "POST", "/about", {"Transfer-Encoding": "xchunked"}, "", 501),
+    (
+        "range past a static file",
+        "GET",
+        "/static/css/site.css",
+        {"Range": "bytes=99999999-"},
+        "",
+        416,
+    ),
 ]
 
 
@@ -258,6 +267,26 @@ def test_nginxs_own_refusals_say_why_with_the_security_headers(
     else:
         assert got["content-type"] == "text/plain"
         assert b"<" not in text and len(text) > 20
+
+
+BETWEEN_THE_LIMITS = [  # within nginx's limits, past gunicorn's defaults (4,094 / 100 / 8,190)
+    ("a 6,000-byte address", "/specimens/?q=" + "a" * 6000, {}),
+    ("120 header fields", "/about", {f"X-H{i}": "1" for i in range(120)}),
+    ("an 8,100-byte header", "/about", {"X-Big": "x" * 8100}),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"), [r[1:] for r in BETWEEN_THE_LIMITS], ids=[r[0] for r in BETWEEN_THE_LIMITS]
+)
+def test_a_request_nginx_passes_on_is_never_refused_by_gunicorn(stack, path, headers):
+    """gunicorn's own refusals (414, 431 and 400) are bare HTML with none of the site's headers.
+    nginx passed on what gunicorn's defaults then refused, and its page reached the client."""
+    from otiose.web import security
+
+    status, got, text = get(stack, path, headers)
+    assert status == 200, text[:300]
+    assert {k: got.get(k.lower()) for k in security.HEADERS} == security.HEADERS
 
 
 def test_a_cross_site_post_is_refused(stack):

@@ -142,6 +142,18 @@ def test_simultaneous_replays_still_count_once(stats: Stats) -> None:
     assert stats.posting("clerk") == Counts(1, 1)
 
 
+def test_a_run_counts_one_application_per_place_in_it(stats: Stats) -> None:
+    """An old copy of a run's cookie applies again in a place the run already filled: that
+    second application in one place is not counted, whatever posting it names."""
+    assert stats.record_application("run", "typist", "postwar", True, DAY, True, slot=0)
+    assert not stats.record_application("run", "clerk", "postwar", True, DAY, True, slot=0)
+    assert stats.record_application("run", "clerk", "postwar", True, DAY, True, slot=1)
+    assert stats.record_application("other", "clerk", "postwar", True, DAY, True, slot=0)
+    assert stats.scores(DAY) == {1: 1, 2: 1}
+    with pytest.raises(ValueError, match="slot"):
+        stats.record_application("run", "pilot", "postwar", True, DAY, True, slot=-1)
+
+
 def test_runs_are_stored_only_as_digests(stats: Stats) -> None:
     stats.record_application("a-secret-run-token", "typist", "postwar", True, DAY, True)
     with stats.engine.connect() as connection:
@@ -155,7 +167,7 @@ def test_nothing_about_a_person_or_browser_has_a_column() -> None:
         table.name: sorted(c.name for c in table.columns) for table in Base.metadata.sorted_tables
     }
     assert columns == {
-        "applications": ["daily", "day", "era", "hired", "id", "posting_id", "run"],
+        "applications": ["daily", "day", "era", "hired", "id", "posting_id", "run", "slot"],
         "sightings": ["day", "id", "specimen_id"],
     }
 

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from flask_limiter.util import get_qualified_name
 
 from otiose.game.character import deal
+from otiose.game.run import BUDGET
 from otiose.stats import Counts, SchemaBehind, Stats, db
 from otiose.web import create_app, live, state
 
@@ -532,3 +533,34 @@ def test_each_live_page_without_js_links_back_to_the_page_its_numbers_belong_to(
         assert re.search(rf'class="live-page__back"><a href="{re.escape(back)}"', html), url
         fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
         assert "live-page__back" not in fragment, url  # htmx's swap stays the numbers alone
+
+
+def test_a_replayed_or_doubled_apply_never_counts_more_than_the_budget(live_app: Flask) -> None:
+    """The run's state lives in the player's cookie, so an old cookie (or two tabs applying at
+    once from one state) can apply again in a place the run has already filled. The game lets
+    the replayed cookie play on, but the counts keep one application per place in the run: a
+    daily run cannot count more applications (or offers) than the budget."""
+    day = live.today()
+    stats = _stats(live_app)
+    postings = list(state.library(live_app).postings)[: BUDGET + 5]
+
+    def counted() -> int:
+        return sum(c.applied for c in stats.postings().values())
+
+    client = live_app.test_client()
+    url = f"/play/daily/{day.isoformat()}"
+    assert client.get(url).status_code == 200
+    fresh = client.get_cookie("session")
+    assert fresh is not None
+    for posting in postings:  # each from the state before the first apply
+        replay = live_app.test_client()
+        replay.set_cookie("session", fresh.value)
+        assert replay.post(f"{url}/apply", data={"posting": posting}).status_code == 303
+    assert counted() == 1
+    assert sum(stats.scores(day).values()) == 1  # one run
+    # the same cookie played honestly: each later place in the run counts once, to the budget
+    client.set_cookie("session", fresh.value)
+    for posting in postings:
+        client.post(f"{url}/apply", data={"posting": posting})
+    assert counted() == BUDGET
+    assert max(stats.scores(day)) <= BUDGET

@@ -26,6 +26,9 @@ class Application(Base):
         # a posting's counts, the day's daily runs held back, read from the index alone
         Index("ix_applications_posting", "posting_id", "daily", "day", "hired"),
         Index("ix_applications_day_daily", "day", "daily", "run"),
+        # one application per place in a run: a replayed cookie cannot count past the budget
+        # (None for rows recorded before places were kept, and for callers that keep none)
+        Index("uq_applications_run_slot", "run", "slot", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +38,7 @@ class Application(Base):
     hired: Mapped[bool] = mapped_column(Boolean)
     day: Mapped[date] = mapped_column(Date)
     daily: Mapped[bool] = mapped_column(Boolean)
+    slot: Mapped[int | None] = mapped_column(Integer, nullable=True)  # its place in the run
 
 
 class Sighting(Base):

@@ -245,16 +245,29 @@ class Stats:
     # ------------------------------------------------------------ writes
 
     def record_application(
-        self, run_id: str, posting_id: str, era: str, hired: bool, day: date, daily: bool
+        self,
+        run_id: str,
+        posting_id: str,
+        era: str,
+        hired: bool,
+        day: date,
+        daily: bool,
+        slot: int | None = None,
     ) -> bool:
-        """Count one application; True if it was new, False if this run had already applied.
+        """Count one application; True if it was new, False if this run had already applied
+        to this posting, or had already made an application in place ``slot``.
 
-        Idempotent on (run, posting) by a unique constraint and an insert that does nothing on
-        conflict, so a replayed request, a reload or a second tab adds nothing. For a daily run
+        Idempotent on (run, posting) and on (run, slot) by unique constraints and an insert that
+        does nothing on conflict, so a replayed request, a reload or a second tab adds nothing.
+        ``slot`` is the application's place in its run (0 for the first): the run's state comes
+        back from the player, and an old copy of it applies again in a place already filled,
+        so without it one run could count more applications than the budget. For a daily run
         ``day`` is the daily applicant's date; otherwise the day it was played (UTC).
         """
         _check_id("posting_id", posting_id)
         _check_id("era", era)
+        if slot is not None and (not isinstance(slot, int) or slot < 0):
+            raise ValueError("slot must be a place in the run: a whole number from 0")
         values = {
             "run": run_digest(run_id),
             "posting_id": posting_id,
@@ -262,6 +275,7 @@ class Stats:
             "hired": bool(hired),
             "day": day,
             "daily": bool(daily),
+            "slot": slot,
         }
 
         def work(connection: Connection) -> bool:

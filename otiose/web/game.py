@@ -372,12 +372,14 @@ def _apply(run: Run) -> Response:
         page.headers["Cache-Control"] = "no-store"
         return page
     _save(run, applied)
-    # counted once per run and posting, only after the run's state was checked and spent
+    # counted once per run and posting, and once per place in the run (an old copy of the
+    # cookie applies again in a place already filled), only after the state was checked and spent
     live.record(
         state.board().verdict(posting_id, run.character),
         live.session_run(run.key),
         daily=run.day is not None,
         day=run.day.day if run.day else None,
+        slot=len(applied) - 1,
     )
     if not htmx:
         response = redirect(_board_url(run, era.id, f"posting-{posting_id}"), code=303)

@@ -163,14 +163,17 @@ def today() -> date:
 # ---------------------------------------------------------------- recording (called by the game)
 
 
-def record(verdict: Verdict, run_id: str, daily: bool, day: date | None = None) -> bool:
+def record(
+    verdict: Verdict, run_id: str, daily: bool, day: date | None = None, slot: int | None = None
+) -> bool:
     """Count one application of a run; True if it was new. Never raises for the database.
 
     Call it after the run's signed state has been checked (a forged state is refused before
     anything is counted) and the verdict recomputed. ``run_id`` must be unique to the run
     (a random id minted when it was dealt, carried in its signed state); the same run applying
-    to the same posting again counts nothing. ``day`` is the daily applicant's date for a daily
-    run, otherwise today (UTC).
+    to the same posting again counts nothing, and neither does a second application in the same
+    place ``slot`` of the run (0 for its first), which an old copy of the cookie would make.
+    ``day`` is the daily applicant's date for a daily run, otherwise today (UTC).
     """
     service = stats()
     if service is None or not current_app.config.get("LIVE_RECORD"):
@@ -183,6 +186,7 @@ def record(verdict: Verdict, run_id: str, daily: bool, day: date | None = None) 
             verdict.hired,
             day or today(),
             daily,
+            slot,
         )
     except Unavailable:
         return False
