@@ -78,6 +78,24 @@ def test_days_without_an_applicant_are_404(client, day):
     assert client.post(f"/play/daily/{day}/apply", data={"posting": "x"}).status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("2026-13-01", "there is no 2026-13-01 on the calendar"),
+        ("2020-02-30", "there is no 2020-02-30 on the calendar"),
+        ("2026.01.01", "'2026.01.01' is not written YYYY-MM-DD"),
+    ],
+)
+def test_a_day_that_is_no_date_says_what_is_wrong_with_it(client, day, says):
+    """In the site's words, whether the spelling or the calendar is wrong: a month of 13 was
+    answered in Python's ("month must be in 1..12"), and a 30 February was told to use the
+    spelling it already had."""
+    for url, status in ((f"/play/daily/{day}", 404), (f"/live/daily/{day}", 400)):
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert says in html.unescape(response.get_data(as_text=True)), url
+
+
 # ---------------------------------------------------------------- the budget
 
 

@@ -7,6 +7,7 @@ server deals the same applicant for the same day, and any past day can be played
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -53,10 +54,11 @@ def daily(day: date, now: datetime | None = None) -> Daily:
 
 
 def parse_day(text: str) -> date:
-    """``YYYY-MM-DD`` (exactly that spelling) to a date; ValueError otherwise."""
-    if len(text) != 10 or not text.isascii():
-        raise ValueError(f"not a date: {text[:40]!r}; use YYYY-MM-DD")
-    day = date.fromisoformat(text)
-    if day.isoformat() != text:
-        raise ValueError(f"not a date: {text[:40]!r}; use YYYY-MM-DD")
-    return day
+    """``YYYY-MM-DD`` (exactly that spelling) to a date; ValueError otherwise, saying whether
+    the spelling or the calendar is wrong."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ValueError(f"{text[:40]!r} is not written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"there is no {text} on the calendar") from None

@@ -428,8 +428,8 @@ def daily(day: str) -> Response:
     """How the day's daily players scored (a chart drawn here) and where one run stands."""
     try:
         when = parse_day(day)
-    except ValueError:
-        abort(400, "The day must be a date written YYYY-MM-DD.")
+    except ValueError as exc:
+        abort(400, f"The day must be a date written YYYY-MM-DD: {exc}.")
     try:
         daily_applicant(when)
     except NoSuchDay as exc:  # no applicant, so no players: as the day's board says
