@@ -985,6 +985,24 @@ def test_a_key_indented_under_a_value_says_so():
     assert "part of the value above" not in caught.value.problems[0].message
 
 
+def test_a_key_that_lost_its_indent_is_named_at_its_own_line():
+    """``currency`` pulled out of ``salary`` was reported at the next line, ``region``, with
+    advice for that line: the line to change is the one that moved."""
+    text = "salary:\n  market_average: 1\ncurrency: USD\n  region: United States\n"
+    with pytest.raises(ContentError) as caught:
+        parse(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == 3
+    assert problem.message.startswith("'currency' seems to have lost its indent")
+    assert "('market_average', 'region' on line 4) start at column 3" in problem.message
+    assert "indent 'currency' like them" in problem.message
+    # a key indented under a plain value, with no key at that depth before it, keeps its message
+    with pytest.raises(ContentError) as caught:
+        parse("x: 1\ny: 2\n  z: 3\n", "f.yaml")
+    assert caught.value.problems[0].line == 3
+    assert "indent it like the key above" in caught.value.problems[0].message
+
+
 # Slips that still parse, and would load as something other than what was written.
 MISREAD = [
     ("curly quotes", "title: \u201cLead\u201d\n", 1, "wrapped in curly quotes, \u201c...\u201d"),

@@ -323,12 +323,39 @@ def _key_indented_under_a_value(
     if line.find(":", start) != mark.column or _ITEM.match(stripped):
         return None
     key = line[start : mark.column]
+    if (dedented := _lost_indent(_BREAKS.split(text), mark.line, start)) is not None:
+        n, above, sibling = dedented
+        msg = (
+            f"'{above}' seems to have lost its indent: the keys before and after it ('{sibling}', "
+            f"'{key}' on line {mark.line + 1 + offset}) start at column {start + 1}, and it "
+            f"starts further left, so YAML reads '{key}' as part of its value; indent '{above}' "
+            f"like them, or, if '{above}' is where it belongs, take '{key}' back to its column"
+        )
+        return Problem(display, n + 1 + offset, msg, "OT008")
     msg = (
         f"this line is read as part of the value above, and a ': ' cannot go there; to make "
         f"'{key}' a key of its own, indent it like the key above; if the colon belongs to the "
         "text, put the whole value in quotes"
     )
     return Problem(display, mark.line + 1 + offset, msg, "OT008")
+
+
+_KEY_LINE = re.compile(r"( *)([^\s:#'\"-][^:#]*):(?:\s|$)")
+
+
+def _lost_indent(lines: list[str], at: int, indent: int) -> tuple[int, str, str] | None:
+    """The key line just above ``at`` (its index, its key and the key before it) when it sits
+    left of ``indent`` between two keys at ``indent``: ``currency`` pulled out of ``salary``
+    puts its neighbour ``region`` under it, and the line to change is ``currency``'s."""
+    filled = [i for i in range(at) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+    if len(filled) < 2:
+        return None
+    above, before = (_KEY_LINE.match(lines[i]) for i in filled[-1:-3:-1])
+    if above is None or before is None or len(before.group(1)) != indent:
+        return None
+    if len(above.group(1)) >= indent:
+        return None
+    return filled[-1], above.group(2).strip(), before.group(2).strip()
 
 
 def _check_tabs(text: str, display: str, offset: int, problems: list[Problem]) -> None:
