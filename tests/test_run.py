@@ -331,6 +331,14 @@ def test_no_recourse_for_what_a_person_was_born_with():
     r = recourse(filters(maxAge=40), person(age=52))
     assert r is not None
     assert r.sentences() == ("No recourse: only being born 12 years later would have done it.",)
+    r = recourse(filters(minAge=40), person(age=39))
+    assert r is not None
+    assert r.sentences() == ("No recourse: only being born a year earlier would have done it.",)
+    r = recourse(filters(maxAge=40, race="white"), person(age=41, race="black"))
+    assert r is not None
+    assert r.sentences() == (
+        "No recourse: only being born white, a year later would have done it.",
+    )
 
 
 def test_recourse_and_no_recourse_when_it_takes_both():
