@@ -142,3 +142,15 @@ def test_every_union_filter_is_given_away_by_a_line_of_its_ad():
         if p.filters.union != "any" and "union" not in p.tells
     ]
     assert hidden == []
+
+
+def test_a_letters_salutation_runs_on_in_lower_case():
+    """The board shows a letter as one paragraph, so "Dear Ann, Thank you" reads as a typo."""
+    library = load_library(ROOT)
+    capital = [
+        f"{era.id}: {letter[:40]}"
+        for era in library.eras
+        for letter in (*era.offers, *era.rejections.model_dump().values())
+        if re.match(r"Dear \{name\}, [A-Z]", letter)
+    ]
+    assert capital == []
