@@ -295,3 +295,19 @@ def test_cross_site_posts_are_refused(client):
         headers={"Origin": "https://evil.example"},
     )
     assert r.status_code == 403
+
+
+def test_a_finished_clean_run_explains_par_and_has_no_costliest_filter_yet_to_come(client, app):
+    seed = "g75uedvb"  # passes 13 postings: ten applications can all be offers
+    board, c = state.board(app), deal(seed)
+    spend = [p.id for p in board.hireable(c)][:10]
+    assert len(spend) == 10
+    for pid in spend:
+        apply(client, pid, seed=seed)
+    doc = parse(client.get(f"/play/{seed}/report").data)
+    stats = {s.find("dt").text: s.find("dd").text for s in doc.find_all(cls="stat")}
+    assert stats["Costliest filter"] == "none"
+    why = doc.find(cls="report__par").text
+    total = len(state.library(app).postings)
+    assert f"would pass {len(board.hireable(c))} of the {total} postings" in why
+    assert "par" in why.lower()

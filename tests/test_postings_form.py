@@ -130,3 +130,27 @@ def test_the_tells_heuristic_has_teeth(postings):
     stripped = [p.model_copy(update={"tells": {}}) for p in postings]
     flagged = {m.split(":")[0] for p in stripped for m in untold(p)}
     assert len(flagged) >= 15, sorted(flagged)
+
+
+def test_every_union_filter_is_given_away_by_a_line_of_its_ad():
+    """A union card is the one thing a player can act on that no proxy hints at: an ad that
+    turns members (or non-members) away must say so somewhere, or the choice is a coin toss."""
+    library = load_library(ROOT)
+    hidden = [
+        p.id
+        for p in library.postings.values()
+        if p.filters.union != "any" and "union" not in p.tells
+    ]
+    assert hidden == []
+
+
+def test_a_letters_salutation_runs_on_in_lower_case():
+    """The board shows a letter as one paragraph, so "Dear Ann, Thank you" reads as a typo."""
+    library = load_library(ROOT)
+    capital = [
+        f"{era.id}: {letter[:40]}"
+        for era in library.eras
+        for letter in (*era.offers, *era.rejections.model_dump().values())
+        if re.match(r"Dear \{name\}, [A-Z]", letter)
+    ]
+    assert capital == []

@@ -331,6 +331,14 @@ def test_no_recourse_for_what_a_person_was_born_with():
     r = recourse(filters(maxAge=40), person(age=52))
     assert r is not None
     assert r.sentences() == ("No recourse: only being born 12 years later would have done it.",)
+    r = recourse(filters(minAge=40), person(age=39))
+    assert r is not None
+    assert r.sentences() == ("No recourse: only being born a year earlier would have done it.",)
+    r = recourse(filters(maxAge=40, race="white"), person(age=41, race="black"))
+    assert r is not None
+    assert r.sentences() == (
+        "No recourse: only being born white, a year later would have done it.",
+    )
 
 
 def test_recourse_and_no_recourse_when_it_takes_both():
@@ -433,3 +441,21 @@ def test_an_older_state_does_not_extend_a_newer_one():
     assert signed.extends(("a", "b"), ("a", "b"))
     assert not signed.extends(("a", "b"), ("a",))  # replaying an earlier token takes one back
     assert not signed.extends(("a",), ("b", "c"))
+
+
+@pytest.mark.parametrize(
+    ("seed", "hires"),
+    [
+        ("g75uedvb", ("corporate-gal-guy-friday", "corporate-replacement-job-line")),
+        ("aaaaaaaa", ("new-deal-longshore-hiring-hall", "new-deal-wing-riveter")),
+    ],
+)
+def test_two_offers_in_one_era_are_not_the_same_letter(seed, hires):
+    board = Board(load_library(ROOT))
+    c = deal(seed)
+    verdicts = [board.verdict(pid, c) for pid in hires]
+    assert all(v.hired for v in verdicts)
+    letters = [
+        v.letter.replace(v.posting.title, "").replace(v.posting.company, "") for v in verdicts
+    ]
+    assert letters[0] != letters[1]

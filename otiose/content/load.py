@@ -198,11 +198,14 @@ def load_era(path: Path, display: str) -> Era:
     if era.years.start > era.years.end:
         line = located.line(("years", "start"))
         problems.append(Problem(display, line, "years.start is after years.end", "OT013"))
-    letters = {"hired": era.hired, **era.rejections.model_dump()}
-    for key, letter in letters.items():
+    offers: list[tuple[str, tuple[str | int, ...], str]] = [
+        ("hired", ("hired",) if isinstance(era.hired, str) else ("hired", i), letter)
+        for i, letter in enumerate(era.offers)
+    ]
+    letters = offers + [(k, ("rejections", k), v) for k, v in era.rejections.model_dump().items()]
+    for key, loc, letter in letters:
         for name in PLACEHOLDER.findall(letter):
             if name not in vocab.PLACEHOLDERS:
-                loc = ("hired",) if key == "hired" else ("rejections", key)
                 allowed = ", ".join("{" + p + "}" for p in vocab.PLACEHOLDERS)
                 msg = f"unknown placeholder '{{{name}}}' in {key}; use {allowed}"
                 problems.append(Problem(display, located.line(loc), msg, "OT018"))

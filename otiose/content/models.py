@@ -281,7 +281,13 @@ class Era(Strict):
     order: int = Field(ge=0, le=1000, description="Position on the board, earliest first.")
     summary: Text = Field(description="One sentence for the game board.")
     history: LongText = Field(description="Markdown: how hiring discriminated then. True facts.")
-    hired: Text = Field(description="The offer letter; may use {name}, {title}, {company}.")
+    hired: Text | Annotated[list[Text], Field(min_length=1, max_length=4)] = Field(
+        description=(
+            "The offer letter, or a list of up to four that the era's postings take in turn (so"
+            " a run hired twice in one era is not sent the same letter twice); may use {name},"
+            " {title}, {company}."
+        )
+    )
     rejections: Rejections
 
     _id: str = PrivateAttr("")
@@ -293,6 +299,11 @@ class Era(Strict):
     def id(self) -> str:
         """The era's id: its folder name."""
         return str(_private(self, "_id"))
+
+    @property
+    def offers(self) -> tuple[str, ...]:
+        """The era's offer letters (one or more), in the order its postings take them."""
+        return (self.hired,) if isinstance(self.hired, str) else tuple(self.hired)
 
     @property
     def population(self) -> PopulationFile | None:

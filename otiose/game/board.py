@@ -112,6 +112,9 @@ class Board:
             )
             for pid, p in library.postings.items()
         }
+        self._place = {  # each posting's place in its era, which picks its offer letter
+            p.id: i for ps in library.postings_by_era.values() for i, p in enumerate(ps)
+        }
         n = len(self.odds)
         self.population_rate = (
             sum((o.odds for o in self.odds.values()), Fraction(0)) / n if n else Fraction(0)
@@ -145,7 +148,11 @@ class Board:
         assert era is not None  # the loader only keeps postings whose era loaded
         checks = rules.check_all(posting.filters, c)
         failed = next((ch.key for ch in checks if not ch.passed), None)
-        template = era.hired if failed is None else getattr(era.rejections, failed)
+        if failed is None:  # the era's offer letters, taken in turn by its postings
+            offers = era.offers
+            template = offers[self._place[posting_id] % len(offers)]
+        else:
+            template = getattr(era.rejections, failed)
         letter = rules.fill_letter(
             template, name=c.name, title=posting.title, company=posting.company
         )

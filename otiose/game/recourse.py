@@ -59,7 +59,7 @@ class Recourse:
     """What could be done about a rejection, and what could not."""
 
     actions: tuple[str, ...]  # "a bachelor's degree", "giving up the union card"
-    born: tuple[str, ...]  # "white", "male", "12 years later"
+    born: tuple[str, ...]  # "white", "male", "12 years later", "a year earlier"
     possible: bool = True  # False: no applicant who could exist passes these filters
 
     def sentences(self) -> tuple[str, ...]:
@@ -78,8 +78,8 @@ class Recourse:
         return tuple(out)
 
     def _born(self) -> str:
-        traits = [b for b in self.born if not b[0].isdigit()]
-        when = [b for b in self.born if b[0].isdigit()]
+        when = [b for b in self.born if b.endswith(("later", "earlier"))]
+        traits = [b for b in self.born if b not in when]
         if traits and when:
             return f"{_join(traits)}, {when[0]}"
         return _join(traits or when)
@@ -106,9 +106,8 @@ def from_fix(fix: Fix | None, c: Character) -> Recourse:
     for key, value in fix.changes:
         if key == "age":
             n = abs(fix.age_delta)
-            when.append(
-                f"{n} year{'s' if n != 1 else ''} {'later' if fix.age_delta < 0 else 'earlier'}"
-            )
+            span = "a year" if n == 1 else f"{n} years"
+            when.append(f"{span} {'later' if fix.age_delta < 0 else 'earlier'}")
         elif key == "race":
             traits.insert(0, VALUE_TEXT["race"][str(value)])
         elif key == "gender":
