@@ -102,6 +102,13 @@ def test_eras_are_in_order_and_postings_fall_inside_them(library):
         assert era.years.start <= p.posted.year <= era.years.end, p.id
 
 
+def test_every_company_reads_as_the_subject_of_a_letter(library):
+    """Letters begin "{company} would like you…": a company written with a trailing clause
+    ("Staffing, on assignment to a publisher") ran into the verb with no comma to close it."""
+    for p in library.postings.values():
+        assert not re.search(r", [a-z]", p.company), (p.id, p.company)
+
+
 def test_every_filter_key_is_used_somewhere_and_eras_differ(library):
     used = set()
     for p in library.postings.values():
