@@ -295,3 +295,15 @@ def test_fix_moves_age_when_the_filter_combination_needs_it():
 
 def test_no_possible_character_passes():
     assert smallest_fix(f(maxAge=21, education="graduate"), person()) is None
+
+
+def test_applicants_of_one_experience_level_seldom_share_a_backstory():
+    """Four lines a level meant a player met the same one within a few runs; eight each, none
+    used twice, and every line is a sentence of its own."""
+    from otiose.game.character import BACKSTORY
+
+    lines = [line for stories in BACKSTORY.values() for line in stories]
+    assert len(set(lines)) == len(lines)
+    for level, stories in BACKSTORY.items():
+        assert len(stories) >= 8, level
+        assert all(s[0].isupper() and s.endswith(".") for s in stories), level
