@@ -23,7 +23,7 @@ DOCS = [
     Document(
         "Scrum Master", [], ["Runs the organization of ceremonies and the labor of standups."]
     ),
-    Document("Policy Adviser", ["Programme officer"], ["Writes e-mail about the centre."]),
+    Document("Policy Adviser", ["Programme officer"], ["Writes email about the centre."]),
     Document("Box Ticker", [], ["Ticks boxes."]),
     Document("Chief of Staff", [], ["Sits in on the meetings of them all."]),
 ]
