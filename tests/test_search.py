@@ -4,6 +4,7 @@ sort, gives."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from otiose.content import load_library, vocab
 from otiose.content.library import PAGE_SIZE, SORTS, Library
 from otiose.content.models import Specimen
-from otiose.content.search import stem, words
+from otiose.content.search import SHORT_FORMS, SPELLINGS, STOP_WORDS, fold, stem, words
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,9 +52,22 @@ def _inflection(a: str, b: str) -> bool:
     return max(len(a), len(b)) - common <= 2
 
 
+def _respell(word: str) -> set[str]:
+    """The word with a British ending swapped for the American one or back, plural or not."""
+    out = set()
+    for british, american in SPELLINGS:
+        for this, that in ((british, american), (american, british)):
+            for end in ("", "s"):
+                if len(word) >= 5 and word.endswith(this + end):
+                    out.add(word[: -len(this + end)] + that + end)
+    return out - {word}
+
+
 def _kind(token: str, word: str) -> str | None:
     """How a word of the text matches a query word, if it does."""
     if token == word:
+        return "same"
+    if any(token == r or _stem(token) == _stem(r) for r in _respell(word)):
         return "same"
     if _stem(token) == _stem(word):
         return "same" if _inflection(token, word) else "related"
@@ -86,19 +100,35 @@ def _fields(s: Specimen) -> dict[str, list[str]]:
     return _FIELDS[s.id, s.title]
 
 
+def _short(text: str, start_only: bool = False) -> list[str]:
+    """What ``text`` is also filed under by ``SHORT_FORMS`` (with ``start_only``, for what it
+    starts with only)."""
+    plain = words(text)
+    out = []
+    for short, phrases in SHORT_FORMS.items():
+        for phrase in phrases:
+            p = phrase.split()
+            at = range(1) if start_only else range(len(plain))
+            if any(plain[i : i + len(p)] == p for i in at):
+                out.append(short)
+        if len(phrases) == 1 and short in (plain[:1] if start_only else plain):
+            out += phrases[0].split()
+    return out
+
+
 def _read_fields(s: Specimen) -> dict[str, list[str]]:
-    title = words(s.title, joined=True)
-    alias = words("\n".join(s.aliases), joined=True)
+    title = words(s.title, joined=True) + _short(s.title)
+    alias = [w for a in s.aliases for w in words(a, joined=True) + _short(a)]
     family = next(f.name for f in vocab.families() if f.id == s.family)
     other = [s.summary, family]
     if s.graeber:
         other += [next(t.name for t in vocab.graeber_types()[0] if t.id == s.graeber)]
         other += ["bullshit", "Graeber"]
     return {
-        "first": title[:1],
+        "first": title[:1] + _short(s.title, start_only=True),
         "title": title,
         "alias": alias,
-        "any": title + alias + words("\n".join(other), joined=True),
+        "any": title + alias + [w for o in other for w in words(o, joined=True) + _short(o)],
     }
 
 
@@ -106,14 +136,30 @@ def reference(
     specimens: list[Specimen], query: str, family: str, sort: str, page: int
 ) -> tuple[list[str], int, int, int]:
     """Every specimen checked word by word, matches sorted in full: what search must give."""
-    query_words = list(dict.fromkeys(words(query)))
-    sort = sort if sort in SORTS else "family"
-    fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
-    rates = vocab.currencies()
     fields = {s.id: _fields(s) for s in specimens}
+    on_file = {w for f in fields.values() for w in f["any"]}
+    pieces = []  # a hyphenated word joined when on file, else its parts
+    for piece in re.findall(r"[^\W_]+(?:-[^\W_]+)*", fold(query)):
+        joined = piece.replace("-", "")
+        pieces += [joined] if joined in on_file else piece.split("-")
+    pieces = [w for w in pieces if w not in STOP_WORDS] or pieces
+    query_words: list[str] = []
 
     def found(s: Specimen, w: str) -> bool:
         return any(_kind(t, w) for t in fields[s.id]["any"])
+
+    def together(a: str, b: str) -> bool:
+        return any(all(found(s, w) for w in (a, b)) for s in specimens)
+
+    for w in pieces:  # two words in a row that find nothing together joined when on file
+        if query_words and query_words[-1] + w in on_file and not together(query_words[-1], w):
+            query_words[-1] += w
+        else:
+            query_words.append(w)
+    query_words = list(dict.fromkeys(query_words))
+    sort = sort if sort in SORTS else "family"
+    fam_rank = {f.id: i for i, f in enumerate(vocab.families())}
+    rates = vocab.currencies()
 
     def score(s: Specimen) -> int:
         total = 0
@@ -165,6 +211,14 @@ QUERIES = [
     "Data & AI",
     "engineering",
     "?!",
+    "pm",
+    "human resources",
+    "organisation",
+    "e-mail",
+    "front end",
+    "the chief of staff",
+    "ML engineer",
+    "back end",
 ]
 FAMILIES = ["", "software-engineering", "people-and-talent", "no-such-family"]
 

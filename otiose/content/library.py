@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import vocab
 from .models import Era, PopulationFile, Posting, Specimen
-from .search import Document, Match, SearchIndex, Segment, highlight, words
+from .search import Document, Match, SearchIndex, Segment, highlight, terms
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
@@ -31,11 +31,6 @@ def era_of_year(year: int, spans: Iterable[tuple[str, int, int]]) -> str:
     if nearest is None:
         raise ValueError("there are no eras to file a posting under")
     return nearest[0]
-
-
-def _query_words(query: str) -> list[str]:
-    """The distinct folded words of a query, in order."""
-    return list(dict.fromkeys(words(query)))
 
 
 @dataclass(frozen=True)
@@ -206,7 +201,9 @@ class Library:
 
     def _matches(self, query: str) -> list[Match] | None:
         """What each word of ``query`` matches in the index; None for a blank query."""
-        return [self._index.match(w) for w in _query_words(query)] if query.strip() else None
+        if not query.strip():
+            return None
+        return [self._index.match(w) for w in self._index.query_words(query)]
 
     def _matching(self, matches: list[Match] | None, family: str, sort: str) -> list[_Entry]:
         """The entries matching every query word (all of them when there is no query), in the
@@ -233,18 +230,18 @@ class Library:
         ``matches``) marked in its title and summary, and notes for the query words only its
         aliases, family or Graeber type hold."""
         title, summary = highlight(s.title, found), highlight(s.summary, found)
-        shown = {w for text, hit in (*title, *summary) if hit for w in words(text, joined=True)}
+        shown = {w for text, hit in (*title, *summary) if hit for w in terms(text)}
         hidden = frozenset(w for m in matches if shown.isdisjoint(m.words) for w in m.words)
         notes: list[tuple[str, list[list[Segment]]]] = []
         if hidden:
-            aliases = [a for a in s.aliases if not hidden.isdisjoint(words(a, joined=True))]
+            aliases = [a for a in s.aliases if not hidden.isdisjoint(terms(a))]
             if aliases:
                 notes.append(("Also known as", [highlight(a, found) for a in aliases]))
             family = self._family_names[s.family]
-            if not hidden.isdisjoint(words(family, joined=True)):
+            if not hidden.isdisjoint(terms(family)):
                 notes.append(("Filed under", [highlight(family, found)]))
             kind = self._graeber_names.get(s.graeber or "", "")
-            if kind and not hidden.isdisjoint(words(" ".join((kind, *GRAEBER_WORDS)), True)):
+            if kind and not hidden.isdisjoint(terms(" ".join((kind, *GRAEBER_WORDS)))):
                 graeber, bullshit = (highlight(w, found) for w in GRAEBER_WORDS)
                 line = [*highlight(kind, found), (", one of ", False), *graeber, ("’s ", False)]
                 notes.append(("Filed under", [[*line, *bullshit, (" jobs", False)]]))

@@ -7,6 +7,21 @@ or (for query words of ``PREFIX_MIN`` letters or more) that starts with it ("con
 "consultant"; "ai" does not find "aid", and never "against"). A hyphenated word is also filed
 joined up ("e-commerce" as "ecommerce").
 
+Readers also type what the files spell out, and spell what the files abbreviate. Three small
+tables, kept here as data, say how:
+
+- ``SHORT_FORMS``: a text holding one of the phrases is also filed under its short form
+  ("Product Manager" under "pm"), and a text holding a short form that stands for one phrase
+  only is also filed under that phrase's words ("HR" under "human" and "resources").
+- ``SPELLINGS``: a query word spelled the British way also finds the American spelling and back
+  ("organisation" finds "organization", "labor" finds "labour"), as the same word.
+- ``STOP_WORDS``: dropped from a query that has other words ("the chief of staff" is "chief
+  staff"), so they neither mark every "the" nor start "them".
+
+A hyphenated query word is read joined up when that word is on file ("e-mail" as "email"), and
+so are two query words that find nothing together ("back end" as "backend"); otherwise as
+its parts ("box-ticker").
+
 The index is built once, at load: an inverted index from each distinct word to the documents
 that hold it. A word on file is stemmed only when a query first needs its stem, and then once,
 so loading costs no stemming at all. Queries read dictionaries and one sorted list, so their
@@ -20,7 +35,7 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from typing import cast
 
@@ -30,8 +45,66 @@ PREFIX_MIN = 3  # a shorter query word matches whole words only
 SUGGEST_MIN = 3  # words shorter than this are never offered as "did you mean"
 SUGGEST_CUTOFF = 0.8  # difflib's similarity ratio a suggestion must reach
 
+# Short forms readers type, and the phrases (folded words) the files write out instead.
+SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    "pm": ("product manager", "project manager", "program manager"),
+    "swe": ("software engineer",),
+    "sde": ("software engineer",),
+    "sre": ("site reliability engineer",),
+    "sdr": ("sales development representative",),
+    "bdr": ("business development representative",),
+    "ae": ("account executive",),
+    "csm": ("customer success manager",),
+    "ceo": ("chief executive officer",),
+    "coo": ("chief operating officer",),
+    "cto": ("chief technology officer",),
+    "cfo": ("chief financial officer",),
+    "cmo": ("chief marketing officer",),
+    "ciso": ("chief information security officer",),
+    "vp": ("vice president",),
+    "hr": ("human resources",),
+    "ml": ("machine learning",),
+    "ai": ("artificial intelligence",),
+    "llm": ("large language model",),
+    "nlp": ("natural language processing",),
+    "qa": ("quality assurance",),
+    "ux": ("user experience",),
+    "ui": ("user interface",),
+    "cx": ("customer experience",),
+    "ba": ("business analyst",),
+    "ea": ("executive assistant",),
+    "pe": ("private equity",),
+    "vc": ("venture capital",),
+    "rto": ("return to office",),
+    "pr": ("public relations",),
+    "devrel": ("developer relations",),
+    "revops": ("revenue operations",),
+    "lawyer": ("counsel",),
+    "attorney": ("counsel",),
+}
+# British and American endings of the same word (a word of MIN_RESPELL letters or more).
+SPELLINGS = (
+    ("isation", "ization"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("yse", "yze"),
+    ("ysed", "yzed"),
+    ("our", "or"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+    ("programme", "program"),
+    ("adviser", "advisor"),
+)
+MIN_RESPELL = 5
+# never "it" (IT) or "us"
+STOP_WORDS = frozenset(("a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "by"))
+STOP_WORDS |= {"for", "from", "with", "as", "is", "are", "be"}
+
 _WORD = re.compile(r"[^\W_]+")
 _HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_HYPHENATED_OR_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc")  # typewriter, right quote, modifier
 # Unicode's combining diacritical mark blocks: what NFKD splits off an accented letter.
 _MARKS = {
@@ -65,6 +138,57 @@ def words(text: str, joined: bool = False) -> list[str]:
     return found
 
 
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """For each first word of a ``SHORT_FORMS`` phrase, (the phrase's words, its short form)."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for short, phrases in SHORT_FORMS.items():
+        for phrase in phrases:
+            parts = tuple(phrase.split())
+            out.setdefault(parts[0], []).append((parts, short))
+    return out
+
+
+_PHRASES = _phrases()
+_SPELLED_OUT = {short: p[0].split() for short, p in SHORT_FORMS.items() if len(p) == 1}
+
+
+def _short_forms(found: Sequence[str]) -> Iterable[tuple[int, int, list[str]]]:
+    """In a text's words ``found``, each (first, last + 1, what it is also filed under): a
+    phrase's short form, or the words a short form stands for."""
+    for i, w in enumerate(found):
+        for parts, short in _PHRASES.get(w, ()):
+            if tuple(found[i : i + len(parts)]) == parts:
+                yield i, i + len(parts), [short]
+        if w in _SPELLED_OUT:
+            yield i, i + 1, _SPELLED_OUT[w]
+
+
+def terms(text: str) -> set[str]:
+    """Everything ``text`` is filed under: its words, each hyphenated word joined up, and
+    the ``SHORT_FORMS`` of its phrases or the phrases of its short forms."""
+    found = words(text)
+    out = set(found)
+    if "-" in text:
+        out.update(w.replace("-", "") for w in _HYPHENATED.findall(fold(text)))
+    for _, _, extra in _short_forms(found):
+        out.update(extra)
+    return out
+
+
+def respellings(word: str) -> list[str]:
+    """The other spellings of a folded word by ``SPELLINGS`` (British to American and back),
+    of the word or of the word less a plural "s"."""
+    if len(word) < MIN_RESPELL:
+        return []
+    out = []
+    for end in ("", "s"):
+        for british, american in SPELLINGS:
+            for this, that in ((british, american), (american, british)):
+                if word.endswith(this + end):
+                    out.append(word[: len(word) - len(this + end)] + that + end)
+    return [w for w in dict.fromkeys(out) if w != word]
+
+
 def _folded_at(text: str) -> tuple[str, Sequence[int]] | None:
     """``text`` folded, and for each folded letter the index in ``text`` of the letter it comes
     from; None in the rare case that folding letter by letter differs from folding the whole
@@ -79,16 +203,22 @@ def _folded_at(text: str) -> tuple[str, Sequence[int]] | None:
     return folded, [i for i, piece in enumerate(pieces) for _ in piece]
 
 
-def highlight(text: str, matched: Collection[str]) -> list[Segment]:
+def highlight(text: str, matched: Set[str]) -> list[Segment]:
     """``text`` cut into segments, each word whose folded form (or, for a hyphenated word, the
-    whole word joined up) is in ``matched`` a segment of its own marked True. The words are
-    cut and folded exactly as ``words`` does, so ``matched`` is the words ``SearchIndex.match``
+    whole word joined up) is in ``matched`` a segment of its own marked True, and so is each
+    phrase filed under a short form in ``matched`` (``SHORT_FORMS``), and each short form
+    whose phrase's words are all in ``matched`` (so "chief" alone never marks "CEO"). The words are
+    cut and folded exactly as ``terms`` does, so ``matched`` is the words ``SearchIndex.match``
     gives; the segments hold the original text, accents and case as written."""
     folding = _folded_at(text) if matched else None
     if folding is None:
         return [(text, False)] if text else []
     folded, at = folding
-    spans = [m.span() for m in _WORD.finditer(folded) if m.group() in matched]
+    found = list(_WORD.finditer(folded))
+    spans = [m.span() for m in found if m.group() in matched]
+    for first, last, extra in _short_forms([m.group() for m in found]):
+        if set(extra) <= matched if last - first == 1 else not matched.isdisjoint(extra):
+            spans.append((found[first].start(), found[last - 1].end()))
     if "-" in folded:
         spans += [
             m.span() for m in _HYPHENATED.finditer(folded) if m.group().replace("-", "") in matched
@@ -192,15 +322,19 @@ class SearchIndex:
         fields: tuple[dict[str, list[int]], ...] = ({}, {}, {}, {})
         first, title, alias, anywhere = fields
         for n, doc in enumerate(documents):
-            in_title = words(doc.title, joined=True)
-            in_aliases = set(words("\n".join(doc.aliases), joined=True))
-            if in_title:
-                first.setdefault(in_title[0], []).append(n)
-            for w in set(in_title):
+            title_words = words(doc.title)
+            in_title = terms(doc.title)
+            in_aliases = terms("\n".join(doc.aliases))
+            if title_words:
+                first.setdefault(title_words[0], []).append(n)
+                for start, _, extra in _short_forms(title_words):
+                    for w in extra if start == 0 else ():
+                        first.setdefault(w, []).append(n)
+            for w in in_title:
                 title.setdefault(w, []).append(n)
             for w in in_aliases:
                 alias.setdefault(w, []).append(n)
-            everything = in_aliases.union(in_title, words("\n".join(doc.other), joined=True))
+            everything = in_aliases.union(in_title, terms("\n".join(doc.other)))
             for w in everything:
                 anywhere.setdefault(w, []).append(n)
         self._fields = fields
@@ -208,22 +342,57 @@ class SearchIndex:
         self._stems: dict[str, str] = {}  # word on file -> its stem, filled in as queries ask
         self._suggestable = [w for w in self._vocabulary if len(w) >= SUGGEST_MIN and w.isalpha()]
 
+    def query_words(self, query: str) -> list[str]:
+        """The distinct folded words of a query, in order: a hyphenated word joined up when
+        that is a word on file, ``STOP_WORDS`` left out when others remain, and two words in a
+        row that find nothing together joined up when that is a word on file ("back end")."""
+        on_file = self._fields[_ANY]
+        found: list[str] = []
+        for piece in _HYPHENATED_OR_WORD.findall(fold(query)):
+            joined = piece.replace("-", "")
+            found += [joined] if joined in on_file else _WORD.findall(piece)
+        kept = [w for w in found if w not in STOP_WORDS] or found
+        out: list[str] = []
+        for w in kept:
+            if out and out[-1] + w in on_file and not self.find(self._pair(out[-1], w)):
+                out[-1] += w
+            else:
+                out.append(w)
+        return list(dict.fromkeys(out))
+
+    def _pair(self, a: str, b: str) -> list[Match]:
+        return [self.match(a), self.match(b)]
+
     def match(self, word: str) -> Match:
-        """The index words a folded query word matches."""
+        """The index words a folded query word matches: its own (see ``Match``), and as the
+        same word those of its other spellings (``respellings``), never their prefixes."""
+        found = self._match(word, prefix=True)
+        if not (others := respellings(word)):
+            return found
+        same, related = list(found.same), list(found.related)
+        for other in others:
+            alt = self._match(other, prefix=False)
+            same += [w for w in alt.same + alt.related if w not in same]
+        related = [w for w in related if w not in same]
+        prefix = [w for w in found.prefix if w not in same]
+        return Match(word, tuple(sorted(same)), tuple(related), tuple(prefix))
+
+    def _match(self, word: str, prefix: bool) -> Match:
+        """The index words ``word`` matches by itself; its prefixes only with ``prefix``."""
         stemmed = self._same_stem(stem(word))
         same = [w for w in stemmed if _inflection(w, word)]
         if word in self._fields[_ANY] and word not in same:
             same.append(word)  # a word the stemmer files apart from its own stem's words
         related = [w for w in stemmed if w not in same]
-        prefix: list[str] = []
-        if len(word) >= PREFIX_MIN:
+        starts: list[str] = []
+        if prefix and len(word) >= PREFIX_MIN:
             vocabulary = self._vocabulary
             i = bisect_left(vocabulary, word)
             while i < len(vocabulary) and vocabulary[i].startswith(word):
                 if vocabulary[i] not in same and vocabulary[i] not in related:
-                    prefix.append(vocabulary[i])
+                    starts.append(vocabulary[i])
                 i += 1
-        return Match(word, tuple(sorted(same)), tuple(related), tuple(prefix))
+        return Match(word, tuple(sorted(same)), tuple(related), tuple(starts))
 
     def _same_stem(self, root: str) -> list[str]:
         """The words on file whose stem is ``root``. A Snowball English stem is the start of
