@@ -311,3 +311,8 @@ def test_a_finished_clean_run_explains_par_and_has_no_costliest_filter_yet_to_co
     total = len(state.library(app).postings)
     assert f"would pass {len(board.hireable(c))} of the {total} postings" in why
     assert "par" in why.lower()
+    # the way on sits at the top, not six phone screens down under the share box
+    after = doc.find(cls="report__next")
+    hrefs = [a.attrs["href"] for a in after.find_all("a")]
+    assert hrefs == ["/play", "/play/daily", "#share-t"]
+    assert doc.find(id="share-t") is not None
