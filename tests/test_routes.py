@@ -9,6 +9,7 @@ import pytest
 from htmldoc import parse
 
 from otiose.web import state
+from otiose.web.present import with_article
 from otiose.web.security import CSP
 
 SEED = "abcdefgh"
@@ -531,3 +532,28 @@ def test_a_live_address_for_an_unknown_id_names_it(client, url, method, says):
     r = getattr(client, method)(url)
     assert r.status_code == 404
     assert says in html.unescape(r.data.decode())
+
+
+@pytest.mark.parametrize(
+    ("title", "said"),
+    [
+        ("Executive Briefing Center Manager", "an Executive Briefing Center Manager"),
+        ("AI Engineer", "an AI Engineer"),
+        ("SRE", "an SRE"),
+        ("MLOps Engineer", "an MLOps Engineer"),
+        ("FP&A Analyst", "an FP&A Analyst"),
+        ("UX Researcher", "a UX Researcher"),
+        ("University Administrator", "a University Administrator"),
+        ("VP of AI Strategy", "a VP of AI Strategy"),
+        ("Scrum Master", "a Scrum Master"),
+        ("In-House Counsel", "an In-House Counsel"),
+    ],
+)
+def test_a_record_names_its_role_with_the_article_it_is_said_with(title, said):
+    assert with_article(title) == said
+
+
+def test_a_record_of_a_role_said_with_a_vowel_reads_what_an(client):
+    """The kicker read "What a Executive Briefing Center Manager actually does"."""
+    html = client.get("/specimens/executive-assistant").get_data(as_text=True)
+    assert "What an Executive Assistant actually does, on file" in html

@@ -1,8 +1,9 @@
-"""Small formatting helpers for templates: money, percentages, the flight-risk gauge."""
+"""Small formatting helpers for templates: money, percentages, articles, the flight-risk gauge."""
 
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from urllib.parse import urlencode
 
@@ -17,6 +18,26 @@ def money(amount: int, code: str) -> str:
     currency = vocab.currencies().get(code)
     symbol = currency.symbol if currency else f"{code} "
     return f"{symbol}{amount:,}"
+
+
+# Letters whose names begin with a vowel sound ("an SRE", "an HR", "an ML"; "a UX", "a VP").
+_SAID_WITH_A_VOWEL = frozenset("AEFHILMNORSX")
+_VOWEL_LETTER_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+
+
+def with_article(phrase: str) -> str:
+    """``phrase`` after "a" or "an", as its first word is said: "an Executive Assistant", "an
+    SRE", "an MLOps Engineer", "a UX Designer", "a University Administrator"."""
+    word = re.split(r"[\s\-/]", phrase.strip(), maxsplit=1)[0]
+    letters = re.sub(r"[^A-Za-z]", "", word)
+    if len(letters) >= 2 and letters[:2].isupper():  # said letter by letter
+        vowel = letters[0] in _SAID_WITH_A_VOWEL
+    else:
+        low = letters.lower()
+        vowel = low[:1] in tuple("aeiou") and not low.startswith(_VOWEL_LETTER_CONSONANT_SOUND)
+        vowel = vowel or low.startswith(_SILENT_H)
+    return f"{'an' if vowel else 'a'} {phrase}"
 
 
 def percent(value: Fraction | float, digits: int = 1) -> str:
@@ -79,7 +100,9 @@ def canonical_url(**query: str) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the helpers as Jinja filters and globals."""
-    app.jinja_env.filters.update(money=money, percent=percent, one_in=one_in)
+    app.jinja_env.filters.update(
+        money=money, percent=percent, one_in=one_in, with_article=with_article
+    )
     app.jinja_env.globals.update(
         gauge=gauge,
         filter_labels=LABELS,
