@@ -284,3 +284,57 @@ def test_the_worked_example_can_be_followed_as_written(tmp_path):
     library = load_library(copy)
     for query in example.groups():
         assert spec_id in [s.id for s in library.search(query).items], query
+
+
+def _console_outputs(guide: str) -> list[tuple[str, list[str]]]:
+    """Each `$ ... check <path>` shown in a console block, with the lines it is said to print."""
+    shown = []
+    for block in re.findall(r"```console\n(.*?)```", guide, re.S):
+        for command, output in re.findall(r"^\$ (.*)\n((?:[^$].*\n)*)", block, re.M):
+            shown.append((command, output.splitlines()))
+    return shown
+
+
+def test_the_worked_examples_console_output_is_what_check_prints(tmp_path):
+    """The worked example shows what `check` prints for the scaffold and for each mistake; every
+    line it shows (line numbers, messages, the count) is what the checker prints today."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    worked = guide[guide.index("## Worked example") : guide.index("## Adding a posting")]
+    finished = re.search(r"This is the finished file.*?```yaml\n(.*?)```", worked, re.S).group(1)
+    copy = tmp_path / "try"
+    for folder in ("specimens", "eras"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    path = copy / "specimens" / "chief-happiness-officer.yaml"
+    path.unlink()
+    scaffolded = run(cli.new, ["Chief Happiness Officer", "--family", "people-and-talent"], copy)
+    assert scaffolded.exit_code == 0, scaffolded.output
+    # the states of the file the guide walks through, in order: the bare scaffold, then the three
+    # mistakes of step 4 together, then the two that only later stages find, then none
+    mistakes = [
+        {
+            "family: people-and-talent": "family: people-and-culture",
+            "percent: 74": 'percent: "74"',
+            "\nencounter_guide:": "\nencounter_guid:",
+        },
+        {'end: "09:30"': 'end: "08:30"'},
+        {"id: hr-business-partner": "id: hr-business-partnr"},
+        {},
+    ]
+    states = [path.read_text(encoding="utf-8")]
+    for changes in mistakes:
+        text = finished
+        for old, new in changes.items():
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        states.append(text)
+    checks = [(c, out) for c, out in _console_outputs(worked) if " check " in c]
+    assert len(checks) == len(states), [c for c, _ in checks]
+    for (command, shown), text in zip(checks, states, strict=True):
+        path.write_text(text, encoding="utf-8")
+        printed = run(cli.check, [str(path)], copy).output.splitlines()
+        if "…" in shown:  # a long list, cut: its head and its tail must be as printed
+            cut = shown.index("…")
+            head, tail = shown[:cut], shown[cut + 1 :]
+            assert printed[:cut] == head and printed[-len(tail) :] == tail, (command, printed)
+        else:
+            assert printed == shown, (command, printed)
