@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -211,6 +217,51 @@ def test_preview_a_posting_with_its_era(tmp_path):
     app = create_app({"TESTING": True, "PREVIEW_FILE": str(path)})
     assert app.config["PREVIEW_URL"] == "/postings/test-posting"
     assert b"Test Role" in app.test_client().get("/postings/test-posting").data
+
+
+def _a_free_port() -> int:
+    """A port of 9600-9649 nothing listens on."""
+    for port in range(9600, 9650):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 9600-9649")
+
+
+def test_the_preview_command_serves_the_url_it_prints():
+    """`flask --app app preview FILE`, as CONTRIBUTING runs it: the URL it prints answers (it
+    used to print the URL and exit, as Flask ignores app.run() inside a `flask` command)."""
+    port = _a_free_port()
+    flask = Path(sys.executable).with_name("flask")
+    command = [str(flask), "--app", "app", "preview", "specimens/scrum-master.yaml"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "OTIOSE_CONTENT"},
+    )
+    try:
+        first = server.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r" at (http://\S+)", first)
+        assert url, first
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, first + server.stdout.read()  # type: ignore[union-attr]
+            try:
+                with urllib.request.urlopen(url.group(1), timeout=5) as answer:
+                    assert answer.status == 200 and b"Scrum Master" in answer.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the preview never answered"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_preview_reports_errors(tmp_path):
