@@ -68,12 +68,14 @@ worker_class = "gthread"
 # answers over the network) waits for the GIL again, up to Python's switch interval (5 ms by
 # default) while another thread renders. That wait, not the database, doubled apply's p99 with
 # PostgreSQL (scripts/bench_stats.py); at 1 ms the waiting thread gets the GIL back sooner.
+# Read like every other variable: unset or empty means the default (an empty value used to stop
+# gunicorn, where README promises the default).
 try:
-    SWITCH_INTERVAL = float(os.environ.get("OTIOSE_SWITCH_INTERVAL", "0.001"))
+    SWITCH_INTERVAL = float(settings.raw("OTIOSE_SWITCH_INTERVAL") or "0.001")
 except ValueError:
     SWITCH_INTERVAL = -1.0
 if not 0 < SWITCH_INTERVAL <= 1:
-    raise SystemExit("OTIOSE_SWITCH_INTERVAL must be a number of seconds above 0, at most 1")
+    raise SystemExit("Error: OTIOSE_SWITCH_INTERVAL must be a number of seconds above 0, at most 1")
 
 # A request that takes longer than this is a bug (the slowest page renders in milliseconds):
 # the master kills the worker and starts another. nginx's proxy_read_timeout matches.

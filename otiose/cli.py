@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from werkzeug.serving import run_simple
 
 from .audit import law
 from .content import ContentError, Problem, load_library, vocab
@@ -272,7 +273,8 @@ def preview(path: Path, port: int) -> None:
         sys.exit(1)
     click.echo(f"Previewing {path} at http://127.0.0.1:{port}{app.config['PREVIEW_URL']}")
     click.echo("Press Ctrl+C to stop. Run `flask --app app check` before opening a pull request.")
-    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False)
+    # Not app.run(): inside a `flask` command Flask ignores it, and the command exited at once.
+    run_simple("127.0.0.1", port, app, use_reloader=False, use_debugger=False)
 
 
 def schemas() -> dict[str, dict[str, Any]]:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -213,6 +219,51 @@ def test_preview_a_posting_with_its_era(tmp_path):
     assert b"Test Role" in app.test_client().get("/postings/test-posting").data
 
 
+def _a_free_port() -> int:
+    """A port of 9600-9649 nothing listens on."""
+    for port in range(9600, 9650):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 9600-9649")
+
+
+def test_the_preview_command_serves_the_url_it_prints():
+    """`flask --app app preview FILE`, as CONTRIBUTING runs it: the URL it prints answers (it
+    used to print the URL and exit, as Flask ignores app.run() inside a `flask` command)."""
+    port = _a_free_port()
+    flask = Path(sys.executable).with_name("flask")
+    command = [str(flask), "--app", "app", "preview", "specimens/scrum-master.yaml"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "OTIOSE_CONTENT"},
+    )
+    try:
+        first = server.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r" at (http://\S+)", first)
+        assert url, first
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, first + server.stdout.read()  # type: ignore[union-attr]
+            try:
+                with urllib.request.urlopen(url.group(1), timeout=5) as answer:
+                    assert answer.status == 200 and b"Scrum Master" in answer.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the preview never answered"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def test_preview_reports_errors(tmp_path):
     path = write_specimen(tmp_path, text="title: [broken\n")
     result = run(cli.preview, [str(path)])
@@ -284,3 +335,57 @@ def test_the_worked_example_can_be_followed_as_written(tmp_path):
     library = load_library(copy)
     for query in example.groups():
         assert spec_id in [s.id for s in library.search(query).items], query
+
+
+def _console_outputs(guide: str) -> list[tuple[str, list[str]]]:
+    """Each `$ ... check <path>` shown in a console block, with the lines it is said to print."""
+    shown = []
+    for block in re.findall(r"```console\n(.*?)```", guide, re.S):
+        for command, output in re.findall(r"^\$ (.*)\n((?:[^$].*\n)*)", block, re.M):
+            shown.append((command, output.splitlines()))
+    return shown
+
+
+def test_the_worked_examples_console_output_is_what_check_prints(tmp_path):
+    """The worked example shows what `check` prints for the scaffold and for each mistake; every
+    line it shows (line numbers, messages, the count) is what the checker prints today."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    worked = guide[guide.index("## Worked example") : guide.index("## Adding a posting")]
+    finished = re.search(r"This is the finished file.*?```yaml\n(.*?)```", worked, re.S).group(1)
+    copy = tmp_path / "try"
+    for folder in ("specimens", "eras"):
+        shutil.copytree(ROOT / folder, copy / folder)
+    path = copy / "specimens" / "chief-happiness-officer.yaml"
+    path.unlink()
+    scaffolded = run(cli.new, ["Chief Happiness Officer", "--family", "people-and-talent"], copy)
+    assert scaffolded.exit_code == 0, scaffolded.output
+    # the states of the file the guide walks through, in order: the bare scaffold, then the three
+    # mistakes of step 4 together, then the two that only later stages find, then none
+    mistakes = [
+        {
+            "family: people-and-talent": "family: people-and-culture",
+            "percent: 74": 'percent: "74"',
+            "\nencounter_guide:": "\nencounter_guid:",
+        },
+        {'end: "09:30"': 'end: "08:30"'},
+        {"id: hr-business-partner": "id: hr-business-partnr"},
+        {},
+    ]
+    states = [path.read_text(encoding="utf-8")]
+    for changes in mistakes:
+        text = finished
+        for old, new in changes.items():
+            assert old in text, old
+            text = text.replace(old, new, 1)
+        states.append(text)
+    checks = [(c, out) for c, out in _console_outputs(worked) if " check " in c]
+    assert len(checks) == len(states), [c for c, _ in checks]
+    for (command, shown), text in zip(checks, states, strict=True):
+        path.write_text(text, encoding="utf-8")
+        printed = run(cli.check, [str(path)], copy).output.splitlines()
+        if "…" in shown:  # a long list, cut: its head and its tail must be as printed
+            cut = shown.index("…")
+            head, tail = shown[:cut], shown[cut + 1 :]
+            assert printed[:cut] == head and printed[-len(tail) :] == tail, (command, printed)
+        else:
+            assert printed == shown, (command, printed)

@@ -43,6 +43,7 @@ VARIABLES = (
     "OTIOSE_THREADS",
     "OTIOSE_BIND",
     "OTIOSE_LOG_LEVEL",
+    "OTIOSE_SWITCH_INTERVAL",
     "FLASK_DEBUG",
 )
 
@@ -186,6 +187,26 @@ def test_gunicorn_variables_set_what_they_name(server_env):
     cfg = _gunicorn_cfg(server_env)
     assert (cfg.workers, cfg.threads, cfg.loglevel) == (3, 2, "warning")
     assert cfg.bind == ["unix:/run/otiose/gunicorn.sock"]
+
+
+def test_gunicorn_reads_an_empty_variable_as_its_default(server_env):
+    """README: "Unset or empty means the default", for gunicorn's variables as for the app's."""
+    for name in ("OTIOSE_WORKERS", "OTIOSE_THREADS", "OTIOSE_BIND", "OTIOSE_LOG_LEVEL"):
+        server_env.setenv(name, "")
+    server_env.setenv("OTIOSE_SWITCH_INTERVAL", "")
+    cfg = _gunicorn_cfg(server_env)
+    assert (cfg.threads, cfg.loglevel, cfg.bind) == (4, "info", ["127.0.0.1:8000"])
+    assert cfg.post_fork.__globals__["SWITCH_INTERVAL"] == 0.001
+
+
+def test_the_switch_interval_is_read_and_a_bad_one_stops_gunicorn(server_env):
+    server_env.setenv("OTIOSE_SWITCH_INTERVAL", " 0.002 ")
+    assert _gunicorn_cfg(server_env).post_fork.__globals__["SWITCH_INTERVAL"] == 0.002
+    for bad in ("fast", "0", "2", "nan"):
+        server_env.setenv("OTIOSE_SWITCH_INTERVAL", bad)
+        with pytest.raises(SystemExit) as exc:
+            _gunicorn_cfg(server_env)
+        assert "OTIOSE_SWITCH_INTERVAL" in str(exc.value.code)
 
 
 def _gunicorn_refuses(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
