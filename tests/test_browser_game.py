@@ -447,3 +447,31 @@ def test_each_link_on_a_board_of_verdicts_names_where_it_goes(
         places.setdefault(name, set()).add(link.get_attribute("href") or "")
     clashes = {name: len(hrefs) for name, hrefs in places.items() if len(hrefs) > 1}
     assert not clashes, clashes
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_apply_that_never_reaches_the_site_says_so(
+    new_context, live_server: str, scheme: str
+) -> None:
+    """The connection drops as Apply is pressed: htmx gets no answer to swap, and the page used
+    to look as if the click did nothing. A notice says so, and the next request clears it."""
+    context = new_context(viewport=PHONE, color_scheme=scheme)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/jkmn2345")
+    page.wait_for_function(HTMX_READY)
+    notice = page.locator("#offline")
+    expect(notice).to_be_hidden()
+    page.route("**/apply", lambda route: route.abort("internetdisconnected"))
+    card = page.locator("article.posting").first
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("could not be reached, so nothing changed")
+    assert notice.get_attribute("role") == "alert"
+    assert spent(page) == 0
+    assert axe_violations(page, f"board with the notice ({scheme})") == []
+    page.unroute("**/apply")
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    expect(card.locator(".verdict__stamp")).to_be_visible()
+    expect(notice).to_be_hidden()
+    assert spent(page) == 1

@@ -28,6 +28,21 @@
     document.querySelector(".era-block__name[tabindex]")?.focus();
   });
 
+  // A request that never reached the site (the connection dropped, the server is down) gets
+  // no answer for htmx to swap, so without this the page would look as if the click did
+  // nothing. The notice is read out as an alert and cleared by the next request.
+  const offline = () => document.getElementById("offline");
+  for (const failed of ["htmx:sendError", "htmx:timeout"]) {
+    document.addEventListener(failed, () => {
+      const notice = offline();
+      if (notice) notice.textContent = notice.dataset.message;
+    });
+  }
+  document.addEventListener("htmx:beforeRequest", () => {
+    const notice = offline();
+    if (notice) notice.textContent = "";
+  });
+
   function load() {
     const script = document.createElement("script");
     script.src = src;
