@@ -75,3 +75,20 @@ def test_card_facts_line_up_across_a_row_of_cards(page: Page, live_server: str) 
     assert len(tops) > 10
     stacked = [t for t in tops if abs(t[0] - t[1]) > 1]
     assert not stacked, f"{len(stacked)} of {len(tops)} cards stack their facts"
+
+
+def test_the_audit_groups_table_shows_its_four_fifths_column_on_a_phone(
+    page: Page, live_server: str
+) -> None:
+    """The last column says which groups are flagged; on a phone it was scrolled out of sight
+    with nothing to say it was there."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(
+        f"{live_server}/audit?gender=female&gender=nonbinary&race=black&race=hispanic"
+        "&maritalStatus=married&minAge=25&maxAge=45&union=false&date=1966-06-01&jurisdiction=us"
+    )
+    widths = page.evaluate(
+        """() => { const t = document.querySelector('.audit-table--groups');
+                   return [t.getBoundingClientRect().width, t.parentElement.clientWidth]; }"""
+    )
+    assert widths[0] <= widths[1] + 0.5, widths
