@@ -52,7 +52,8 @@ def _inflection(a: str, b: str) -> bool:
     return max(len(a), len(b)) - common <= 2
 
 
-def _respell(word: str) -> set[str]:
+@cache
+def _respell(word: str) -> frozenset[str]:
     """The word with a British ending swapped for the American one or back, plural or not."""
     out = set()
     for british, american in SPELLINGS:
@@ -60,9 +61,10 @@ def _respell(word: str) -> set[str]:
             for end in ("", "s"):
                 if len(word) >= 5 and word.endswith(this + end):
                     out.add(word[: -len(this + end)] + that + end)
-    return out - {word}
+    return frozenset(out - {word})
 
 
+@cache  # pure, and asked millions of times by the full-sort test
 def _kind(token: str, word: str) -> str | None:
     """How a word of the text matches a query word, if it does."""
     if token == word:
