@@ -617,20 +617,25 @@ def test_production_logs_exactly_one_line_per_request(prod_env, caplog):
     assert len(errors) == 1 and errors[0].exc_info and len(records) == 2
 
 
-def test_the_command_list_shows_without_the_production_settings():
-    """``flask --app app --help`` lists the commands (none needs the app) and says, once, why
-    the app itself would not start; it used to print only that error."""
+def _flask_unconfigured(command: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``flask --app app COMMAND`` with none of the operator's settings but ``env``."""
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "OTIOSE_", "FLASK_"))
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "--help"],
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", command],
         cwd=ROOT,
-        env=clean,
+        env={**clean, **env},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def test_the_command_list_shows_without_the_production_settings():
+    """``flask --app app --help`` lists the commands (none needs the app) and says, once, why
+    the app itself would not start; it used to print only that error."""
+    run = _flask_unconfigured("--help")
     assert run.returncode == 0, run.stderr
     commands = run.stdout.split("Commands:", 1)[1].split()
     assert {"check", "new", "preview", "docs", "schema", "export", "db", "stats"} <= set(commands)
@@ -644,17 +649,7 @@ def test_the_command_list_shows_without_the_production_settings():
 )
 def test_a_missing_setting_is_one_line_not_a_traceback(env, says):
     """``flask --app app routes`` (or gunicorn) without a setting it needs says which, and stops."""
-    clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SECRET_KEY", "OTIOSE_", "FLASK_"))
-    }
-    run = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "routes"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = _flask_unconfigured("routes", **env)
     assert run.returncode != 0
     assert run.stderr.startswith(f"Error: {says}."), run.stderr
     assert "Traceback" not in run.stderr
