@@ -44,6 +44,7 @@ from ..content.models import Specimen
 from ..game.board import Verdict
 from ..game.daily import NoSuchDay, parse_day
 from ..game.daily import daily as daily_applicant
+from ..game.share import plural
 from ..settings import ConfigError
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
 from . import state
@@ -336,9 +337,7 @@ def _sighting_refused(limit: RequestLimit) -> flask.Response | None:
     context: dict[str, Any] = {
         "specimen": s,
         "refused": f"{item.amount} per {per}",
-        "retry": f"{wait} second{'' if wait == 1 else 's'}"
-        if wait < 120
-        else f"{wait // 60} minutes",
+        "retry": plural(wait, "second") if wait < 120 else plural(wait // 60, "minute"),
     }
     body = _body("_live_sightings.html", f"Sightings of the {s.title}", _record_back(s), **context)
     response = current_app.make_response((body, 429))

@@ -17,6 +17,7 @@ from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
 from ..content.schema import specimen_schema
+from ..game.share import plural
 from . import live, state
 from .http import cacheable
 from .hx import htmx
@@ -75,8 +76,10 @@ def index() -> Response:
         abort(400, "The page must be a positive whole number.")
     page = library.search(query, family, sort, page_number)
     if page.page != page_number:  # the search stops at the last page; say so, not show it
-        pages = f"{page.pages} page{'s' if page.pages != 1 else ''}"
-        abort(404, f"There is no page {page_number}: these results run to {pages}.")
+        abort(
+            404,
+            f"There is no page {page_number}: these results run to {plural(page.pages, 'page')}.",
+        )
     context = dict(
         page=page,
         groups=library.grouped(page.items) if sort == "family" and not query else None,
