@@ -317,13 +317,14 @@ def _key_indented_under_a_value(
     mark = exc.problem_mark
     if mark is None or "mapping values are not allowed" not in (exc.problem or ""):
         return None
-    line = _BREAKS.split(text)[mark.line]
+    lines = _BREAKS.split(text)
+    line = lines[mark.line]
     stripped = line.lstrip(" ")
     start = len(line) - len(stripped)
     if line.find(":", start) != mark.column or _ITEM.match(stripped):
         return None
     key = line[start : mark.column]
-    if (dedented := _lost_indent(_BREAKS.split(text), mark.line, start)) is not None:
+    if (dedented := _lost_indent(lines, mark.line, start)) is not None:
         n, above, sibling = dedented
         msg = (
             f"'{above}' seems to have lost its indent: the keys before and after it ('{sibling}', "
