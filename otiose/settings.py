@@ -33,6 +33,7 @@ KNOWN = (
     "OTIOSE_SIGHTING_RATE_LIMIT",
     "OTIOSE_SQLITE_SYNC",
     "OTIOSE_LIVE_RECORD",
+    "OTIOSE_LIVE_COUNT_LIMIT",
 )
 # Variables the test suite and the benchmarks read, never the app: not misspellings of a setting,
 # so no warning (README's "Run it" section names them).

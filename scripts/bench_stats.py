@@ -89,7 +89,11 @@ def _alternate(tmp: Path, url: str) -> tuple[list[benchlib.WrkResult], list[benc
                 benchlib.gunicorn(
                     tmp / ("on" if record else "off"),
                     WORKERS,
-                    {"DATABASE_URL": url, "OTIOSE_LIVE_RECORD": "1" if record else "0"},
+                    {
+                        "DATABASE_URL": url,
+                        "OTIOSE_LIVE_RECORD": "1" if record else "0",
+                        "OTIOSE_LIVE_COUNT_LIMIT": benchlib.UNCAPPED,  # one address, many runs
+                    },
                 )
             ).base
             for record in (False, True)

@@ -40,6 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HOST = "127.0.0.1"
+# OTIOSE_LIVE_COUNT_LIMIT for a server that benchmarks and load tests drive from one address, as
+# if it were many readers: every application is counted, as a real crowd's would be.
+UNCAPPED = "1000000 per second"
 
 
 class BenchError(RuntimeError):

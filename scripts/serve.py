@@ -62,6 +62,11 @@ BROTLI_HINT = (
 TEXT_SUFFIXES = {".css", ".js", ".svg", ".txt", ".json", ".html", ".map", ".xml", ".webmanifest"}
 PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 INSTALL_HINT = "nginx is not installed: apt-get install nginx-light (Debian's nginx)"
+# What one client address may ask of nginx (deploy/nginx.conf, "volume"): POSTs and run
+# pictures a second. The benchmarks and the load test drive the stack from one address, as if it
+# were many readers, and lift both with UNLIMITED.
+RATES = {"WRITE_RATE": "10r/s", "PICTURE_RATE": "2r/s"}
+UNLIMITED = {"WRITE_RATE": "100000r/s", "PICTURE_RATE": "100000r/s"}
 LOCK = "serve.lock"  # in the run directory: "pid port" of the stack running there
 
 
@@ -344,24 +349,26 @@ def stack(
     extra: str = "",
     log_to: IO[bytes] | None = None,
     wsgi: str | None = None,
+    rates: dict[str, str] | None = None,
 ) -> Iterator[Stack]:
     """Start nginx and gunicorn; stop both when the block ends.
 
     ``env`` adds to (and overrides) this process's environment for gunicorn. gunicorn's stderr
     goes to ``run/gunicorn.log``, or to ``log_to`` when given (make serve: the terminal).
     ``extra`` is more nginx server blocks; ``wsgi`` a module:app in scripts/ that gunicorn loads
-    instead of ``app:app`` (the benchmarks add a baseline route that way). Another stack
+    instead of ``app:app`` (the benchmarks add a baseline route that way); ``rates`` replaces
+    :data:`RATES`, nginx's limits per client address. Another stack
     already running in ``run`` is a ServeError before anything is touched (:func:`claim`).
     """
     port = port or free_port()
-    with claim(run, port), _started(port, run, env, extra, log_to, wsgi) as s:
+    with claim(run, port), _started(port, run, env, extra, log_to, wsgi, rates or RATES) as s:
         yield s
 
 
 @contextlib.contextmanager
 def _started(
     port: int, run: Path, env: dict[str, str] | None, extra: str, log_to: IO[bytes] | None,
-    wsgi: str | None,
+    wsgi: str | None, rates: dict[str, str],
 ) -> Iterator[Stack]:  # fmt: skip
     nginx = find_nginx()
     if not MIME_TYPES.is_file():
@@ -406,6 +413,7 @@ def _started(
                 "SECURITY_HEADERS": security_headers(),
                 "MIME_TYPES": str(MIME_TYPES),
                 "EXTRA": extra,
+                **rates,
                 **brotli_lines(),
             },
         )

@@ -421,6 +421,40 @@ def test_each_request_is_logged_once(stack):
         assert sum(p + '"' in line or p + " " in line for line in lines) == 1, p
 
 
+def test_one_address_past_its_burst_of_posts_or_pictures_gets_429_from_nginx(stack):
+    """One address could send hundreds of applications a second (each without a cookie is a new
+    run) and have every run picture drawn anew. Past the burst, nginx answers 429 itself."""
+    from otiose.web import security
+
+    origin = {"Origin": f"http://{serve.HOST}:{stack.port}", "HX-Request": "true"}
+    before = stack.log.read_text().count(f"/play/{SEED}/apply")
+    posts = [
+        get(stack, f"/play/{SEED}/apply", origin, method="POST", body=f"posting={POSTING}")
+        for _ in range(60)
+    ]
+    statuses = [status for status, _, _ in posts]
+    passed = sum(status != 429 for status in statuses)
+    assert 40 <= passed < 60, statuses  # the burst, and what the rate refilled meanwhile
+    assert statuses[:40] == [200] * 40
+    status, headers, text = posts[-1]
+    assert status == 429
+    assert {k: headers.get(k.lower()) for k in security.HEADERS} == security.HEADERS
+    assert text.startswith(b"Too many requests from your address")
+    # the refused ones never reached the app
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        seen = stack.log.read_text().count(f"/play/{SEED}/apply") - before
+        if seen >= passed:
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
+    assert stack.log.read_text().count(f"/play/{SEED}/apply") - before == passed
+    pictures = [get(stack, f"/play/flood{n:03d}/run.png")[0] for n in range(20)]
+    assert pictures.count(429) >= 5 and 429 not in pictures[:10], pictures
+    assert get(stack, "/about")[0] == 200  # reading is not limited
+    time.sleep(5)  # the burst refills (40 at 10 a second, 10 at 2), for the tests after this
+
+
 # ---------------------------------------------------------------- a bad deploy
 
 

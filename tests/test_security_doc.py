@@ -56,6 +56,31 @@ def test_the_request_limits(app: Flask) -> None:
     assert said(r"remembers at most (N) runs") == game.MAX_RUNS
 
 
+def test_the_limits_per_client_address(app: Flask) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import serve
+
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    writes = said(
+        r"sends POSTs \(applications, sightings, taking over a shared run\) faster than (N)"
+    )
+    assert serve.RATES["WRITE_RATE"] == f"{writes}r/s"
+    burst = said(r"faster than \d+ a second after a burst of (N), or fetches run pictures")
+    assert f"limit_req zone=otiose_writes burst={burst} nodelay;" in nginx
+    pictures = said(r"faster than (N) a second after a burst of \d+; reads are not limited")
+    assert serve.RATES["PICTURE_RATE"] == f"{pictures}r/s"
+    burst = said(r"a second after a burst of (N); reads are not limited")
+    assert f"limit_req zone=otiose_pictures burst={burst} nodelay;" in nginx
+    assert (
+        f"{said(r'limits sightings to (N) a minute')} per minute"
+        == (app.config["SIGHTING_RATE_LIMIT"])
+    )
+    assert (
+        f"{said(r'count at most (N) applications an hour')} per hour"
+        == (app.config["LIVE_COUNT_LIMIT"])
+    )
+
+
 def test_gunicorns_own_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")])
     app = WSGIApplication()

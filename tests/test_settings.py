@@ -37,6 +37,7 @@ VARIABLES = (
     "OTIOSE_RENDER_CACHE_MB",
     "OTIOSE_SQLITE_SYNC",
     "OTIOSE_LIVE_RECORD",
+    "OTIOSE_LIVE_COUNT_LIMIT",
     "OTIOSE_SIGHTING_RATE_LIMIT",
     "RATELIMIT_STORAGE_URI",
     "OTIOSE_WORKERS",
@@ -74,6 +75,9 @@ BAD_APP_VALUES = [
     ("OTIOSE_HSTS", "yes"),
     ("OTIOSE_LIVE_RECORD", "false"),
     ("OTIOSE_SIGHTING_RATE_LIMIT", "lots"),
+    ("OTIOSE_LIVE_COUNT_LIMIT", "lots"),
+    ("OTIOSE_LIVE_COUNT_LIMIT", "300 per hour; 10 per minute"),  # one rate, not the first of two
+    ("OTIOSE_LIVE_COUNT_LIMIT", "0 per hour"),  # OTIOSE_LIVE_RECORD=0 is how to count nothing
     ("RATELIMIT_STORAGE_URI", "bogus://"),
     ("OTIOSE_CONTENT", "/nonexistent/content"),
     ("OTIOSE_REPO_URL", "github.com/otiose"),

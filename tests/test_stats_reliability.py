@@ -49,7 +49,11 @@ SPECIMENS = ["agile-coach", "ai-researcher"]
 @contextlib.contextmanager
 def _gunicorn(db_url: str, log_dir: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """The production server as deployed (deploy/gunicorn.conf.py, two workers) on ``db_url``."""
-    env = {"DATABASE_URL": db_url, "OTIOSE_SIGHTING_RATE_LIMIT": "100000 per minute"}
+    env = {
+        "DATABASE_URL": db_url,
+        "OTIOSE_SIGHTING_RATE_LIMIT": "100000 per minute",
+        "OTIOSE_LIVE_COUNT_LIMIT": benchlib.UNCAPPED,  # every client here is 127.0.0.1
+    }
     with benchlib.gunicorn(log_dir, workers=2, env=env) as server:
         yield server.proc, int(server.base.rsplit(":", 1)[1])
 

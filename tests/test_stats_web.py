@@ -66,6 +66,38 @@ def test_each_application_of_a_run_is_counted_once(live_app: Flask) -> None:
     assert _stats(live_app).posting(POSTING).applied == 2
 
 
+def test_an_address_past_its_cap_plays_on_uncounted_and_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "s",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cap.db'}",
+            "LIVE_COUNT_LIMIT": "3 per hour",
+        }
+    )
+    flood = {"REMOTE_ADDR": "10.0.0.7"}
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
+        # each request without a cookie is a new run: one address could add runs without end
+        answers = [
+            app.test_client().post(
+                f"/play/{SEED}/apply", data={"posting": POSTING}, environ_base=flood
+            )
+            for _ in range(6)
+        ]
+    assert [r.status_code for r in answers] == [303] * 6  # the game never refuses for this
+    assert _stats(app).posting(POSTING).applied == 3
+    told = [r.getMessage() for r in caplog.records if "OTIOSE_LIVE_COUNT_LIMIT" in r.getMessage()]
+    assert len(told) == 1 and "10.0.0.7" in told[0]
+    # another address is counted as before
+    other = app.test_client()
+    other.post(
+        f"/play/{SEED}/apply", data={"posting": POSTING}, environ_base={"REMOTE_ADDR": "10.0.0.8"}
+    )
+    assert _stats(app).posting(POSTING).applied == 4
+
+
 def test_a_bad_application_counts_nothing(live_app: Flask) -> None:
     client = live_app.test_client()
     assert client.post(f"/play/{SEED}/apply", data={"posting": "no-such"}).status_code == 400

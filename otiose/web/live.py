@@ -6,7 +6,8 @@ for ``LIVE_MAX_AGE`` seconds, so nginx and CDNs absorb most of the reads.
 
 Nothing about a browser is stored server-side: the "one sighting per browser per specimen per
 day" rule lives in a signed cookie in that browser. The rate limiter counts requests per
-client address in memory (or Redis) for a minute and writes nothing to the database.
+client address in memory (or Redis) for a minute and writes nothing to the database; so does
+the cap on how many applications one address adds to the numbers (``LIVE_COUNT_LIMIT``).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ from flask import (
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError as LimitsConfigurationError
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.wrappers import Response
 
 from .. import settings
@@ -116,6 +119,8 @@ def init_app(app: Flask) -> None:
             "OTIOSE_SIGHTING_RATE_LIMIT must be a rate such as '20 per minute' or '5/second', "
             f"not {config['SIGHTING_RATE_LIMIT']!r}"
         ) from None
+    config.setdefault("LIVE_COUNT_LIMIT", settings.raw("OTIOSE_LIVE_COUNT_LIMIT") or "300 per hour")
+    count_limit = _one_rate("OTIOSE_LIVE_COUNT_LIMIT", config["LIVE_COUNT_LIMIT"])
     config.setdefault("RATELIMIT_STORAGE_URI", settings.raw("RATELIMIT_STORAGE_URI") or "memory://")
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     dev = app.debug or app.testing
@@ -139,6 +144,7 @@ def init_app(app: Flask) -> None:
         stats.start()
     try:
         limiter.init_app(app)
+        app.extensions[_CAP] = CountCap(config["RATELIMIT_STORAGE_URI"], count_limit)
     except LimitsConfigurationError as exc:
         raise ConfigError(
             f"RATELIMIT_STORAGE_URI must be memory:// or redis://host:port (with the redis "
@@ -146,6 +152,51 @@ def init_app(app: Flask) -> None:
         ) from None
     app.jinja_env.globals["live_standing_key"] = standing_key
     app.jinja_env.globals["live_min_for_rate"] = MIN_FOR_RATE
+
+
+def _one_rate(name: str, text: str) -> RateLimitItem:
+    """``text`` as one rate of at least 1, or :class:`ConfigError` naming the variable ``name``."""
+    try:
+        rates = parse_many(text)
+    except ValueError:
+        rates = []
+    if len(rates) != 1 or rates[0].amount < 1:
+        raise ConfigError(
+            f"{name} must be one rate of at least 1, such as '300 per hour' or '50/minute', "
+            f"not {text!r}"
+        )
+    return rates[0]
+
+
+class CountCap:
+    """How many applications one client address may add to the live numbers in a window.
+
+    Past the cap an address still plays (the game never refuses an application for this);
+    its applications are simply not counted until the window turns. Each address over the cap
+    is logged once a window. Counts live in the rate limiter's storage (``memory://`` per
+    process, or Redis), never in the database.
+    """
+
+    def __init__(self, storage_uri: str, limit: RateLimitItem) -> None:
+        self.limit = limit
+        self._once = type(limit)(1, limit.multiples)  # one log line per address a window
+        self._window = FixedWindowRateLimiter(storage_from_string(storage_uri))
+
+    def allows(self, address: str) -> bool:
+        """Count one application from ``address``; False once it is over the cap."""
+        if self._window.hit(self.limit, "live-count", address):
+            return True
+        if self._window.hit(self._once, "live-count-told", address):
+            current_app.logger.warning(
+                "live numbers: %s sent more than %s applications; the rest of this window's "
+                "are played but not counted (OTIOSE_LIVE_COUNT_LIMIT)",
+                address,
+                self.limit,
+            )
+        return False
+
+
+_CAP = "otiose_live_cap"
 
 
 def stats() -> Stats | None:
@@ -173,11 +224,15 @@ def record(
     anything is counted) and the verdict recomputed. ``run_id`` must be unique to the run
     (a random id minted when it was dealt, carried in its signed state); the same run applying
     to the same posting again counts nothing, and neither does a second application in the same
-    place ``slot`` of the run (0 for its first), which an old copy of the cookie would make.
-    ``day`` is the daily applicant's date for a daily run, otherwise today (UTC).
+    place ``slot`` of the run (0 for its first), which an old copy of the cookie would make, nor
+    one from a client address past its cap (:class:`CountCap`). ``day`` is the daily
+    applicant's date for a daily run, otherwise today (UTC).
     """
     service = stats()
     if service is None or not current_app.config.get("LIVE_RECORD"):
+        return False
+    cap: CountCap = current_app.extensions[_CAP]
+    if not cap.allows(get_remote_address()):
         return False
     try:
         return service.record_application(
