@@ -475,3 +475,32 @@ def test_an_apply_that_never_reaches_the_site_says_so(
     expect(card.locator(".verdict__stamp")).to_be_visible()
     expect(notice).to_be_hidden()
     assert spent(page) == 1
+
+
+def test_a_refusal_from_nginx_is_read_out_and_leaves_the_card_in_place(
+    new_context, live_server: str
+) -> None:
+    """Past an address's limit nginx answers 429 with a line of plain text. htmx swapped that
+    line in place of the card that was clicked, so the posting and its Apply button were gone."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/jkmn2345")
+    page.wait_for_function(HTMX_READY)
+    line = "Too many requests from your address just now; wait a few seconds and try again."
+    page.route(
+        "**/apply",
+        lambda route: route.fulfill(status=429, content_type="text/plain", body=line + "\n"),
+    )
+    card = page.locator("article.posting").first
+    title = card.locator(".posting__title").inner_text()
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    notice = page.locator("#offline")
+    expect(notice).to_have_text(line)
+    expect(page.locator("article.posting").first.locator(".posting__title")).to_have_text(title)
+    expect(card.get_by_role("button", name=re.compile("^Apply"))).to_be_visible()
+    assert spent(page) == 0
+    page.unroute("**/apply")
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    expect(card.locator(".verdict__stamp")).to_be_visible()
+    expect(notice).to_be_hidden()
