@@ -459,3 +459,19 @@ def test_two_offers_in_one_era_are_not_the_same_letter(seed, hires):
         v.letter.replace(v.posting.title, "").replace(v.posting.company, "") for v in verdicts
     ]
     assert letters[0] != letters[1]
+
+
+def test_plural_counts_in_the_words_form_and_groups_thousands(app) -> None:
+    from otiose.game.share import plural
+
+    assert plural(1, "offer") == "1 offer"
+    assert plural(0, "offer") == "0 offers"
+    assert plural(1204, "run") == "1,204 runs"
+    assert plural(1, "application", number=False) == "application"
+    assert plural(2, "application", number=False) == "applications"
+    # the templates' filter is the same function: a run's tally after one application
+    with app.test_request_context():
+        render = app.jinja_env.from_string(
+            "{{ n|plural('run') }}, {{ m|plural('offer', number=False) }}"
+        )
+        assert render.render(n=12000, m=1) == "12,000 runs, offer"

@@ -1,4 +1,4 @@
-"""Small formatting helpers for templates: money, percentages, articles, the flight-risk gauge."""
+"""Small formatting helpers for templates: money, percentages, articles, plurals, the gauge."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Flask, current_app, request
 
 from ..content import vocab
 from ..game.rules import LABELS, VALUE_TEXT
+from ..game.share import plural
 
 
 def money(amount: int, code: str) -> str:
@@ -101,7 +102,7 @@ def canonical_url(**query: str) -> str:
 def init_app(app: Flask) -> None:
     """Register the helpers as Jinja filters and globals."""
     app.jinja_env.filters.update(
-        money=money, percent=percent, one_in=one_in, with_article=with_article
+        money=money, percent=percent, one_in=one_in, with_article=with_article, plural=plural
     )
     app.jinja_env.globals.update(
         gauge=gauge,
