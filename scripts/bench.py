@@ -727,8 +727,8 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
         "nginx passes them through (X-Cache-Status BYPASS) and the app answers from its render "
         "cache (kept HTML and its gzip; sizes above are as sent). Each apply POST has no cookie: "
         "a first application, recorded in the database, its verdict rendered. wrk is one "
-        "address standing in for many players, so nginx's limits per address (10 POSTs a "
-        "second in deploy/nginx.conf) and the live numbers' cap are lifted for this stack.",
+        "address standing in for many players, so nginx's limits per address (POSTs at "
+        f"{serve.RATES['WRITE_RATE']} in make serve) and the live numbers' cap are lifted here.",
     )
 
 
