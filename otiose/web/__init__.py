@@ -154,7 +154,7 @@ def _configure_base_url(app: Flask, dev: bool) -> None:
         if not dev:
             raise ConfigError(
                 "OTIOSE_BASE_URL is not set. Set it to the site's public address, e.g. "
-                "https://otiose.example; links in pages and feeds are built from it."
+                "https://otiose.example; links in pages, JSON and the sitemap are built from it."
             )
         base = DEV_BASE_URL
     parts = urlsplit(base)

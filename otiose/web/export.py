@@ -1,4 +1,5 @@
-"""Static export: the whole wiki (home, taxonomy, file records, eras, postings) as plain files.
+"""Static export: the whole wiki (home, taxonomy, file records, eras, postings) as plain files,
+with its sitemap and robots.txt.
 
 Pages are rendered by the real app through its test client, then every internal link is
 rewritten to the file it became: relative to the page, so the folder works wherever it is
@@ -23,6 +24,8 @@ from flask import Flask
 from . import state
 
 LINK = re.compile(r'(href|action|src|data-src|content)="(/[^"]*)"')
+# Absolute URLs outside quotes: the sitemap's <loc> elements and robots.txt's Sitemap line.
+BARE = r"(<loc>|^Sitemap: )({origin})(/[^<\s]*)"
 
 
 def file_for(url: str) -> str | None:
@@ -47,6 +50,8 @@ def file_for(url: str) -> str | None:
         "/declassified": "declassified.html",
         "/graeber": "graeber.html",
         "/about": "about.html",
+        "/sitemap.xml": "sitemap.xml",
+        "/robots.txt": "robots.txt",
         "/api/postings/": "api/postings/index.json",
         "/specimens/schema.json": "specimens/schema.json",
         "/postings/schema.json": "postings/schema.json",
@@ -117,10 +122,18 @@ class _Rewriter:
         new = self.target(m.group(2), absolute=True)
         return m.group(0) if new is None else f'"{new}"'
 
+    def bare_url(self, m: re.Match[str]) -> str:
+        """An absolute URL outside quotes (sitemap, robots.txt), rewritten to one under the base."""
+        new = self.target(m.group(3), absolute=True)
+        return m.group(0) if new is None else f"{m.group(1)}{new}"
+
     def rewrite(self, text: str, html: bool) -> str:
         """Every internal link in ``text``; relative ones only in HTML."""
         text = re.sub(f'"({re.escape(self.origin)})(/[^"]*)"', self.absolute_url, text)
-        return LINK.sub(self.html, text) if html else text
+        if not html:
+            bare = re.compile(BARE.format(origin=re.escape(self.origin)), re.MULTILINE)
+            return bare.sub(self.bare_url, text)
+        return LINK.sub(self.html, text)
 
 
 def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[str]:
@@ -138,6 +151,7 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
     client = app.test_client()
     queue: deque[str] = deque(
         ["/", "/specimens/", "/eras/", "/declassified", "/about", "/graeber", "/api/postings/"]
+        + ["/sitemap.xml", "/robots.txt"]
         + [f"/specimens/{i}" for i in library.specimens]
         + [f"/eras/{e.id}" for e in library.eras]
         + [f"/postings/{p}" for p in library.postings]

@@ -1,15 +1,21 @@
-"""Home, about and health."""
+"""Home, about, health, and what crawlers read: robots.txt and the sitemap."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 
 from . import state
 from .http import cacheable
 
 bp = Blueprint("pages", __name__)
+
+# What robots.txt asks crawlers to leave alone: pages made without end (a board, report and
+# picture per seed and per day), a redirect to a random record, the JSON API and the audit's
+# downloads (the pages say the same), and the live numbers' short-lived fragments. Rules are
+# path prefixes only: a "?" in one is read differently by different crawlers.
+DISALLOWED = ("/play", "/api/", "/random", "/live/", "/audit/")
 
 
 @bp.get("/")
@@ -45,3 +51,33 @@ def healthz() -> Response:
         postings=len(library.postings),
         eras=len(library.eras),
     )
+
+
+@bp.get("/robots.txt")
+@cacheable()
+def robots() -> Response:
+    """What crawlers may read (all of the wiki) and where its sitemap is."""
+    export = current_app.config.get("STATIC_EXPORT")  # a static copy has only the wiki
+    text = render_template("robots.txt", disallowed=() if export else DISALLOWED)
+    return Response(text, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+@cacheable()
+def sitemap() -> Response:
+    """Every page of the wiki, for search engines (sitemaps.org's format)."""
+    library = state.library()
+    paths = [
+        url_for("pages.home"),
+        url_for("specimens.index"),
+        *(url_for("specimens.record", id=i) for i in library.specimens),
+        url_for("specimens.graeber"),
+        url_for("timeline.eras"),
+        *(url_for("timeline.era", era_id=e.id) for e in library.eras),
+        *(url_for("timeline.posting", posting_id=p) for p in library.postings),
+        url_for("timeline.declassified"),
+        url_for("pages.about"),
+    ]
+    if not current_app.config.get("STATIC_EXPORT"):  # the desk and the law need the app
+        paths += [url_for("audit.desk"), url_for("audit.timeline")]
+    return Response(render_template("sitemap.xml", paths=paths), mimetype="application/xml")
