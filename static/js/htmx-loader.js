@@ -38,6 +38,17 @@
       if (notice) notice.textContent = notice.dataset.message;
     });
   }
+  // nginx's own refusals (429 past an address's limit, 502 while the app is down) are a line
+  // of plain text, not a fragment of the page: swapped in, the line would take the place of the
+  // card that was clicked. It goes to the same notice instead, and the page stays as it was.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const xhr = event.detail.xhr;
+    const type = xhr.getResponseHeader("Content-Type") || "";
+    if (xhr.status < 400 || !type.startsWith("text/plain")) return;
+    event.detail.shouldSwap = false;
+    const notice = offline();
+    if (notice) notice.textContent = xhr.responseText.trim();
+  });
   document.addEventListener("htmx:beforeRequest", () => {
     const notice = offline();
     if (notice) notice.textContent = "";
