@@ -504,3 +504,26 @@ def test_a_refusal_from_nginx_is_read_out_and_leaves_the_card_in_place(
     card.get_by_role("button", name=re.compile("^Apply")).click()
     expect(card.locator(".verdict__stamp")).to_be_visible()
     expect(notice).to_be_hidden()
+
+
+def test_two_applies_sent_at_once_both_stay_in_the_run(new_context, live_server: str) -> None:
+    """Two Apply buttons pressed before the first answer came back: both requests carried the
+    same cookie, each answer set a run with only its own application, and the last one won. The
+    board showed two verdicts; after a reload, one of them was gone and could be applied again."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live_server + "/play/qrst2345")
+    page.wait_for_function(HTMX_READY)
+    page.evaluate(
+        """() => {
+            const buttons = document.querySelectorAll("article.posting form button");
+            buttons[0].click();
+            buttons[1].click();
+        }"""
+    )
+    expect(page.locator("article.posting .verdict__stamp")).to_have_count(2)
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("2")
+    page.reload()
+    expect(page.locator("article.posting .verdict__stamp")).to_have_count(2)
+    assert spent(page) == 2
