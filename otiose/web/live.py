@@ -188,10 +188,11 @@ class CountCap:
             return True
         if self._window.hit(self._once, "live-count-told", address):
             current_app.logger.warning(
-                "live numbers: %s sent more than %s applications; the rest of this window's "
-                "are played but not counted (OTIOSE_LIVE_COUNT_LIMIT)",
+                "live numbers: %s sent more than %s within %s; the rest are played but not "
+                "counted until that time has passed (OTIOSE_LIVE_COUNT_LIMIT)",
                 address,
-                self.limit,
+                plural(self.limit.amount, "application"),
+                plural(self.limit.multiples, self.limit.GRANULARITY.name),
             )
         return False
 
