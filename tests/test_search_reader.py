@@ -346,3 +346,13 @@ def test_an_apostrophe_does_not_split_a_word(library):
     assert found
     for query in ("manager's", "manager\u2019s", "MANAGER\u02bcS"):
         assert hits(library, query) == found, query
+
+
+def test_the_readme_example_of_a_corrected_search_is_what_the_page_says(client):
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(
+        r'"(No specimen matches “(\w+)”\. Showing the \d+ that match “\w+”\.)"', readme
+    )
+    assert said, "README no longer shows a corrected search"
+    doc = parse(client.get("/specimens/", query_string={"q": said[2]}).data)
+    assert count_line(doc) == said[1]
