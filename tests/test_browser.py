@@ -232,22 +232,24 @@ def test_search_without_javascript(new_context, live_server: str) -> None:
     assert 0 < count < total
 
 
-def test_a_typo_offers_the_nearest_word_and_its_link_runs_that_search(
-    page: Page, live_server: str
-) -> None:
+def test_a_typo_shows_the_corrected_results_at_once(page: Page, live_server: str) -> None:
     page.set_default_timeout(TIMEOUT_MS)
     watch = Watch(page)
     page.goto(live_server + "/specimens/")
     page.wait_for_function(HTMX_READY)
     with page.expect_response(lambda r: "q=consltant" in r.url):
         page.locator("#q").press_sequentially("consltant", delay=20)
-    expect(page.locator("#results .results__count")).to_contain_text("0 specimens match")
-    offer = page.locator("#results .empty__suggestion")
-    expect(offer).to_have_text("Did you mean consultant?")
-    offer.get_by_role("link", name="consultant").click()
-    page.wait_for_url(re.compile(r"/specimens/\?q=consultant$"))
-    assert page.locator("#q").input_value() == "consultant"
+    count = page.locator("#results .results__count")
+    expect(count).to_have_text(
+        re.compile(
+            r"^\s*No specimen matches “consltant”\.\s+Showing the 3 that match “consultant”\.\s*$"
+        )
+    )
     expect(page.locator("#results .card__title", has_text="Management Consultant")).to_have_count(1)
+    expect(page.locator("#results .card mark").first).to_have_text(re.compile("^consultant$", re.I))
+    expect(page.locator("#results .empty")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/specimens/\?q=consltant(&|$)"))  # what was typed, kept
+    assert page.locator("#q").input_value() == "consltant"
     watch.assert_clean()
 
 
@@ -373,7 +375,8 @@ def test_apply_without_javascript(new_context, live_server: str, fixed_run) -> N
 PAGES = [
     "home",
     "taxonomy",
-    "taxonomy-suggestion",
+    "taxonomy-corrected",
+    "taxonomy-none",
     "taxonomy-results",
     "record",
     "board",
@@ -391,7 +394,8 @@ def visit(page: Page, name: str, base: str, run: dict[str, str]) -> None:
     urls = {
         "home": "/",
         "taxonomy": "/specimens/",
-        "taxonomy-suggestion": "/specimens/?q=consltant",  # nothing matches: "Did you mean"
+        "taxonomy-corrected": "/specimens/?q=consltant",  # a typo: the corrected results
+        "taxonomy-none": "/specimens/?q=zzzqqq",  # nothing matches, nothing near: "No record"
         "taxonomy-results": "/specimens/?q=managers",  # matched words marked, alias lines
         "record": f"/specimens/{RECORD}",
         "board": f"/play/{SEED}",

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import vocab
 from .models import Era, PopulationFile, Posting, Specimen
-from .search import Document, Match, SearchIndex, Segment, highlight, terms
+from .search import Document, Match, SearchIndex, Segment, highlight, replace_words, terms
 
 SORTS = ("family", "title", "salary", "flight-risk")
 PAGE_SIZE = 48
@@ -46,7 +46,12 @@ class Why:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of taxonomy results; with a query, ``why`` each item matched, by its id."""
+    """One page of taxonomy results; with a query, ``why`` each item matched, by its id.
+
+    ``query`` is always the query asked for. When nothing matched it but the same query with its
+    unknown words put right does find something, ``corrected`` is that query and the page holds
+    its results (``total``, ``pages`` and ``why`` included); otherwise ``corrected`` is empty.
+    """
 
     items: list[Specimen]
     total: int
@@ -55,7 +60,7 @@ class Page:
     query: str
     family: str
     sort: str
-    suggestion: str = ""  # when nothing matched: the nearest query that finds something
+    corrected: str = ""
     why: dict[str, Why] = field(default_factory=dict)
 
 
@@ -179,17 +184,20 @@ class Library:
 
         With a query, results are ranked (title hits first) unless a sort other than the default
         is asked for. Pages hold ``PAGE_SIZE`` results. A query with no words in it (only
-        punctuation, say) matches nothing. When nothing matches, ``suggestion`` is the query
-        with each unknown word replaced by the nearest word on file, if that finds something.
+        punctuation, say) matches nothing. When nothing (in ``family``) matches a query, the
+        query is searched again with each word that matches nothing replaced by the nearest
+        word on file, and if that finds something, those are the results, with the query that
+        found them in ``Page.corrected``.
         """
         sort = sort if sort in SORTS else "family"
         matches = self._matches(query)
         entries = self._matching(matches, family, sort)
-        suggestion = ""
-        if matches is not None and not entries:
-            suggested = self._index.suggest(matches)
-            if suggested and self._matching(self._matches(" ".join(suggested)), family, sort):
-                suggestion = " ".join(suggested)
+        corrected = ""
+        if matches and not entries and (fixes := self._index.corrections(matches)):
+            fixed = replace_words(query, fixes)
+            fixed_matches = self._matches(fixed)
+            if fixed_entries := self._matching(fixed_matches, family, sort):
+                corrected, matches, entries = fixed, fixed_matches, fixed_entries
         pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
         page = min(max(1, page), pages)
         items = [e.specimen for e in entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
@@ -197,7 +205,7 @@ class Library:
         if matches:
             found = frozenset(w for m in matches for w in m.words)
             why = {s.id: self.why(s, matches, found) for s in items}
-        return Page(items, len(entries), page, pages, query, family, sort, suggestion, why)
+        return Page(items, len(entries), page, pages, query, family, sort, corrected, why)
 
     def _matches(self, query: str) -> list[Match] | None:
         """What each word of ``query`` matches in the index; None for a blank query."""

@@ -20,7 +20,8 @@ tables, kept here as data, say how:
 
 A hyphenated query word is read joined up when that word is on file ("e-mail" as "email"), and
 so are two query words that find nothing together ("back end" as "backend"); otherwise as
-its parts ("box-ticker").
+its parts ("box-ticker"). A query word that matches nothing can be put right: the nearest word
+on file by ``difflib``'s ratio ("recuiter" to "recruiter"), if one comes near enough.
 
 The index is built once, at load: an inverted index from each distinct word to the documents
 that hold it. A word on file is stemmed only when a query first needs its stem, and then once,
@@ -35,15 +36,15 @@ import re
 import threading
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import cast
 
 import snowballstemmer  # type: ignore[import-untyped]
 
 PREFIX_MIN = 3  # a shorter query word matches whole words only
-SUGGEST_MIN = 3  # words shorter than this are never offered as "did you mean"
-SUGGEST_CUTOFF = 0.8  # difflib's similarity ratio a suggestion must reach
+SUGGEST_MIN = 3  # words shorter than this are never put in place of a word typed
+SUGGEST_CUTOFF = 0.8  # difflib's similarity ratio a correction must reach
 
 # Short forms readers type, and the phrases (folded words) the files write out instead.
 SHORT_FORMS: dict[str, tuple[str, ...]] = {
@@ -203,6 +204,45 @@ def _folded_at(text: str) -> tuple[str, Sequence[int]] | None:
     return folded, [i for i, piece in enumerate(pieces) for _ in piece]
 
 
+def _span_in(text: str, at: Sequence[int], start: int, end: int) -> tuple[int, int]:
+    """Where the folded letters ``start``…``end`` of ``text`` (``at``: see ``_folded_at``) lie
+    in ``text`` itself, a combining accent after the last one included."""
+    first, last = at[start], at[end - 1] + 1
+    while last < len(text) and unicodedata.category(text[last]).startswith("M"):
+        last += 1  # a combining accent goes with the letter it sits on
+    return first, last
+
+
+def _cased_as(word: str, typed: str) -> str:
+    """A folded ``word`` in the case ``typed`` was written in: all capitals, a capital first,
+    or as it is."""
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    if typed[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def replace_words(text: str, replacements: Mapping[str, str]) -> str:
+    """``text`` with each word whose folded form is a key of ``replacements`` (a folded word)
+    replaced by its value, in the case the word was typed in; every other character as written.
+    (In the rare case that ``text`` cannot be folded letter by letter, its folded words, each
+    replaced, joined by spaces.)"""
+    folding = _folded_at(text)
+    if folding is None:
+        return " ".join(replacements.get(w, w) for w in words(text))
+    folded, at = folding
+    out: list[str] = []
+    done = 0
+    for m in _WORD.finditer(folded):
+        if m.group() in replacements:
+            first, last = _span_in(text, at, *m.span())
+            out += [text[done:first], _cased_as(replacements[m.group()], text[first:last])]
+            done = last
+    out.append(text[done:])
+    return "".join(out)
+
+
 def highlight(text: str, matched: Set[str]) -> list[Segment]:
     """``text`` cut into segments, each word whose folded form (or, for a hyphenated word, the
     whole word joined up) is in ``matched`` a segment of its own marked True, and so is each
@@ -225,9 +265,7 @@ def highlight(text: str, matched: Set[str]) -> list[Segment]:
         ]
     marked: list[tuple[int, int]] = []  # in ``text``; a hyphenated word swallows its parts
     for start, end in sorted(spans):
-        first, last = at[start], at[end - 1] + 1
-        while last < len(text) and unicodedata.category(text[last]).startswith("M"):
-            last += 1  # a combining accent goes with the letter it sits on
+        first, last = _span_in(text, at, start, end)
         if marked and first < marked[-1][1]:
             marked[-1] = (marked[-1][0], max(marked[-1][1], last))
         else:
@@ -449,16 +487,15 @@ class SearchIndex:
                     break
         return total
 
-    def suggest(self, matches: Sequence[Match]) -> list[str] | None:
-        """The query with each word that matches nothing replaced by the nearest word on file,
-        or None if some such word has nothing near it (or every word matched something)."""
-        out: list[str] = []
+    def corrections(self, matches: Sequence[Match]) -> dict[str, str]:
+        """For each query word that matches nothing, the nearest word on file to put in its
+        place; empty if some such word has nothing near it (or every word matched something)."""
+        out: dict[str, str] = {}
         for m in matches:
             if m:
-                out.append(m.word)
                 continue
             near = difflib.get_close_matches(m.word, self._suggestable, n=1, cutoff=SUGGEST_CUTOFF)
             if not near:
-                return None
-            out.append(near[0])
-        return None if out == [m.word for m in matches] else out
+                return {}
+            out[m.word] = near[0]
+        return out
