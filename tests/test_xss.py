@@ -231,6 +231,7 @@ HTMX_ATTRS = {
     "data-hx-swap-oob",
     "data-hx-trigger",
     "data-hx-push-url",
+    "data-hx-sync",  # the board's: one Apply after another (it names no URL and runs nothing)
 }
 URL_ATTRS = {"href", "src", "action", "formaction", "data", "poster", "background", "srcset"}
 NEVER = {"iframe", "object", "embed", "frame", "frameset", "applet", "base", "math", "style"}
