@@ -9,6 +9,7 @@ saved with no timestamp, so the same input always gives the same bytes.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +42,44 @@ MONO = "ibm-plex-mono-latin-600-normal.woff2"
 SERIF = "ibm-plex-serif-latin-400-normal.woff2"
 
 
+@dataclass(frozen=True)
+class Box:
+    """A rectangle of the finished picture: left, top, right, bottom."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def within(self, other: Box) -> bool:
+        """Whether this box lies wholly inside ``other``."""
+        return (
+            other.x0 <= self.x0
+            and self.x1 <= other.x1
+            and other.y0 <= self.y0
+            and self.y1 <= other.y1
+        )
+
+    def clear_of(self, other: Box) -> bool:
+        """Whether this box and ``other`` do not overlap."""
+        return (
+            self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0 or other.y1 <= self.y0
+        )
+
+    def moved(self, dy: float) -> Box:
+        """The box ``dy`` lower down."""
+        return Box(self.x0, self.y0 + dy, self.x1, self.y1 + dy)
+
+    def union(self, other: Box) -> Box:
+        """The smallest box around both."""
+        return Box(
+            min(self.x0, other.x0),
+            min(self.y0, other.y0),
+            max(self.x1, other.x1),
+            max(self.y1, other.y1),
+        )
+
+
 @cache
 def font(fonts: Path, name: str, size: int) -> Font:
     """The face ``name`` from the folder ``fonts`` at ``size`` pixels of the finished picture."""
@@ -60,6 +99,12 @@ def at(x: float, y: float) -> tuple[float, float]:
 def length(draw: ImageDraw.ImageDraw, text: str, face: Font) -> float:
     """How wide ``text`` is in the finished picture."""
     return draw.textlength(text, font=face) / S
+
+
+def ink(draw: ImageDraw.ImageDraw, point: tuple[float, float], text: str, face: Font) -> Box:
+    """The box the letters of ``text`` cover when drawn at ``point`` (measured, not guessed)."""
+    x0, y0, x1, y1 = draw.textbbox(at(*point), text, font=face)
+    return Box(x0 / S, y0 / S, x1 / S, y1 / S)
 
 
 def spaced(
@@ -114,21 +159,14 @@ def clip(draw: ImageDraw.ImageDraw, line: str, face: Font, width: float) -> str:
     return "…"
 
 
-def stamp(
-    img: Image.Image,
-    text: str,
-    colour: Colour,
-    centre: tuple[float, float],
-    fonts: Path,
-    size: int = 30,
-    angle: float = 4,
-) -> tuple[float, float, float, float]:
-    """A rubber stamp, turned ``angle`` degrees, pressed onto the image; returns the box it
-    covers in the finished picture (x0, y0, x1, y1)."""
+def stamp_layer(
+    text: str, colour: Colour, fonts: Path, size: int = 30, angle: float = 4
+) -> Image.Image:
+    """A rubber stamp of ``text`` in letters of ``size``, turned ``angle`` degrees, on a
+    transparent layer of the canvas's scale."""
     face = font(fonts, TYPE, size)
-    probe = ImageDraw.Draw(img)
     k = size / 30  # the frame was drawn for 30-pixel letters
-    tw = probe.textlength(text, font=face) + 30 * k * S
+    tw = face.getlength(text) + 30 * k * S
     th = round(56 * k) * S
     layer = Image.new("RGBA", (int(tw), th), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
@@ -136,11 +174,31 @@ def stamp(
     inset = 6 * k * S
     d.rectangle((inset, inset, tw - 1 - inset, th - 1 - inset), outline=(*colour, 230), width=S)
     d.text((15 * k * S, 13 * k * S), text, font=face, fill=(*colour, 230))
-    turned = layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    return layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+
+
+def placed(layer: Image.Image, centre: tuple[float, float]) -> Box:
+    """Where ``layer`` lands in the finished picture when centred on ``centre``."""
     cx, cy = centre
-    left, top = int(cx * S - turned.width / 2), int(cy * S - turned.height / 2)
-    img.paste(turned, (left, top), turned)
-    return (left / S, top / S, (left + turned.width) / S, (top + turned.height) / S)
+    left, top = int(cx * S - layer.width / 2), int(cy * S - layer.height / 2)
+    return Box(left / S, top / S, (left + layer.width) / S, (top + layer.height) / S)
+
+
+def press(img: Image.Image, layer: Image.Image, centre: tuple[float, float]) -> None:
+    """Paste a :func:`stamp_layer` onto the canvas, centred on ``centre``."""
+    box = placed(layer, centre)
+    img.paste(layer, (round(box.x0 * S), round(box.y0 * S)), layer)
+
+
+def stamp(
+    img: Image.Image,
+    text: str,
+    colour: Colour,
+    centre: tuple[float, float],
+    fonts: Path,
+) -> None:
+    """A rubber stamp, turned four degrees, pressed onto the image."""
+    press(img, stamp_layer(text, colour, fonts), centre)
 
 
 def paper() -> tuple[Image.Image, ImageDraw.ImageDraw]:
