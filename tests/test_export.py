@@ -25,6 +25,8 @@ def test_url_mapping():
     assert file_for("/") == "index.html"
     assert file_for("/specimens/sdet") == "specimens/sdet.html"
     assert file_for("/specimens/sdet.json") == "specimens/sdet.json"
+    assert file_for("/specimens/sdet.png") == "specimens/sdet.png"  # the record's card
+    assert file_for("/eras/1890s.png") is None and file_for("/postings/x.png") is None
     assert file_for("/specimens/?page=3") == "specimens/page-3.html"
     assert file_for("/specimens/?family=data-and-ai") == "specimens/family-data-and-ai.html"
     assert file_for("/specimens/?family=x&page=2") == "specimens/family-x-page-2.html"
@@ -38,8 +40,14 @@ def test_export_builds_and_leaves_out_what_needs_the_app(tmp_path):
     library = state.library(app)
     out = tmp_path / "site"
     assert export(app, out) == []
+    client = app.test_client()
     for sid in library.specimens:
-        assert (out / "specimens" / f"{sid}.html").is_file()
+        html = (out / "specimens" / f"{sid}.html").read_text(encoding="utf-8")
+        # each record's card is exported beside it, as the app draws it, and named as its
+        # og:image under the base URL
+        card = (out / "specimens" / f"{sid}.png").read_bytes()
+        assert card == client.get(f"/specimens/{sid}.png").data
+        assert f'<meta property="og:image" content="http://localhost/specimens/{sid}.png">' in html
     for era in library.eras:
         assert (out / "eras" / f"{era.id}.html").is_file()
     for pid in library.postings:

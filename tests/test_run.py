@@ -15,6 +15,7 @@ import pytest
 from helpers import APPLICANT, write_era, write_posting, write_specimen
 from PIL import Image
 
+from otiose import drawing
 from otiose.content import load_library
 from otiose.content.models import Filters
 from otiose.game import daily as daily_mod
@@ -394,12 +395,12 @@ def test_run_image_is_a_1200_by_630_png(app):
     img = Image.open(io.BytesIO(data))
     assert img.format == "PNG" and img.size == (1200, 630)
     # in the site's paper colour, not a blank or black canvas
-    assert img.convert("RGB").getpixel((5, 600)) == picture.PAPER
+    assert img.convert("RGB").getpixel((5, 600)) == drawing.PAPER
 
 
 def test_run_image_is_deterministic_and_depends_on_the_run(app):
     first, _ = _png(app, "abcdefgh", BUDGET)
-    picture._font.cache_clear()
+    drawing.font.cache_clear()
     again, _ = _png(app, "abcdefgh", BUDGET)
     assert first == again
     assert _png(app, "abcdefgh", 3)[0] != first

@@ -42,6 +42,13 @@ def currencies() -> dict[str, Currency]:
     return {item["code"]: Currency(**item) for item in raw}
 
 
+def money(amount: int, code: str) -> str:
+    """``146027, "USD"`` -> ``$146,027`` (a code with no symbol on file: ``"XYZ 146,027"``)."""
+    currency = currencies().get(code)
+    symbol = currency.symbol if currency else f"{code} "
+    return f"{symbol}{amount:,}"
+
+
 @dataclass(frozen=True)
 class GraeberType:
     id: str

@@ -6,7 +6,8 @@ rewritten to the file it became: relative to the page, so the folder works where
 served from (a host's root, or a folder of it such as a GitHub Pages project site), and
 absolute under the base URL where a link must be absolute (canonical, ``og:``, JSON ``url`` fields,
 and every link of ``404.html``, which a host serves at any depth). Static files keep their
-``?v=`` fingerprint. The game needs a server, so export mode leaves it out.
+``?v=`` fingerprint. Each file record's card, its ``og:image``, is written beside it as a PNG.
+The game needs a server, so export mode leaves it out.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def file_for(url: str) -> str | None:
     }
     if path in fixed:
         return fixed[path]
-    m = re.fullmatch(r"/(specimens|eras|postings)/([a-z0-9-]+)(\.json)?", path)
-    if m and not (m.group(3) and m.group(1) != "specimens"):
+    m = re.fullmatch(r"/(specimens|eras|postings)/([a-z0-9-]+)(\.json|\.png)?", path)
+    if m and not (m.group(3) and m.group(1) != "specimens"):  # a record's JSON and its card
         return f"{m.group(1)}/{m.group(2)}{m.group(3) or '.html'}"
     m = re.fullmatch(r"/api/postings/([a-z0-9-]+)", path)
     if m:
@@ -168,12 +169,15 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
         if response.status_code != 200:
             missing.append(f"{url} -> {response.status_code}")
             continue
+        written = out / name
+        written.parent.mkdir(parents=True, exist_ok=True)
+        if (response.mimetype or "").startswith("image/"):
+            written.write_bytes(response.get_data())  # a picture: nothing in it to rewrite
+            continue
         links = _Rewriter(origin, base, name, absolute=False)
         text = links.rewrite(response.get_data(as_text=True), response.mimetype == "text/html")
         missing += [f"{url} links to {target}" for target in links.missing]
         queue.extend(links.found)
-        written = out / name
-        written.parent.mkdir(parents=True, exist_ok=True)
         written.write_text(text, encoding="utf-8")
     not_found = client.get("/no-such-page", base_url=origin)
     links = _Rewriter(origin, base, "404.html", absolute=True)

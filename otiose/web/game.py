@@ -40,7 +40,7 @@ from ..game.picture import run_image
 from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
 from ..game.share import share_text
 from . import live, state
-from .http import private, public
+from .http import drawn, private, public
 from .hx import htmx
 from .params import checks_own, fields, refuse_repeats, takes
 from .present import absolute_url
@@ -527,7 +527,7 @@ def _picture(run: Run) -> Response:
     eras = state.library().eras
     rep = _report(run, applied)
     # Everything the picture is drawn from, so a revalidation is answered without drawing it.
-    drawn = (
+    inputs = (
         run.caption,
         sorted(run.character.attributes().items()),
         run.character.name,
@@ -538,15 +538,9 @@ def _picture(run: Run) -> Response:
         rep.par,
         rep.budget,
     )
-    etag = hashlib.sha256(repr(drawn).encode()).hexdigest()[:24]
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        fonts = Path(current_app.static_folder or "static") / "fonts"
-        response = Response(run_image(rep, eras, run.caption, fonts), mimetype="image/png")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return response
+    etag = hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]
+    fonts = Path(current_app.static_folder or "static") / "fonts"
+    return drawn(etag, lambda: run_image(rep, eras, run.caption, fonts), max_age=86400)
 
 
 # ---------------------------------------------------------------- the API

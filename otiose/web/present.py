@@ -10,16 +10,9 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, request
 
 from ..content import vocab
+from ..content.vocab import money
 from ..game.rules import LABELS, VALUE_TEXT
 from ..game.share import plural
-
-
-def money(amount: int, code: str) -> str:
-    """``146027, "USD"`` -> ``$146,027``."""
-    currency = vocab.currencies().get(code)
-    symbol = currency.symbol if currency else f"{code} "
-    return f"{symbol}{amount:,}"
-
 
 # Letters whose names begin with a vowel sound ("an SRE", "an HR", "an ML"; "a UX", "a VP").
 _SAID_WITH_A_VOWEL = frozenset("AEFHILMNORSX")

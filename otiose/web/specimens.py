@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     jsonify,
     redirect,
     render_template,
@@ -16,10 +19,11 @@ from werkzeug.wrappers import Response
 from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
+from ..content.picture import alt_text, card_etag, card_image
 from ..content.schema import specimen_schema
 from ..game.share import plural
 from . import live, state
-from .http import cacheable
+from .http import cacheable, drawn
 from .hx import htmx
 from .params import takes
 from .present import absolute_url
@@ -95,14 +99,20 @@ def index() -> Response:
     return response
 
 
+def _filed(id: str) -> Specimen:
+    """The specimen filed under ``id``, or the file record's 404."""
+    specimen = state.library().specimens.get(id)
+    if specimen is None:
+        abort(404, f"No specimen is filed under '{id[:80]}'.")
+    return specimen
+
+
 @bp.get("/specimens/<id>")
 @cacheable()
 def record(id: str) -> str:
     """One file record with every section numbered [01]-[11]."""
     library = state.library()
-    specimen = library.specimens.get(id)
-    if specimen is None:
-        abort(404, f"No specimen is filed under '{id[:80]}'.")
+    specimen = _filed(id)
     return render_template(
         "specimen.html",
         s=specimen,
@@ -112,8 +122,22 @@ def record(id: str) -> str:
         link_for=library.link_for,
         currency=vocab.currencies()[specimen.salary.currency],
         notes=SECTION_NOTES,
+        card_url=absolute_url(url_for("specimens.card", id=id)),
+        card_alt=alt_text(specimen),
         nav="specimens",
     )
+
+
+@bp.get("/specimens/<id>.png")
+def card(id: str) -> Response:
+    """The file record's Open Graph card: its head as a 1200×630 PNG.
+
+    Public like the record, with a strong ETag known before drawing, so a revalidation (nginx's,
+    a platform's) is a 304 that draws nothing.
+    """
+    specimen = _filed(id)
+    fonts = Path(current_app.static_folder or "static") / "fonts"
+    return drawn(card_etag(specimen, fonts), lambda: card_image(specimen, fonts))
 
 
 @bp.get("/specimens/<id>.json")
@@ -121,9 +145,7 @@ def record(id: str) -> str:
 def record_json(id: str) -> Response:
     """The specimen as JSON, exactly the validated fields, plus the derived label and links."""
     library = state.library()
-    specimen: Specimen | None = library.specimens.get(id)
-    if specimen is None:
-        abort(404, f"No specimen is filed under '{id[:80]}'.")
+    specimen = _filed(id)
     data = specimen.model_dump(mode="json")
     data["flight_risk"]["label"] = specimen.flight_risk.label
     data["labels"] = SECTION_NOTES
