@@ -245,8 +245,33 @@ def test_the_file_record_names_its_card_as_its_og_image(client, app, library):
         assert client.get(metas["og:image"].removeprefix(base)).status_code == 200
 
 
-def test_other_pages_keep_the_sites_picture_and_say_what_it_shows(client, app):
+def test_other_pages_name_the_sites_card_and_say_what_it_shows(client, app):
     doc = parse(client.get("/specimens/").data)
     metas = {m.attrs.get("property"): m.attrs.get("content") for m in doc.find_all("meta")}
-    assert metas["og:image"].startswith(f"{app.config['BASE_URL']}/static/img/og.png")
+    assert metas["og:image"] == f"{app.config['BASE_URL']}/card.png"
     assert "What does everyone at work actually do?" in metas["og:image:alt"]
+
+
+def test_the_sites_card_says_what_the_home_page_says_with_todays_counts(client, app, library):
+    """The site's picture was a screenshot of an early home page: "Browse 36 file records",
+    "Apply for 35 jobs". It is drawn from the content now, so its counts are the site's."""
+    from otiose.web.pages import site_card
+
+    with app.test_request_context():
+        what = site_card()
+    home = parse(client.get("/").data)
+    assert what.title == " ".join(home.find("h1").text.split())
+    assert what.summary == " ".join(home.find("p", cls="lede").text.split())
+    assert what.file == " ".join(home.find("p", cls="kicker").text.split()).upper()
+    doors = [" ".join(d.find(cls="door__title").text.split()) for d in home.find_all(cls="door")]
+    assert doors[0] == f"Browse {what.facts[0].value}"
+    assert what.facts[0].value == f"{len(library.specimens)} file records"
+    assert what.facts[1].value == doors[1]  # "10 applications, 59 jobs"
+    plan = picture.layout(what, FONTS)
+    assert not plan.title.cut and not plan.summary.cut
+    r = client.get("/card.png")
+    assert r.status_code == 200 and r.mimetype == "image/png"
+    assert Image.open(io.BytesIO(r.data)).size == (1200, 630)
+    assert r.headers["Cache-Control"] == "public, max-age=300"
+    again = client.get("/card.png", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304

@@ -12,6 +12,7 @@ size and reduced, with no timestamp saved: the same record always gives the same
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -48,7 +49,7 @@ from ..drawing import (
     xy,
 )
 from . import vocab
-from .models import Specimen
+from .models import Era, Specimen
 
 LEFT, RIGHT = 60, WIDTH - 60
 MASTHEAD, FACTS_RULE, FOOT_RULE = 88, 470, HEIGHT - 40  # the rules across the card
@@ -169,13 +170,38 @@ def said(specimen: Specimen) -> Said:
     )
 
 
-def alt_text(specimen: Specimen) -> str:
+def site_said(records: int, families: int, eras: Sequence[Era], game: str | None) -> Said:
+    """The site's own card, for every page without one of its own: the home page's kicker,
+    question and lede, with the counts its doors give. ``game`` is the game door's title
+    ("10 applications, 40 jobs"), or None where there is no game (the static copy), which
+    offers the eras instead."""
+    span = f"{eras[0].years.start} to {eras[-1].years.end}"
+    second = (
+        Fact("THE APPLICATION GAME", game, f"across {len(eras)} eras, {span}")
+        if game is not None
+        else Fact("THE ARCHIVE", f"{len(eras)} eras of hiring", span)
+    )
+    return Said(
+        file="BUREAU OF OCCUPATIONAL RECORDS · EST. FOR NO REASON",
+        title="What does everyone at work actually do?",
+        summary=(
+            "Otiose keeps file records on the jobs of the modern workforce: their habitats, "
+            "their metrics, their weaponry, and what their job ads really mean. Next door, a "
+            "game lets you apply for work in seven eras of hiring and find out, too late, what "
+            "the postings were filtering for."
+        ),
+        facts=(Fact("THE TAXONOMY", f"{records} file records", f"in {families} families"), second),
+    )
+
+
+def alt_text(card: Specimen | Said) -> str:
     """The card in words, for ``og:image:alt``: everything it says, the summary whole."""
-    what = said(specimen)
+    what = _what(card)
     facts = " ".join(
         f"{f.label.capitalize()}: {f.value}{f' ({f.note})' if f.note else ''}." for f in what.facts
     )
-    return f"File record: {what.title}. {what.summary} {facts}"
+    head = f"File record: {what.title}" if isinstance(card, Specimen) else f"Otiose: {what.title}"
+    return f"{head}. {what.summary} {facts}"
 
 
 def _pen() -> ImageDraw.ImageDraw:
@@ -297,14 +323,19 @@ def _head(
     return file, box, title, summary
 
 
-def layout(specimen: Specimen, fonts: Path) -> Layout:
-    """Where everything on ``specimen``'s card goes, measured in the faces it is drawn in.
+def _what(card: Specimen | Said) -> Said:
+    return card if isinstance(card, Said) else said(card)
+
+
+def layout(card: Specimen | Said, fonts: Path) -> Layout:
+    """Where everything on a card (a specimen's, or one said outright) goes, measured in the
+    faces it is drawn in.
 
     The file line, title and summary are set from the top to find their height, then moved
     down by whole pixels to sit centred between the masthead and the facts.
     """
     draw = _pen()
-    what = said(specimen)
+    what = _what(card)
     file, file_box, title, summary = _head(draw, what, fonts, 0)
     room = FACTS_RULE - MASTHEAD
     dy = MASTHEAD + round((room - (summary.box.y1 - file_box.y0)) / 2) - round(file_box.y0)
@@ -327,9 +358,9 @@ def _stamp_box(fonts: Path) -> Box:
     return drawing.placed(drawing.stamp_layer(STAMP_TEXT, RED, fonts, STAMP_SIZE), STAMP_CENTRE)
 
 
-def card_image(specimen: Specimen, fonts: Path) -> bytes:
-    """The PNG of ``specimen``'s card."""
-    plan = layout(specimen, fonts)
+def card_image(card: Specimen | Said, fonts: Path) -> bytes:
+    """The PNG of a card: a specimen's, or one said outright (the site's)."""
+    plan = layout(card, fonts)
     img, draw = drawing.paper()
     drawing.masthead(draw, fonts, TAGLINE, "")
     spaced(draw, (LEFT, plan.file_y), plan.file, font(fonts, MONO, FILE_SIZE), INK_3, FILE_SPACING)
@@ -371,7 +402,7 @@ def drawn_by(fonts: Path) -> str:
     return digest.hexdigest()
 
 
-def card_etag(specimen: Specimen, fonts: Path) -> str:
+def card_etag(card: Specimen | Said, fonts: Path) -> str:
     """A strong validator of the card's bytes, known without drawing it."""
-    key = repr((drawn_by(fonts), said(specimen)))
+    key = repr((drawn_by(fonts), _what(card)))
     return hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -53,6 +53,7 @@ def file_for(url: str) -> str | None:
         "/about": "about.html",
         "/sitemap.xml": "sitemap.xml",
         "/robots.txt": "robots.txt",
+        "/card.png": "card.png",
         "/api/postings/": "api/postings/index.json",
         "/specimens/schema.json": "specimens/schema.json",
         "/postings/schema.json": "postings/schema.json",

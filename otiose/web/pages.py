@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, current_app, jsonify, render_template, url_for
+from werkzeug.wrappers import Response
 
+from ..content.picture import Said, card_etag, card_image, site_said
+from ..game.run import BUDGET
 from . import state
-from .http import cacheable
+from .http import cacheable, drawn
 
 bp = Blueprint("pages", __name__)
 
@@ -39,6 +43,28 @@ def home() -> str:
 def about() -> str:
     """How the game works and where its numbers come from (today's population, with sources)."""
     return render_template("about.html", population=state.board().population, nav="about")
+
+
+def site_card() -> Said:
+    """What the site's own card says: the home page's question, with its doors' counts."""
+    library = state.library()
+    counts = library.family_counts()
+    game = None
+    if not current_app.config.get("STATIC_EXPORT"):  # a static copy has no game
+        game = f"{BUDGET} applications, {len(state.board().odds)} jobs"
+    return site_said(sum(counts.values()), len(counts), library.eras, game)
+
+
+@bp.get("/card.png")
+def card() -> Response:
+    """The site's Open Graph card (1200×630 PNG), for every page without a card of its own.
+
+    Drawn from the content, so its counts are the site's; public with a strong ETag known
+    before drawing, so a revalidation is a 304 that draws nothing.
+    """
+    what = site_card()
+    fonts = Path(current_app.static_folder or "static") / "fonts"
+    return drawn(card_etag(what, fonts), lambda: card_image(what, fonts))
 
 
 @bp.get("/healthz")
