@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import serving
 from playwright.sync_api import expect
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from otiose.stats import db
 from otiose.web import create_app
@@ -49,23 +48,11 @@ def content(tmp_path: Path) -> Path:
     return tmp_path
 
 
-class _Quiet(WSGIRequestHandler):
-    """No access log: the browser tests make thousands of requests."""
-
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The real app served on 127.0.0.1 in a thread, for the browser tests."""
-    application = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"})
-    server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
-    application.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret"})) as url:
+        yield url
 
 
 # ---------------------------------------------------------------- Playwright + Debian Chromium

@@ -1,14 +1,61 @@
 """Builders for small, valid content files that tests then break one way at a time, and what
-browser tests wait for."""
+browser tests share: what they wait for, a server for an app, the axe-core check."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from otiose.content.load import TODAY_POPULATION
 
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
 # htmx arrives after the load event (static/js/htmx-loader.js): wait for this before using it
 HTMX_READY = "() => window.htmx !== undefined"
+
+
+class _Quiet(WSGIRequestHandler):
+    """No access log: the browser tests make thousands of requests."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(application: Flask) -> Iterator[str]:
+    """``application`` served on 127.0.0.1 in a thread, for a browser; yields its address."""
+    server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
+    application.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def axe_violations(page: Any, where: str) -> list[str]:
+    """axe-core's violations on ``page`` as lines naming ``where`` (empty: none)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert result["passes"], f"axe checked nothing on {where}"
+    return [
+        f"{where}: {v['id']} ({v['impact']}) {v['help']}: "
+        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+
 
 SPECIMEN = """\
 id: {id}

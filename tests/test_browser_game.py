@@ -4,35 +4,18 @@ report → copy the share text, with axe-core at zero violations on the board an
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import HTMX_READY
+from helpers import HTMX_READY, axe_violations
 from playwright.sync_api import Page, expect
 
 from otiose.game.run import BUDGET
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 10_000
-
-
-def axe_violations(page: Page, where: str) -> list[str]:
-    if not AXE.exists():
-        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `npm ci`")
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document)")
-    assert result["passes"], f"axe checked nothing on {where}"
-    return [
-        f"{where}: {v['id']} ({v['impact']}) {v['help']}: "
-        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
-        for v in result["violations"]
-    ]
 
 
 def spent(page: Page) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from otiose.web import state
+
 pytestmark = pytest.mark.browser
 
 SEED = "abcd2345"
@@ -92,3 +94,16 @@ def test_the_audit_groups_table_shows_its_four_fifths_column_on_a_phone(
                    return [t.getBoundingClientRect().width, t.parentElement.clientWidth]; }"""
     )
     assert widths[0] <= widths[1] + 0.5, widths
+
+
+def test_a_postings_code_breaks_at_a_phones_edge(page: Page, live_server: str, app) -> None:
+    """Some ads quote their machine-readable lines (``alternative_selection_process: available``):
+    one unbroken token, wider than a 320 px phone, pushed the whole page sideways."""
+    postings = state.library(app).postings
+    quoting = [p for p in postings if "<code>" in postings[p].body_html]
+    assert quoting, "expected an ad that quotes code"
+    page.set_viewport_size({"width": 320, "height": 800})
+    for posting_id in quoting:
+        page.goto(f"{live_server}/postings/{posting_id}")
+        over = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert over <= 0, f"/postings/{posting_id} scrolls {over}px sideways"
