@@ -224,7 +224,10 @@ def test_no_table_hides_a_column_past_a_phones_edge(
     unread: list[str] = []
     problems: list[str] = []
     seen = 0
-    urls = pages(kind, eras(app))
+    # three eras (the first, a middle one and the last), not all seven, to keep the suite's
+    # time: every era's tables have the same columns, only their figures differ
+    every = eras(app)
+    urls = pages(kind, [every[0], every[len(every) // 2], every[-1]])
     for url in urls:
         page.set_viewport_size({"width": PHONES[0][0], "height": 844})
         page.goto(counted_server + url)

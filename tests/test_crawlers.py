@@ -1,14 +1,13 @@
 """What crawlers read: robots.txt keeps them out of pages made without end, the sitemap lists
-every page of the wiki, and each agrees with the other and with the app's routes."""
+every page of the wiki, and each agrees with the other and with the app's routes. (The static
+export's sitemap and robots.txt are crawled with the rest of it in test_export.py.)"""
 
 from __future__ import annotations
 
 import urllib.robotparser
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
 
 from otiose.web import state
-from otiose.web.export import export
 from otiose.web.pages import DISALLOWED
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -76,19 +75,3 @@ def test_every_disallowed_path_is_one_the_app_answers(app):
         assert "?" not in rule and "*" not in rule and "$" not in rule  # read alike everywhere
         routes = [r for r in app.url_map.iter_rules() if r.rule.startswith(rule)]
         assert routes, f"robots.txt disallows {rule}, which no route answers"
-
-
-def test_the_export_has_a_sitemap_of_its_own_files_and_a_robots_txt_pointing_to_it(tmp_path):
-    from otiose.web import create_app
-
-    app = create_app({"SECRET_KEY": "x", "TESTING": True})
-    out = tmp_path / "site"
-    assert export(app, out, "https://example.org/otiose") == []
-    locs = _locs((out / "sitemap.xml").read_bytes())
-    assert locs and all(loc.startswith("https://example.org/otiose/") for loc in locs)
-    for loc in locs:  # each one is a file of the export
-        assert (out / urlsplit(loc).path.removeprefix("/otiose/")).is_file(), loc
-    assert not any("/audit" in loc or "/law" in loc for loc in locs)  # not in a static copy
-    robots = _robots((out / "robots.txt").read_text())
-    assert robots.site_maps() == ["https://example.org/otiose/sitemap.xml"]
-    assert robots.can_fetch("AnyBot", locs[0])

@@ -390,7 +390,7 @@ def test_first_visits_to_one_shared_board_do_not_wait_for_each_other(stack):
     """A shared board seen without a cookie is private, so no cache keeps it. With nginx's
     cache lock on, each of these requests waited for the one before it, polling the lock every
     half second: 16 people opening one shared link took eight seconds. nginx's own log says how
-    long each took; none may have waited a whole poll."""
+    long each took; none may have waited for several polls."""
     path = "/play/sharedb2"
     barrier = threading.Barrier(16)
     statuses: list[int] = []
@@ -413,7 +413,10 @@ def test_first_visits_to_one_shared_board_do_not_wait_for_each_other(stack):
     seconds = [float(line.split('" ')[1].split()[2]) for line in log.read_text().splitlines()
                if f"GET {path} " in line]  # fmt: skip
     assert len(seconds) == 16
-    assert max(seconds) < 0.5, sorted(seconds)
+    # With the lock, the last of them waited for fifteen polls (about 7.5 s). Without it, a
+    # busy two-core machine still has them queue for the workers a little: a whole poll (0.5 s)
+    # was once reached that way, so the line is drawn at four.
+    assert max(seconds) < 2.0, sorted(seconds)
 
 
 def test_each_request_is_logged_once(stack):

@@ -192,6 +192,16 @@ def crawl(out: Path, base: str) -> tuple[list[str], int]:
         assert (status, ctype) == (200, "application/json"), name
         for ref in re.findall(r'"(https?://[^"]+)"', body.decode("utf-8")):
             check(f"{base}/{name}", ref)
+    # the sitemap's pages, and robots.txt's line naming the sitemap
+    for name, pattern in (
+        ("sitemap.xml", r"<loc>([^<]+)</loc>"),
+        ("robots.txt", r"Sitemap: (\S+)"),
+    ):
+        text = (out / name).read_text(encoding="utf-8")
+        refs = re.findall(pattern, text)
+        assert refs, name
+        for ref in refs:
+            check(f"{base}/{name}", ref)
     return broken, checked
 
 
