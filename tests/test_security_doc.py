@@ -66,11 +66,13 @@ def test_the_limits_per_client_address(app: Flask) -> None:
     )
     assert serve.RATES["WRITE_RATE"] == f"{writes}r/s"
     burst = said(r"faster than \d+ a second after a burst of (N), or fetches run pictures")
-    assert f"limit_req zone=otiose_writes burst={burst} nodelay;" in nginx
+    assert serve.RATES["WRITE_BURST"] == str(burst)
+    assert "limit_req zone=otiose_writes burst=@WRITE_BURST@ nodelay;" in nginx
     pictures = said(r"faster than (N) a second after a burst of \d+; reads are not limited")
     assert serve.RATES["PICTURE_RATE"] == f"{pictures}r/s"
     burst = said(r"a second after a burst of (N); reads are not limited")
-    assert f"limit_req zone=otiose_pictures burst={burst} nodelay;" in nginx
+    assert serve.RATES["PICTURE_BURST"] == str(burst)
+    assert "limit_req zone=otiose_pictures burst=@PICTURE_BURST@ nodelay;" in nginx
     assert (
         f"{said(r'limits sightings to (N) a minute')} per minute"
         == (app.config["SIGHTING_RATE_LIMIT"])
