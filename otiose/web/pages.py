@@ -15,11 +15,12 @@ from .http import cacheable, drawn
 
 bp = Blueprint("pages", __name__)
 
-# What robots.txt asks crawlers to leave alone: pages made without end (a board, report and
-# picture per seed and per day), a redirect to a random record, the JSON API and the audit's
-# downloads (the pages say the same), and the live numbers' short-lived fragments. Rules are
-# path prefixes only: a "?" in one is read differently by different crawlers.
-DISALLOWED = ("/play", "/api/", "/random", "/live/", "/audit/")
+# What robots.txt asks crawlers to leave alone: the sandbox, which takes any applicant in its
+# query (pages without end), a redirect to a random record, the JSON API and the audit's
+# downloads (the pages say the same), and the live numbers' short-lived fragments. A dealt
+# board may be read: a crawler meets one seed per visit to /play, not an endless list. Rules
+# are path prefixes only: a "?" in one is read differently by different crawlers.
+DISALLOWED = ("/play/custom", "/api/", "/random", "/live/", "/audit/")
 
 
 @bp.get("/")
