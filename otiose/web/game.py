@@ -14,7 +14,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -40,7 +39,7 @@ from ..game.picture import run_image
 from ..game.run import BUDGET, RunError, RunReport, check_choices, run_report, spend
 from ..game.share import share_text
 from . import live, state
-from .http import drawn, private, public
+from .http import drawn, fonts, private, public
 from .hx import htmx
 from .params import checks_own, fields, refuse_repeats, takes
 from .present import absolute_url
@@ -539,8 +538,7 @@ def _picture(run: Run) -> Response:
         rep.budget,
     )
     etag = hashlib.sha256(repr(inputs).encode()).hexdigest()[:24]
-    fonts = Path(current_app.static_folder or "static") / "fonts"
-    return drawn(etag, lambda: run_image(rep, eras, run.caption, fonts), max_age=86400)
+    return drawn(etag, lambda: run_image(rep, eras, run.caption, fonts()), max_age=86400)
 
 
 # ---------------------------------------------------------------- the API

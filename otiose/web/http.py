@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, ParamSpec
 
 from flask import current_app, request
@@ -37,6 +38,11 @@ def private(response: Response) -> Response:
         response = response.make_conditional(request)
     response.vary.add("Cookie")
     return response
+
+
+def fonts() -> Path:
+    """The site's own faces (``static/fonts``), which every picture is drawn in."""
+    return Path(current_app.static_folder or "static") / "fonts"
 
 
 def drawn(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 from werkzeug.wrappers import Response
@@ -11,7 +10,7 @@ from werkzeug.wrappers import Response
 from ..content.picture import Said, card_etag, card_image, site_said
 from ..game.run import BUDGET
 from . import state
-from .http import cacheable, drawn
+from .http import cacheable, drawn, fonts
 
 bp = Blueprint("pages", __name__)
 
@@ -64,8 +63,8 @@ def card() -> Response:
     before drawing, so a revalidation is a 304 that draws nothing.
     """
     what = site_card()
-    fonts = Path(current_app.static_folder or "static") / "fonts"
-    return drawn(card_etag(what, fonts), lambda: card_image(what, fonts))
+    faces = fonts()
+    return drawn(card_etag(what, faces), lambda: card_image(what, faces))
 
 
 @bp.get("/healthz")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -23,7 +20,7 @@ from ..content.picture import alt_text, card_etag, card_image
 from ..content.schema import specimen_schema
 from ..game.share import plural
 from . import live, state
-from .http import cacheable, drawn
+from .http import cacheable, drawn, fonts
 from .hx import htmx
 from .params import takes
 from .present import absolute_url
@@ -136,8 +133,8 @@ def card(id: str) -> Response:
     a platform's) is a 304 that draws nothing.
     """
     specimen = _filed(id)
-    fonts = Path(current_app.static_folder or "static") / "fonts"
-    return drawn(card_etag(specimen, fonts), lambda: card_image(specimen, fonts))
+    faces = fonts()
+    return drawn(card_etag(specimen, faces), lambda: card_image(specimen, faces))
 
 
 @bp.get("/specimens/<id>.json")
