@@ -836,8 +836,11 @@ def test_a_big_load_ends_with_one_full_collection_and_a_small_one_with_none(tmp_
     try:
         gc.collect()  # so that no automatic pass is nearly due either
         passes.clear()
+        listed: list[int] = []
+        monkeypatch.setattr(gc, "get_objects", lambda: listed.append(1) or [])
         load_library(root)
         assert 2 not in passes  # a few hundred new objects: no full pass is due
+        assert not listed  # nor were all of the process's objects listed to find that out
         # as if the heap had been empty and the collector's thresholds tiny
         monkeypatch.setattr(gc, "get_objects", lambda: [])
         monkeypatch.setattr(gc, "get_threshold", lambda: (1, 1, 1))

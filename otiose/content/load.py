@@ -452,16 +452,19 @@ def _collector_paused() -> Iterator[None]:
     The pass runs before the collector is switched back on: switched on first, it would start
     a young-generation pass at the next allocation, and that pass walks every object the load
     made (all of them young) only for the full pass to walk them again.
+
+    Objects are counted (a list of every one of them) only after a load big enough for a pass
+    to be due at all: counting before every load cost a small one more than the load itself
+    in a process holding half a million objects (87 ms, against 14 ms for a small load).
     """
     was_enabled = gc.isenabled()
     gc.disable()
-    tracked = len(gc.get_objects()) if was_enabled else 0
     try:
         yield
     finally:
         if was_enabled:
             young, (t0, t1, t2) = gc.get_count()[0], gc.get_threshold()
-            if young > max(tracked // 4, t0 * t1 * t2):
+            if young > t0 * t1 * t2 and young > (len(gc.get_objects()) - young) // 4:
                 gc.collect()
             gc.enable()
 
