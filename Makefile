@@ -32,8 +32,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Links the app writes out whole (share links, canonical and og:url, JSON, the sitemap) use
+# OTIOSE_BASE_URL; unset, make run points it at the address it serves (127.0.0.1 for a server
+# open on every interface), so that PORT=8000 does not leave them pointing at port 5000.
+RUN_BASE = http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+
 run: $(STAMP)  ## serve the app on the embedded dev server, reloading on code and content edits
-	$(BIN)/flask --app app --debug run --host $(HOST) --port $(PORT)
+	OTIOSE_BASE_URL="$${OTIOSE_BASE_URL:-$(RUN_BASE)}" \
+	  $(BIN)/flask --app app --debug run --host $(HOST) --port $(PORT)
 
 serve: $(STAMP)  ## the production stack on 127.0.0.1:8080 (or PORT=…): nginx (deploy/nginx.conf) → gunicorn
 	$(BIN)/python scripts/serve.py

@@ -9,9 +9,11 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from otiose.web import ConfigError, create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from serve import UnixHTTPConnection
+from serve import UnixHTTPConnection, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF = ROOT / "deploy" / "gunicorn.conf.py"
@@ -297,6 +299,37 @@ def test_gunicorn_started_from_another_directory_finds_the_app(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_make_run_on_another_port_writes_links_to_that_port(tmp_path):
+    """README: `make run` serves 127.0.0.1:5000, "PORT=… for another". Whole links (the share
+    link, canonical, og:url) follow the port it serves, not the dev server's default."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("OTIOSE_BASE_URL", "MAKEFLAGS")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'otiose.db'}"  # not the checkout's
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,  # make, flask and the reloader's child: stopped together
+        )
+    try:
+        deadline, page = time.monotonic() + 60, ""
+        while proc.poll() is None and time.monotonic() < deadline and not page:
+            url = f"http://127.0.0.1:{port}/about"
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as r:
+                page = r.read().decode()
+            time.sleep(0.2)
+        assert page, f"make run did not answer:\n{log.read_text()}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert f'<link rel="canonical" href="http://127.0.0.1:{port}/about">' in page
+    assert "127.0.0.1:5000" not in page
 
 
 # ---------------------------------------------------------------- names nothing reads
