@@ -31,8 +31,13 @@ class _Quiet(WSGIRequestHandler):
 
 @contextmanager
 def serving(application: Flask) -> Iterator[str]:
-    """``application`` served on 127.0.0.1 in a thread, for a browser; yields its address."""
+    """``application`` served on 127.0.0.1 in a thread, for a browser; yields its address.
+
+    Whole links (share links, canonical) name that address while it serves; the app's own base
+    URL comes back afterwards, for the tests that share the app and run later.
+    """
     server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=_Quiet)
+    base = application.config["BASE_URL"]
     application.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -40,6 +45,7 @@ def serving(application: Flask) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        application.config["BASE_URL"] = base
 
 
 def axe_violations(page: Any, where: str) -> list[str]:

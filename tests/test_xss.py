@@ -13,9 +13,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -23,7 +20,7 @@ from urllib.parse import quote, urlencode
 import html5lib
 import pytest
 import yaml
-from helpers import APPLICANT, HTMX_READY
+from helpers import APPLICANT, HTMX_READY, serving
 
 from otiose.content import vocab
 from otiose.content.load import TODAY_POPULATION
@@ -200,24 +197,6 @@ def xss_app(tmp_path_factory):
 @pytest.fixture
 def xss_client(xss_app):
     return xss_app.test_client()
-
-
-@contextmanager
-def serve(application) -> Iterator[str]:
-    """Serve ``application`` on a free port in a thread, without per-request log lines."""
-    from werkzeug.serving import WSGIRequestHandler, make_server
-
-    class Quiet(WSGIRequestHandler):
-        def log_request(self, *args: Any) -> None:
-            pass
-
-    server = make_server("127.0.0.1", 0, application, threaded=True, request_handler=Quiet)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 # ---------------------------------------------------------------- reading HTML like a browser
@@ -566,7 +545,7 @@ def test_no_payload_runs_in_chromium(new_context, xss_app, bypass_csp):
 
     page.on("dialog", on_dialog)
     n = len(PAYLOADS)
-    with serve(xss_app) as base:
+    with serving(xss_app) as base:
         urls = ["/", "/specimens/", "/eras/", "/declassified", "/about"]
         urls += [f"/specimens/xss-{k:02d}" for k in range(n)]
         urls += [f"/eras/era-{k:02d}" for k in range(n)]
