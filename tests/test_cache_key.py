@@ -90,7 +90,13 @@ def test_pictures_vary_on_no_htmx_header_as_their_cache_key_leaves_them_out(app:
     assert re.search(r'map \$uri \$otiose_htmx \{[^}]*"~\\\.png\$"\s+"";', conf)
     client = app.test_client()
     library = state.library(app)
-    for url in ["/card.png", *(f"/specimens/{i}.png" for i in list(library.specimens)[:5])]:
+    cards = [
+        "/card.png",
+        *(f"/specimens/{i}.png" for i in list(library.specimens)[:5]),
+        *(f"/eras/{e.id}.png" for e in library.eras[:2]),
+        *(f"/postings/{i}.png" for i in list(library.postings)[:2]),
+    ]
+    for url in cards:
         for headers in HEADERS.values():
             r = client.get(url, headers=headers)
             assert r.status_code == 200 and r.mimetype == "image/png", url

@@ -1,5 +1,6 @@
-"""A file record's Open Graph card (/specimens/<id>.png): the picture, its layout over every
-specimen on file, what it says, and how it is served."""
+"""Open Graph cards: a file record's (/specimens/<id>.png), an era's and a posting's
+(/eras/<id>.png, /postings/<id>.png) and the site's own: the picture, its layout over every
+one on file, what it says, and how it is served."""
 
 from __future__ import annotations
 
@@ -275,3 +276,113 @@ def test_the_sites_card_says_what_the_home_page_says_with_todays_counts(client, 
     assert r.headers["Cache-Control"] == "public, max-age=300"
     again = client.get("/card.png", headers={"If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
+
+
+# ---------------------------------------------------------------- eras and postings
+
+
+def _timeline_cards(library) -> dict[str, picture.Said]:
+    saids: dict[str, picture.Said] = {}
+    for era in library.eras:
+        saids[f"eras/{era.id}"] = picture.era_said(era, len(library.postings_by_era[era.id]))
+    for pid, p in library.postings.items():
+        era = library.era(p.era)
+        saids[f"postings/{pid}"] = picture.posting_said(p, era, speculative=False)
+        saids[f"postings/{pid} (future)"] = picture.posting_said(p, era, speculative=True)
+    return saids
+
+
+def test_every_era_and_posting_card_fits_its_text_inside_the_card(library):
+    """As for the file records: every box inside its area and clear of the rest, no title
+    cut, every letter in its face; a posting's requirements may run on past three lines."""
+    saids = _timeline_cards(library)
+    assert len(saids) == len(library.eras) + 2 * len(library.postings)
+    for name, what in saids.items():
+        plan = picture.layout(what, FONTS)
+        boxes = plan.boxes()
+        for part in ("file", "title", "summary"):
+            assert boxes[part].within(picture.TEXT_AREA), (name, part, boxes[part])
+        for placed in plan.facts:
+            assert placed.box.within(picture.FACTS_AREA), (name, placed)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+            assert box_a.clear_of(box_b), (name, a, b)
+        assert not plan.title.cut, (name, plan.title.lines)
+        assert name.startswith("postings/") or not plan.summary.cut, (name, plan.summary.lines)
+        assert plan.file == what.file, name
+        notes = [f.note for f in what.facts]
+        if name.startswith("postings/") and plan.facts[-1].note != notes[-1]:  # a long place
+            assert plan.facts[-1].note.endswith("…"), (name, plan.facts[-1].note)
+            notes[-1] = plan.facts[-1].note
+        assert [p.note for p in plan.facts] == notes, name
+        drawn = {
+            drawing.TYPE: "".join(plan.title.lines),
+            drawing.SERIF: "".join(plan.summary.lines),
+            drawing.MONO: plan.file
+            + "".join(p.fact.label + p.fact.value + p.note for p in plan.facts),
+        }
+        for face, text in drawn.items():
+            assert not set(text) - _cmap(face) - {" "}, (name, face)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/eras/industrial",
+        "/postings/new-deal-wing-riveter",
+        "/postings/data-hall-electrician-apprentice",
+    ],
+)
+def test_an_era_or_posting_page_names_its_own_card_and_it_is_served_like_a_records(
+    client, app, page
+):
+    base = app.config["BASE_URL"]
+    r = client.get(page)
+    assert r.status_code == 200, page
+    metas = {
+        m.attrs.get("property") or m.attrs.get("name"): m.attrs.get("content")
+        for m in parse(r.data).find_all("meta")
+    }
+    assert metas["og:image"] == f"{base}{page}.png"
+    assert metas["twitter:image:alt"] == metas["og:image:alt"]
+    picture_r = client.get(f"{page}.png")
+    assert picture_r.status_code == 200 and picture_r.mimetype == "image/png"
+    assert Image.open(io.BytesIO(picture_r.data)).size == (1200, 630)
+    assert picture_r.headers["Cache-Control"] == "public, max-age=300"
+    etag = picture_r.headers["ETag"]
+    assert client.get(f"{page}.png", headers={"If-None-Match": etag}).status_code == 304
+    gone = client.get(page.rsplit("/", 1)[0] + "/no-such-thing.png")
+    assert gone.status_code == 404 and "is filed under 'no-such-thing'" in unescape(
+        gone.get_data(as_text=True)
+    )
+
+
+def test_a_postings_card_says_what_its_page_says_and_keeps_its_filters_sealed(client, library):
+    """The card's words are the page's: title, company, place, date and every printed
+    requirement, and nothing else from the file: the filters stay sealed, as on the page."""
+    for pid, p in library.postings.items():
+        what = picture.posting_said(p, library.era(p.era), speculative=False)
+        assert picture.alt_text(what).startswith(f"Job posting: {p.title}.")
+        assert what.summary == " · ".join(p.requirements), pid
+        assert (what.facts[0].value, what.facts[0].note) == (p.postedDate, "")
+        assert (what.facts[1].label, what.facts[1].value) == ("THE FILTERS", "sealed")
+        assert (what.facts[2].value, what.facts[2].note) == (p.company, p.location)
+
+
+def test_a_posting_dated_in_the_future_says_so_on_its_card(client, app, library):
+    future = [pid for pid, p in library.postings.items() if p.posted and p.posted.year > 2030]
+    assert future
+    doc = parse(client.get(f"/postings/{future[0]}").data)
+    alt = next(
+        m.attrs["content"]
+        for m in doc.find_all("meta")
+        if m.attrs.get("property") == "og:image:alt"
+    )
+    assert "speculation: a future date" in alt
+    past = next(pid for pid, p in library.postings.items() if p.posted and p.posted.year < 1950)
+    doc = parse(client.get(f"/postings/{past}").data)
+    alt = next(
+        m.attrs["content"]
+        for m in doc.find_all("meta")
+        if m.attrs.get("property") == "og:image:alt"
+    )
+    assert "speculation" not in alt and alt.startswith("Job posting: ")

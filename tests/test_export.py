@@ -26,7 +26,9 @@ def test_url_mapping():
     assert file_for("/specimens/sdet") == "specimens/sdet.html"
     assert file_for("/specimens/sdet.json") == "specimens/sdet.json"
     assert file_for("/specimens/sdet.png") == "specimens/sdet.png"  # the record's card
-    assert file_for("/eras/1890s.png") is None and file_for("/postings/x.png") is None
+    assert file_for("/eras/industrial.png") == "eras/industrial.png"  # an era's card
+    assert file_for("/postings/x.png") == "postings/x.png"
+    assert file_for("/eras/industrial.json") is None and file_for("/postings/x.json") is None
     assert file_for("/specimens/?page=3") == "specimens/page-3.html"
     assert file_for("/specimens/?family=data-and-ai") == "specimens/family-data-and-ai.html"
     assert file_for("/specimens/?family=x&page=2") == "specimens/family-x-page-2.html"
@@ -48,10 +50,11 @@ def test_export_builds_and_leaves_out_what_needs_the_app(tmp_path):
         card = (out / "specimens" / f"{sid}.png").read_bytes()
         assert card == client.get(f"/specimens/{sid}.png").data
         assert f'<meta property="og:image" content="http://localhost/specimens/{sid}.png">' in html
-    for era in library.eras:
-        assert (out / "eras" / f"{era.id}.html").is_file()
-    for pid in library.postings:
-        assert (out / "postings" / f"{pid}.html").is_file()
+    for folder, ids in (("eras", [e.id for e in library.eras]), ("postings", library.postings)):
+        for i in ids:  # each page with its card, named as its og:image
+            html = (out / folder / f"{i}.html").read_text(encoding="utf-8")
+            assert f'<meta property="og:image" content="http://localhost/{folder}/{i}.png">' in html
+            assert (out / folder / f"{i}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     fingerprinted: set[str] = set()
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")

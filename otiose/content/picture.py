@@ -49,7 +49,7 @@ from ..drawing import (
     xy,
 )
 from . import vocab
-from .models import Era, Specimen
+from .models import Era, Posting, Specimen
 
 LEFT, RIGHT = 60, WIDTH - 60
 MASTHEAD, FACTS_RULE, FOOT_RULE = 88, 470, HEIGHT - 40  # the rules across the card
@@ -87,6 +87,7 @@ class Said:
     title: str
     summary: str
     facts: tuple[Fact, ...]
+    kind: str = "Otiose"  # what the words for og:image:alt call it: "Job posting: <title>"
 
 
 @dataclass(frozen=True)
@@ -194,13 +195,47 @@ def site_said(records: int, families: int, eras: Sequence[Era], game: str | None
     )
 
 
+def posting_said(posting: Posting, era: Era, speculative: bool) -> Said:
+    """What a posting's card says: its era, its title, the requirements the ad prints, who
+    posted it and when. The filters are hidden on the posting's page, and on its card."""
+    return Said(
+        file=f"JOB POSTING · {era.name.upper()}",
+        title=posting.title,
+        summary=" · ".join(posting.requirements),
+        facts=(  # the company last: the longest names are set smaller, a long place cut
+            Fact("POSTED", posting.postedDate, "speculation: a future date" if speculative else ""),
+            Fact("THE FILTERS", "sealed", "until you apply"),
+            Fact("COMPANY", posting.company, posting.location),
+        ),
+        kind="Job posting",
+    )
+
+
+def era_said(era: Era, postings: int) -> Said:
+    """What an era's card says: its years, name and summary (the last era's own summary says
+    that it is speculation), and how many postings it holds."""
+    years = f"{era.years.start}–{era.years.end}"
+    return Said(
+        file=f"ERA OF HIRING · {years}",
+        title=era.name,
+        summary=era.summary,
+        facts=(
+            Fact("YEARS", years),
+            Fact("ON FILE", f"{postings} postings", "their filters sealed until you apply"),
+        ),
+        kind="Era of hiring",
+    )
+
+
 def alt_text(card: Specimen | Said) -> str:
     """The card in words, for ``og:image:alt``: everything it says, the summary whole."""
     what = _what(card)
     facts = " ".join(
         f"{f.label.capitalize()}: {f.value}{f' ({f.note})' if f.note else ''}." for f in what.facts
     )
-    head = f"File record: {what.title}" if isinstance(card, Specimen) else f"Otiose: {what.title}"
+    head = (
+        f"File record: {what.title}" if isinstance(card, Specimen) else f"{what.kind}: {what.title}"
+    )
     return f"{head}. {what.summary} {facts}"
 
 

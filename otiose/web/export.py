@@ -62,7 +62,7 @@ def file_for(url: str) -> str | None:
     if path in fixed:
         return fixed[path]
     m = re.fullmatch(r"/(specimens|eras|postings)/([a-z0-9-]+)(\.json|\.png)?", path)
-    if m and not (m.group(3) and m.group(1) != "specimens"):  # a record's JSON and its card
+    if m and not (m.group(3) == ".json" and m.group(1) != "specimens"):  # pages, cards, JSON
         return f"{m.group(1)}/{m.group(2)}{m.group(3) or '.html'}"
     m = re.fullmatch(r"/api/postings/([a-z0-9-]+)", path)
     if m:

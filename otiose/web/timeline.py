@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..content import vocab
+from ..content.models import Era, Posting
+from ..content.picture import Said, alt_text, card_etag, card_image, era_said, posting_said
 from ..content.schema import era_schema, posting_schema
 from ..game import rules
 from . import live, state
-from .http import cacheable
+from .http import cacheable, drawn, fonts
 from .present import absolute_url
 
 bp = Blueprint("timeline", __name__)
@@ -26,14 +29,46 @@ def eras() -> str:
     )
 
 
+def _era(era_id: str) -> Era:
+    era = state.library().era(era_id)
+    if era is None:
+        abort(404, f"No era is filed under '{era_id[:80]}'.")
+    return era
+
+
+def _era_card(era: Era) -> Said:
+    return era_said(era, len(state.library().postings_by_era.get(era.id, [])))
+
+
+def _posting(posting_id: str) -> Posting:
+    p = state.library().postings.get(posting_id)
+    if p is None:
+        abort(404, f"No posting is filed under '{posting_id[:80]}'.")
+    return p
+
+
+def _speculative(p: Posting) -> bool:
+    return p.posted is not None and p.posted > date.today()
+
+
+def _posting_card(p: Posting) -> Said:
+    era = state.library().era(p.era)
+    assert era is not None  # the loader checks that a posting's era is the folder it is in
+    return posting_said(p, era, _speculative(p))
+
+
+def _card(said: Said) -> BaseResponse:
+    """A card as a PNG, public with a strong ETag known before drawing (as a file record's)."""
+    faces = fonts()
+    return drawn(card_etag(said, faces), lambda: card_image(said, faces))
+
+
 @bp.get("/eras/<era_id>")
 @cacheable()
 def era(era_id: str) -> str:
     """An era's history of hiring discrimination and its postings."""
     library, board = state.library(), state.board()
-    era = library.era(era_id)
-    if era is None:
-        abort(404, f"No era is filed under '{era_id[:80]}'.")
+    era = _era(era_id)
     index = library.eras.index(era)
     neighbours = (
         library.eras[index - 1] if index > 0 else None,
@@ -47,8 +82,16 @@ def era(era_id: str) -> str:
         era_pop=board.era_populations.get(era.id),
         today=board.population,
         neighbours=neighbours,
+        card_url=absolute_url(url_for("timeline.era_card", era_id=era.id)),
+        card_alt=alt_text(_era_card(era)),
         nav="eras",
     )
+
+
+@bp.get("/eras/<era_id>.png")
+def era_card(era_id: str) -> BaseResponse:
+    """The era's Open Graph card: its years, name, summary and postings as a 1200×630 PNG."""
+    return _card(_era_card(_era(era_id)))
 
 
 @bp.get("/postings/<posting_id>")
@@ -56,21 +99,27 @@ def era(era_id: str) -> str:
 def posting(posting_id: str) -> str:
     """A posting's public parts, its era and its specimen; the filters stay sealed here."""
     library, board = state.library(), state.board()
-    p = library.postings.get(posting_id)
-    if p is None:
-        abort(404, f"No posting is filed under '{posting_id[:80]}'.")
+    p = _posting(posting_id)
     specimen = library.specimens.get(p.specimen) if p.specimen else None
     return render_template(
         "posting.html",
         p=p,
         era=library.era(p.era),
         specimen=specimen,
-        speculative=p.posted is not None and p.posted > date.today(),
+        speculative=_speculative(p),
         entry=board.odds[p.id],
         era_pop=board.era_populations.get(p.era),
         today=board.population,
+        card_url=absolute_url(url_for("timeline.posting_card", posting_id=p.id)),
+        card_alt=alt_text(_posting_card(p)),
         nav="eras",
     )
+
+
+@bp.get("/postings/<posting_id>.png")
+def posting_card(posting_id: str) -> BaseResponse:
+    """The posting's Open Graph card: its era, title, printed requirements, company and date."""
+    return _card(_posting_card(_posting(posting_id)))
 
 
 @bp.get("/declassified")
