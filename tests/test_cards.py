@@ -44,6 +44,28 @@ def _cmap(name: str) -> frozenset[str]:
     return frozenset(chr(c) for c in TTFont(FONTS / name).getBestCmap())
 
 
+def _misplaced(plan: picture.Layout) -> list[str]:
+    """The boxes of a card's layout outside their area or over another (none, when right)."""
+    boxes = plan.boxes()
+    faults = [n for n in ("file", "title", "summary") if not boxes[n].within(picture.TEXT_AREA)]
+    faults += [f"fact {p.fact.label}" for p in plan.facts if not p.box.within(picture.FACTS_AREA)]
+    pairs = itertools.combinations(boxes.items(), 2)
+    return faults + [
+        f"{a} over {b}" for (a, box_a), (b, box_b) in pairs if not box_a.clear_of(box_b)
+    ]
+
+
+def _missing_letters(plan: picture.Layout) -> dict[str, set[str]]:
+    """Letters of the card drawn in a face that has no glyph for them, by face (none: {})."""
+    drawn = {
+        drawing.TYPE: "".join(plan.title.lines),
+        drawing.SERIF: "".join(plan.summary.lines),
+        drawing.MONO: plan.file + "".join(p.fact.label + p.fact.value + p.note for p in plan.facts),
+    }
+    missing = {face: set(text) - _cmap(face) - {" "} for face, text in drawn.items()}
+    return {face: letters for face, letters in missing.items() if letters}
+
+
 # ---------------------------------------------------------------- the picture
 
 
@@ -96,14 +118,8 @@ def test_every_card_on_file_fits_its_text_inside_the_card(layouts):
     assert len(layouts) >= 80
     masthead = drawing.Box(0, 0, drawing.WIDTH, picture.MASTHEAD)
     for sid, plan in layouts.items():
-        boxes = plan.boxes()
-        for name in ("file", "title", "summary"):
-            assert boxes[name].within(picture.TEXT_AREA), (sid, name, boxes[name])
-        for placed in plan.facts:
-            assert placed.box.within(picture.FACTS_AREA), (sid, placed)
+        assert not _misplaced(plan), (sid, _misplaced(plan))
         assert plan.stamp.within(masthead), (sid, plan.stamp)
-        for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
-            assert box_a.clear_of(box_b), (sid, a, b)
         assert not plan.title.cut, (sid, plan.title.lines)
         words = len(plan.said.summary.split())
         assert not plan.summary.cut or words > SUMMARY_WORDS, (sid, plan.summary.lines)
@@ -122,15 +138,7 @@ def test_a_card_draws_only_letters_its_faces_have(layouts):
     """No box for a missing glyph: the typewriter face, the serif and the mono each have every
     letter drawn in them (a currency sign they lack, ₱ or ₹, is left to the code after it)."""
     for sid, plan in layouts.items():
-        drawn = {
-            drawing.TYPE: "".join(plan.title.lines),
-            drawing.SERIF: "".join(plan.summary.lines),
-            drawing.MONO: plan.file
-            + "".join(p.fact.label + p.fact.value + p.note for p in plan.facts),
-        }
-        for face, text in drawn.items():
-            missing = set(text) - _cmap(face) - {" "}
-            assert not missing, (sid, face, missing)
+        assert not _missing_letters(plan), (sid, _missing_letters(plan))
 
 
 def test_a_long_title_shrinks_and_a_long_summary_is_cut_with_an_ellipsis(library):
@@ -299,13 +307,8 @@ def test_every_era_and_posting_card_fits_its_text_inside_the_card(library):
     assert len(saids) == len(library.eras) + 2 * len(library.postings)
     for name, what in saids.items():
         plan = picture.layout(what, FONTS)
-        boxes = plan.boxes()
-        for part in ("file", "title", "summary"):
-            assert boxes[part].within(picture.TEXT_AREA), (name, part, boxes[part])
-        for placed in plan.facts:
-            assert placed.box.within(picture.FACTS_AREA), (name, placed)
-        for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
-            assert box_a.clear_of(box_b), (name, a, b)
+        assert not _misplaced(plan), (name, _misplaced(plan))
+        assert not _missing_letters(plan), (name, _missing_letters(plan))
         assert not plan.title.cut, (name, plan.title.lines)
         assert name.startswith("postings/") or not plan.summary.cut, (name, plan.summary.lines)
         assert plan.file == what.file, name
@@ -314,14 +317,6 @@ def test_every_era_and_posting_card_fits_its_text_inside_the_card(library):
             assert plan.facts[-1].note.endswith("…"), (name, plan.facts[-1].note)
             notes[-1] = plan.facts[-1].note
         assert [p.note for p in plan.facts] == notes, name
-        drawn = {
-            drawing.TYPE: "".join(plan.title.lines),
-            drawing.SERIF: "".join(plan.summary.lines),
-            drawing.MONO: plan.file
-            + "".join(p.fact.label + p.fact.value + p.note for p in plan.facts),
-        }
-        for face, text in drawn.items():
-            assert not set(text) - _cmap(face) - {" "}, (name, face)
 
 
 @pytest.mark.parametrize(
