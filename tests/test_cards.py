@@ -319,6 +319,12 @@ def test_every_era_and_posting_card_fits_its_text_inside_the_card(library):
         assert [p.note for p in plan.facts] == notes, name
 
 
+def test_an_eras_card_counts_its_postings_in_words(library):
+    era = library.eras[0]
+    assert picture.era_said(era, 8).facts[1].value == "8 postings"
+    assert picture.era_said(era, 1).facts[1].value == "1 posting"
+
+
 @pytest.mark.parametrize(
     "page",
     [

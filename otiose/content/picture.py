@@ -221,7 +221,11 @@ def era_said(era: Era, postings: int) -> Said:
         summary=era.summary,
         facts=(
             Fact("YEARS", years),
-            Fact("ON FILE", f"{postings} postings", "their filters sealed until you apply"),
+            Fact(
+                "ON FILE",
+                f"{postings} posting{'' if postings == 1 else 's'}",
+                "their filters sealed until you apply",
+            ),
         ),
         kind="Era of hiring",
     )
