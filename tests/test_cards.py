@@ -362,7 +362,9 @@ def test_a_postings_card_says_what_its_page_says_and_keeps_its_filters_sealed(cl
     requirement, and nothing else from the file: the filters stay sealed, as on the page."""
     for pid, p in library.postings.items():
         what = picture.posting_said(p, library.era(p.era), speculative=False)
-        assert picture.alt_text(what).startswith(f"Job posting: {p.title}.")
+        words = picture.alt_text(what)
+        assert words.startswith(f"Job posting: {p.title}. {what.summary}")
+        assert f"{p.requirements[-1].rstrip('.')}. Posted: {p.postedDate}." in words, pid
         assert what.summary == " · ".join(p.requirements), pid
         assert (what.facts[0].value, what.facts[0].note) == (p.postedDate, "")
         assert (what.facts[1].label, what.facts[1].value) == ("THE FILTERS", "sealed")

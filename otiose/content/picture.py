@@ -240,7 +240,8 @@ def alt_text(card: Specimen | Said) -> str:
     head = (
         f"File record: {what.title}" if isinstance(card, Specimen) else f"{what.kind}: {what.title}"
     )
-    return f"{head}. {what.summary} {facts}"
+    summary = what.summary if what.summary.endswith((".", "!", "?")) else f"{what.summary}."
+    return f"{head}. {summary} {facts}"
 
 
 def _pen() -> ImageDraw.ImageDraw:
