@@ -8,6 +8,33 @@
 
   const src = document.currentScript.dataset.src;
 
+  // On a narrow screen some tables reflow into blocks (CSS display other than table). Chromium
+  // and Firefox keep a table's roles whatever its display; older Safari drops them, and
+  // VoiceOver then reads the figures without their row or column. The same roles, set
+  // explicitly, hold under any display. Set here, not in the markup: there they would only
+  // repeat what the tags say, and the HTML checker rightly refuses them.
+  function tableRoles(root) {
+    for (const table of root.querySelectorAll("table:not([role])")) {
+      table.setAttribute("role", "table");
+      const roles = [
+        ["thead, tbody, tfoot", "rowgroup"],
+        ["tr", "row"],
+        ["td", "cell"],
+        ["th[scope=col], thead th", "columnheader"],
+        ["th[scope=row], tbody th:not([scope=col])", "rowheader"],
+      ];
+      for (const [selector, role] of roles) {
+        for (const part of table.querySelectorAll(selector)) part.setAttribute("role", role);
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => tableRoles(document));
+  } else {
+    tableRoles(document);
+  }
+  document.addEventListener("htmx:afterSettle", () => tableRoles(document));
+
   // A form that stays in place while htmx swaps its results (the audit desk) gets its fields'
   // error slots back out of band with each answer. A control is invalid while the slot it is
   // described by holds a message, and valid again once the answer empties it.
