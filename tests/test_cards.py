@@ -319,6 +319,24 @@ def test_every_era_and_posting_card_fits_its_text_inside_the_card(library):
         assert [p.note for p in plan.facts] == notes, name
 
 
+def test_a_posting_with_the_longest_company_and_place_the_loader_takes_still_fits(library):
+    """A contributor's posting can name a company and a place of 200 characters each (the
+    longest line a posting takes): its card cuts them with an ellipsis instead of drawing them
+    off the edge, so no posting that passes the content check breaks its card."""
+    p = next(iter(library.postings.values()))
+    long = p.model_copy(
+        update={
+            "company": "Consolidated " * 15 + "Ltd.",
+            "location": "Northern Lakes, " * 12 + "Ohio",
+        }
+    )
+    assert len(long.company) <= 200 and len(long.location) <= 200
+    plan = picture.layout(picture.posting_said(long, library.era(p.era), False), FONTS)
+    assert not _misplaced(plan), _misplaced(plan)
+    company = plan.facts[-1]
+    assert company.fact.value.endswith("…") and company.note.endswith("…")
+
+
 def test_an_eras_card_counts_its_postings_in_words(library):
     era = library.eras[0]
     assert picture.era_said(era, 8).facts[1].value == "8 postings"

@@ -311,8 +311,9 @@ def _title(draw: ImageDraw.ImageDraw, text: str, fonts: Path, top: float) -> Lin
 
 
 def _facts(draw: ImageDraw.ImageDraw, facts: tuple[Fact, ...], fonts: Path) -> list[PlacedFact]:
-    """The facts in columns left to right, each as wide as it needs; the last one's note and
-    any value that would run past the margin are cut or set smaller to stay inside."""
+    """The facts in columns left to right, each as wide as it needs; a value that would run
+    past the margin is set smaller, down to 12 px, and then cut with an ellipsis, as is a note
+    (a posting's company and place can be 200 characters long)."""
     label_face, note_face = font(fonts, MONO, 12), font(fonts, MONO, 13)
     placed: list[PlacedFact] = []
     x: float = LEFT
@@ -322,6 +323,8 @@ def _facts(draw: ImageDraw.ImageDraw, facts: tuple[Fact, ...], fonts: Path) -> l
         while size > 12 and length(draw, fact.value, font(fonts, MONO, size)) > room:
             size -= 1
         value_face = font(fonts, MONO, size)
+        if length(draw, fact.value, value_face) > room:
+            fact = replace(fact, value=clip(draw, fact.value, value_face, room))
         note = fact.note
         if note and length(draw, note, note_face) > room:
             note = clip(draw, note, note_face, room)
