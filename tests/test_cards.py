@@ -21,7 +21,7 @@ from PIL import Image
 from otiose import drawing
 from otiose.content import picture
 from otiose.content.lint import SUMMARY_WORDS
-from otiose.web import specimens as specimen_views
+from otiose.web import http as web_http
 from otiose.web import state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,7 +223,7 @@ def test_a_revalidation_draws_nothing(client, monkeypatch):
     def refuse(*args: object) -> bytes:
         raise AssertionError("drawn for a request that already held the card")
 
-    monkeypatch.setattr(specimen_views, "card_image", refuse)
+    monkeypatch.setattr(web_http, "card_image", refuse)
     assert (
         client.get(f"/specimens/{RECORD}.png", headers={"If-None-Match": etag}).status_code == 304
     )

@@ -1,8 +1,10 @@
-"""A file record's Open Graph card: a 1200×630 PNG in the site's look, drawn with Pillow.
+"""Open Graph cards: 1200×630 PNGs in the site's look, drawn with Pillow, for a file record, an
+era, a posting and the site itself.
 
-It is the head of the record as the page shows it: the file line under a CLASSIFIED stamp, the
-title, the one-line summary, and three facts from the record (family, flight risk, the yearly
-pay with its currency). It says nothing the record does not say. A title is set as large as it
+A file record's is the head of the record as the page shows it: the file line under a
+CLASSIFIED stamp, the title, the one-line summary, and three facts from the record (family,
+flight risk, the yearly pay with its currency). Every card says only what its page says
+(:class:`Said`); an era's and a posting's are laid out the same way. A title is set as large as it
 fits (one line up to 84 px, two up to 72, three if it must); a summary longer than three lines
 is cut at a word with an ellipsis. :func:`layout` measures every box of text as it will be
 drawn, so tests can hold each one inside the card and clear of the others. Drawn at twice the
@@ -87,7 +89,7 @@ class Said:
     title: str
     summary: str
     facts: tuple[Fact, ...]
-    kind: str = "Otiose"  # what the words for og:image:alt call it: "Job posting: <title>"
+    kind: str = "Otiose"  # what the words for og:image:alt call it: "File record: <title>"
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def said(specimen: Specimen) -> Said:
                 f"{pay.region} · {pay.kind_label}",
             ),
         ),
+        kind="File record",
     )
 
 
@@ -237,11 +240,8 @@ def alt_text(card: Specimen | Said) -> str:
     facts = " ".join(
         f"{f.label.capitalize()}: {f.value}{f' ({f.note})' if f.note else ''}." for f in what.facts
     )
-    head = (
-        f"File record: {what.title}" if isinstance(card, Specimen) else f"{what.kind}: {what.title}"
-    )
     summary = what.summary if what.summary.endswith((".", "!", "?")) else f"{what.summary}."
-    return f"{head}. {summary} {facts}"
+    return f"{what.kind}: {what.title}. {summary} {facts}"
 
 
 def _pen() -> ImageDraw.ImageDraw:

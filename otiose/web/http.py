@@ -16,6 +16,9 @@ from typing import Any, ParamSpec
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
+from ..content.models import Specimen
+from ..content.picture import Said, card_etag, card_image
+
 P = ParamSpec("P")
 
 PUBLIC_MAX_AGE = 300  # seconds a shared cache may serve a page before revalidating
@@ -57,6 +60,13 @@ def drawn(
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
+
+
+def drawn_card(what: Specimen | Said) -> Response:
+    """An Open Graph card (a file record's, an era's, a posting's, the site's) as a public PNG,
+    its ETag a digest of what it says and what draws it, so a revalidation draws nothing."""
+    faces = fonts()
+    return drawn(card_etag(what, faces), lambda: card_image(what, faces))
 
 
 def cacheable(

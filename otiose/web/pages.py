@@ -7,10 +7,10 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ..content.picture import Said, card_etag, card_image, site_said
+from ..content.picture import Said, site_said
 from ..game.run import BUDGET
 from . import state
-from .http import cacheable, drawn, fonts
+from .http import cacheable, drawn_card
 
 bp = Blueprint("pages", __name__)
 
@@ -62,9 +62,7 @@ def card() -> Response:
     Drawn from the content, so its counts are the site's; public with a strong ETag known
     before drawing, so a revalidation is a 304 that draws nothing.
     """
-    what = site_card()
-    faces = fonts()
-    return drawn(card_etag(what, faces), lambda: card_image(what, faces))
+    return drawn_card(site_card())
 
 
 @bp.get("/healthz")

@@ -16,11 +16,11 @@ from werkzeug.wrappers import Response
 from ..content import vocab
 from ..content.library import SORTS
 from ..content.models import Specimen
-from ..content.picture import alt_text, card_etag, card_image
+from ..content.picture import alt_text
 from ..content.schema import specimen_schema
 from ..game.share import plural
 from . import live, state
-from .http import cacheable, drawn, fonts
+from .http import cacheable, drawn_card
 from .hx import htmx
 from .params import takes
 from .present import absolute_url
@@ -132,9 +132,7 @@ def card(id: str) -> Response:
     Public like the record, with a strong ETag known before drawing, so a revalidation (nginx's,
     a platform's) is a 304 that draws nothing.
     """
-    specimen = _filed(id)
-    faces = fonts()
-    return drawn(card_etag(specimen, faces), lambda: card_image(specimen, faces))
+    return drawn_card(_filed(id))
 
 
 @bp.get("/specimens/<id>.json")

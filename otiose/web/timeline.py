@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..content import vocab
 from ..content.models import Era, Posting
-from ..content.picture import Said, alt_text, card_etag, card_image, era_said, posting_said
+from ..content.picture import Said, alt_text, era_said, posting_said
 from ..content.schema import era_schema, posting_schema
 from ..game import rules
 from . import live, state
-from .http import cacheable, drawn, fonts
+from .http import cacheable, drawn_card
 from .present import absolute_url
 
 bp = Blueprint("timeline", __name__)
@@ -57,12 +57,6 @@ def _posting_card(p: Posting) -> Said:
     return posting_said(p, era, _speculative(p))
 
 
-def _card(said: Said) -> BaseResponse:
-    """A card as a PNG, public with a strong ETag known before drawing (as a file record's)."""
-    faces = fonts()
-    return drawn(card_etag(said, faces), lambda: card_image(said, faces))
-
-
 @bp.get("/eras/<era_id>")
 @cacheable()
 def era(era_id: str) -> str:
@@ -91,7 +85,7 @@ def era(era_id: str) -> str:
 @bp.get("/eras/<era_id>.png")
 def era_card(era_id: str) -> BaseResponse:
     """The era's Open Graph card: its years, name, summary and postings as a 1200×630 PNG."""
-    return _card(_era_card(_era(era_id)))
+    return drawn_card(_era_card(_era(era_id)))
 
 
 @bp.get("/postings/<posting_id>")
@@ -119,7 +113,7 @@ def posting(posting_id: str) -> str:
 @bp.get("/postings/<posting_id>.png")
 def posting_card(posting_id: str) -> BaseResponse:
     """The posting's Open Graph card: its era, title, printed requirements, company and date."""
-    return _card(_posting_card(_posting(posting_id)))
+    return drawn_card(_posting_card(_posting(posting_id)))
 
 
 @bp.get("/declassified")
