@@ -341,6 +341,28 @@ def test_an_age_limit_outside_the_protected_band_is_lawful_and_says_why():
     assert "outside" in ruling.reason
 
 
+def test_a_minimum_age_over_40_before_cline_is_unsettled_not_lawful():
+    """Before Cline (2004) the EEOC read the ADEA to forbid preferring an older protected
+    applicant to a younger one; "no law was read to forbid it" would not be true of those years."""
+    (ruling,) = law.rule_on(Filters(minAge=50), date(1995, 1, 1), "us")
+    assert ruling.lawful is None and ruling.verdict == "unsettled"
+    assert ruling.law is not None and ruling.law.id == "adea-1986"
+    assert "Cline" in ruling.reason and "1625.2" in ruling.reason
+    (after,) = law.rule_on(Filters(minAge=50), date(2004, 2, 24), "us")
+    assert after.verdict == "lawful" and after.law is not None and after.law.id == "cline"
+    # A minimum age that turns away only people under 40 never touched the question.
+    (young,) = law.rule_on(Filters(minAge=30), date(1995, 1, 1), "us")
+    assert young.verdict == "lawful" and young.law is None
+    # Under the 1967 Act the band stopped at 64: a minimum of 70 still turned away 40-64.
+    (old,) = law.rule_on(Filters(minAge=70), date(1970, 1, 1), "us")
+    assert old.verdict == "unsettled" and old.law is not None and old.law.id == "adea-1967"
+
+
+def test_silent_and_unsettled_are_told_apart():
+    (marital,) = law.rule_on(Filters(maritalStatus="single"), date(1995, 1, 1), "us")
+    assert marital.lawful is None and marital.verdict == "silent"
+
+
 def test_law_file_errors_name_file_and_line(tmp_path):
     bad = tmp_path / "law.yaml"
     text = law.LAW_FILE.read_text(encoding="utf-8")

@@ -407,6 +407,30 @@ def test_the_audit_line_for_a_posting(app):
     assert "Lawful today." in line and "impact ratio" not in line
 
 
+def test_the_audit_line_calls_an_unsettled_year_unsettled(app):
+    """A minimum age over 40 before Cline (2004): not "Lawful in 1995", and lawful today."""
+    library = state.library(app)
+    some = next(p for p in library.postings.values() if p.posted and p.posted.year < 2004)
+    fields = some.model_dump() | {"filters": {"minAge": 50}, "postedDate": "March 1, 1995"}
+    older = type(some).model_validate(fields)
+    with app.test_request_context("/"):
+        line = render_template("_audit_line.html", posting=older)
+    assert "Unsettled in 1995, on its minimum age clause." in line
+    assert "Lawful in 1995" not in line and "Lawful today" in line
+
+
+def test_the_law_table_and_the_api_say_unsettled(client):
+    html = client.get("/audit?minAge=50&date=1995-01-01").get_data(as_text=True)
+    assert 'class="ruling ruling--unsettled">Unsettled<' in html
+    body = client.get("/api/audit?minAge=50&date=1995-01-01").get_json()
+    (ruling,) = body["law"]
+    assert ruling["verdict"] == "unsettled" and ruling["lawful"] is None
+    assert (
+        client.get("/api/audit?minAge=50&date=2005-01-01").get_json()["law"][0]["verdict"]
+        == "lawful"
+    )
+
+
 def test_the_audit_line_renders_for_every_posting(app):
     library = state.library(app)
     lines = []

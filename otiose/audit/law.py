@@ -4,7 +4,9 @@ For a date and a jurisdiction each active filter is marked:
 
 * ``False`` (unlawful) when a law in force on that date protects someone the filter turns away;
   the earliest such law in force decides it;
-* ``None`` when the law in force is expressly silent on it (marital status in US federal law);
+* ``None`` when the law in force is expressly silent on it (marital status in US federal law),
+  or when whether it reached the people the filter turns away was unsettled on that date (a
+  minimum age over 40 before *Cline*); ``Ruling.verdict`` tells the two apart;
 * ``True`` otherwise: with the impact test that applies (Griggs in the US; indirect
   discrimination in the UK) for education and experience, with the law that allows it, with the
   law whose protection does not reach the people it turns away, or with no law at all.
@@ -28,6 +30,8 @@ from ..content.yamlsafe import parse, read_text
 from ..game import rules
 
 LAW_FILE = vocab.DATA / "law.yaml"
+NARROWED = ("unlawful", "unsettled")  # the rules whose reach `ages` or `values` can narrow
+Verdict = Literal["unlawful", "lawful", "silent", "unsettled"]
 # "uk" is the law of Great Britain: the Acts below did not extend to Northern Ireland.
 JURISDICTIONS = {"us": "United States (federal law)", "uk": "Great Britain"}
 FilterKey = Literal[vocab.FILTER_KEYS]  # type: ignore[valid-type]
@@ -44,7 +48,7 @@ class Cover(_Strict):
     """What one law decides about one filter."""
 
     filter: FilterKey
-    rule: Literal["unlawful", "impact", "lawful", "silent"]
+    rule: Literal["unlawful", "impact", "lawful", "silent", "unsettled"]
     ages: Annotated[tuple[int, int], Strict(False)] | None = Field(
         None, description="Protected ages, inclusive."
     )
@@ -143,8 +147,8 @@ def _cover_problems(cover: Cover) -> list[tuple[str, str]]:
             if v not in full or isinstance(v, bool) != (cover.filter == "union"):
                 listed = ", ".join(str(x).lower() for x in full)
                 out.append((f"'{v}' is not a value of {cover.filter} ({listed})", "values"))
-    if (cover.ages or cover.values) and cover.rule != "unlawful":
-        out.append(("ages and values narrow an unlawful rule only", "rule"))
+    if (cover.ages or cover.values) and cover.rule not in NARROWED:
+        out.append(("ages and values narrow an unlawful or unsettled rule only", "rule"))
     return out
 
 
@@ -171,10 +175,15 @@ class Ruling:
 
     filter: str
     label: str
-    lawful: bool | None
+    verdict: Verdict
     law: Law | None  # the statute or case that decides it; None when no law touches it
     reason: str
-    impact: bool  # judged by its disparate / indirect impact
+    impact: bool = False  # judged by its disparate / indirect impact
+
+    @property
+    def lawful(self) -> bool | None:
+        """False when unlawful, True when lawful, None when silent or unsettled."""
+        return {"unlawful": False, "lawful": True}.get(self.verdict)
 
     @property
     def citation(self) -> str | None:
@@ -228,20 +237,25 @@ def _rule(filters: Filters, key: str, here: list[Law], jurisdiction: str) -> Rul
     unlawful = [lc for lc in found if lc[1].rule == "unlawful"]
     for law, cover in unlawful:
         if _turns_away_protected(filters, cover):
-            return Ruling(key, label, False, law, cover.reason, False)
+            return Ruling(key, label, "unlawful", law, cover.reason)
     for wanted in ("silent", "impact", "lawful"):
         for law, cover in reversed(found):  # the latest word on it
             if cover.rule == wanted:
-                lawful = None if wanted == "silent" else True
-                return Ruling(key, label, lawful, law, cover.reason, wanted == "impact")
+                verdict: Verdict = "silent" if wanted == "silent" else "lawful"
+                return Ruling(key, label, verdict, law, cover.reason, wanted == "impact")
+    # Unsettled only until a later word (a "lawful" case above) settles it, and only for the
+    # people whose protection was in doubt.
+    for law, cover in reversed(found):
+        if cover.rule == "unsettled" and _turns_away_protected(filters, cover):
+            return Ruling(key, label, "unsettled", law, cover.reason)
     if unlawful:
         law, cover = unlawful[-1]
         reason = f"It turns away only people outside the protection of the {law.name}."
-        return Ruling(key, label, True, law, reason, False)
+        return Ruling(key, label, "lawful", law, reason)
     # "read to": a law can be on the books and not yet held to reach a private employer. The
     # Civil Rights Act of 1866 was not read to reach private hiring until after Jones v. Alfred
     # H. Mayer Co. (1968); the Supreme Court held that it did in Johnson v. Railway Express
     # Agency (1975). The desk says what the law was taken to mean on the day.
     nobody = "federal law" if jurisdiction == "us" else "Act of Parliament or regulation"
     reason = f"No {nobody} in force on that date was read to forbid it."
-    return Ruling(key, label, True, None, reason, False)
+    return Ruling(key, label, "lawful", None, reason)

@@ -22,14 +22,25 @@ class Summary:
     unlawful_now: tuple[law.Ruling, ...]
     silent_now: tuple[law.Ruling, ...]
     worst: exact.Group | None
+    unsettled_then: tuple[law.Ruling, ...] = ()
+    unsettled_now: tuple[law.Ruling, ...] = ()
 
     @property
     def lawful_then(self) -> bool:
-        return not self.unlawful_then
+        return not self.unlawful_then and not self.unsettled_then
 
     @property
     def lawful_now(self) -> bool:
-        return not self.unlawful_now
+        return not self.unlawful_now and not self.unsettled_now
+
+    @property
+    def verdict_then(self) -> law.Verdict:
+        """Unlawful if any clause was; else unsettled if any clause was; else lawful."""
+        return _verdict(self.unlawful_then, self.unsettled_then)
+
+    @property
+    def verdict_now(self) -> law.Verdict:
+        return _verdict(self.unlawful_now, self.unsettled_now)
 
     @property
     def laws_now(self) -> list[law.Law]:
@@ -39,6 +50,10 @@ class Summary:
             if ruling.law is not None:
                 seen.setdefault(ruling.law.id, ruling.law)
         return sorted(seen.values(), key=lambda x: x.in_force)
+
+
+def _verdict(unlawful: tuple[law.Ruling, ...], unsettled: tuple[law.Ruling, ...]) -> law.Verdict:
+    return "unlawful" if unlawful else "unsettled" if unsettled else "lawful"
 
 
 def summarize(
@@ -58,6 +73,8 @@ def summarize(
         jurisdiction=jurisdiction,
         unlawful_then=tuple(r for r in at_then if r.lawful is False),
         unlawful_now=tuple(r for r in at_now if r.lawful is False),
-        silent_now=tuple(r for r in at_now if r.lawful is None),
+        silent_now=tuple(r for r in at_now if r.verdict == "silent"),
+        unsettled_then=tuple(r for r in at_then if r.verdict == "unsettled"),
+        unsettled_now=tuple(r for r in at_now if r.verdict == "unsettled"),
         worst=result.worst if result.worst is not None and result.worst.flagged else None,
     )

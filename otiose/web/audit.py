@@ -190,6 +190,7 @@ def api() -> Response:
             {
                 "filter": r.filter,
                 "lawful": r.lawful,
+                "verdict": r.verdict,
                 "citation": r.citation,
                 "in_force": r.in_force.isoformat() if r.in_force else None,
                 "reason": r.reason,
