@@ -500,3 +500,17 @@ def test_members_only_under_the_wagner_act_is_lawful_as_a_closed_shop_not_as_unp
     assert ruling.lawful is True and ruling.law is not None and ruling.law.id == "wagner-act"
     assert "closed-shop" in ruling.reason
     assert "outside the protection" not in ruling.reason
+
+
+def test_only_unlawful_and_unsettled_rules_take_ages(tmp_path):
+    """`ages` narrows whom a rule reaches; on "lawful" it would say nothing, so it is refused."""
+    bad = tmp_path / "law.yaml"
+    text = law.LAW_FILE.read_text(encoding="utf-8")
+    assert "rule: unsettled\n        ages: [40, 64]" in text  # accepted as it stands
+    cline = "      - filter: minAge\n        rule: lawful\n"
+    assert cline in text
+    bad.write_text(text.replace(cline, cline + "        ages: [40, 70]\n", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        law.load(bad, "law.yaml")
+    (problem,) = caught.value.problems
+    assert "narrow an unlawful or unsettled rule only" in str(problem)
