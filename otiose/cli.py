@@ -22,7 +22,13 @@ from .content import ContentError, Problem, load_library, vocab
 from .content.docs import fill
 from .content.lint import warnings
 from .content.load import TODAY_POPULATION, display_path
-from .content.schema import era_schema, population_schema, posting_schema, specimen_schema
+from .content.schema import (
+    era_schema,
+    model_schema,
+    population_schema,
+    posting_schema,
+    specimen_schema,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -200,7 +206,7 @@ def new(title: str, family: str) -> None:
 @click.command("schema")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Folder to write to.")
 def schema(out: Path | None) -> None:
-    """Write the JSON Schemas for specimens, postings, eras and populations (for editors)."""
+    """Write the JSON Schemas for specimens, postings, eras, populations and the law file."""
     folder = out or (ROOT / "schema")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in schemas().items():
@@ -284,4 +290,5 @@ def schemas() -> dict[str, dict[str, Any]]:
         "posting.schema.json": posting_schema(),
         "era.schema.json": era_schema(),
         "population.schema.json": population_schema(),
+        "law.schema.json": model_schema(law.Timeline, "law"),
     }

@@ -144,6 +144,7 @@ def test_schema_files_are_generated_and_in_sync(tmp_path):
         "posting.schema.json",
         "era.schema.json",
         "population.schema.json",
+        "law.schema.json",
     ):
         generated = json.loads((tmp_path / name).read_text())
         committed = json.loads((ROOT / "schema" / name).read_text())

@@ -47,32 +47,43 @@ class _Strict(BaseModel):
 class Cover(_Strict):
     """What one law decides about one filter."""
 
-    filter: FilterKey
-    rule: Literal["unlawful", "impact", "lawful", "silent", "unsettled"]
+    filter: FilterKey = Field(description="The posting filter this decides, e.g. maxAge.")
+    rule: Literal["unlawful", "impact", "lawful", "silent", "unsettled"] = Field(
+        description=(
+            "unlawful: refusing anyone it protects is unlawful; impact: lawful on its face, "
+            "judged by its disparate (indirect) impact; lawful: allowed in terms; silent: the "
+            "law says nothing (reported as null); unsettled: whether it protects `ages` or "
+            "`values` was in dispute (null until a later law in force says lawful or unlawful)."
+        )
+    )
     ages: Annotated[tuple[int, int], Strict(False)] | None = Field(
-        None, description="Protected ages, inclusive."
+        None, description="Protected ages, inclusive; on unlawful or unsettled rules only."
     )
     values: Annotated[tuple[str | bool, ...], Strict(False)] | None = Field(
-        None, description="Protected values."
+        None, description="Protected values; on unlawful or unsettled rules only."
     )
-    reason: Line
+    reason: Line = Field(description="Why, in one sentence, as the audit desk shows it.")
 
 
 class Law(_Strict):
     """One statute, amendment, set of regulations or case."""
 
-    id: LawId
-    jurisdiction: Literal["us", "uk"]
-    name: Line
+    id: LawId = Field(description="Unique in the file; the law page's anchor, e.g. adea-1967.")
+    jurisdiction: Literal["us", "uk"] = Field(
+        description="us: US federal law only (state law is out of scope); uk: Great Britain."
+    )
+    name: Line = Field(description="Its full name.")
     short: Line = Field(description='The name in running text, e.g. "Title VII".')
     kind: Literal["statute", "amendment", "regulations", "case"]
-    citation: Line
-    source: Url
-    in_force: Day
-    until: Day | None = None
-    superseded_by: LawId | None = None
-    summary: Line
-    covers: Annotated[tuple[Cover, ...], Strict(False)] = Field(min_length=1)
+    citation: Line = Field(description='e.g. "Pub. L. 90-202, 81 Stat. 602".')
+    source: Url = Field(description="An https address where the text and its dates can be read.")
+    in_force: Day = Field(description="The first day it applied, checked against the source.")
+    until: Day | None = Field(None, description="The first day it no longer applied, or null.")
+    superseded_by: LawId | None = Field(None, description="The id of the law that replaced it.")
+    summary: Line = Field(description="One sentence for the law page.")
+    covers: Annotated[tuple[Cover, ...], Strict(False)] = Field(
+        min_length=1, description="What it decides, filter by filter."
+    )
 
     def in_force_on(self, day: date) -> bool:
         """Whether the law applied on ``day``."""
@@ -80,7 +91,9 @@ class Law(_Strict):
 
 
 class Timeline(_Strict):
-    """Every law, in file order."""
+    """Every law the audit desk reads (``otiose/data/law.yaml``), in file order."""
+
+    model_config = ConfigDict(title="Otiose law file")
 
     laws: Annotated[tuple[Law, ...], Strict(False)]
 

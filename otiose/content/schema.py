@@ -11,25 +11,26 @@ BASE = "https://otiose.invalid/schema/"
 
 def specimen_schema() -> dict[str, Any]:
     """The JSON Schema of ``specimens/<id>.yaml``."""
-    return _schema(Specimen, "specimen")
+    return model_schema(Specimen, "specimen")
 
 
 def posting_schema() -> dict[str, Any]:
     """The JSON Schema of a posting's front matter."""
-    return _schema(Posting, "posting")
+    return model_schema(Posting, "posting")
 
 
 def era_schema() -> dict[str, Any]:
     """The JSON Schema of ``eras/<era>/era.yaml``."""
-    return _schema(Era, "era")
+    return model_schema(Era, "era")
 
 
 def population_schema() -> dict[str, Any]:
     """The JSON Schema of ``population.yaml`` (today's and each era's)."""
-    return _schema(PopulationFile, "population")
+    return model_schema(PopulationFile, "population")
 
 
-def _schema(model: Any, name: str) -> dict[str, Any]:
+def model_schema(model: Any, name: str) -> dict[str, Any]:
+    """The JSON Schema of a model, under this project's ``$id``."""
     schema = model.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
