@@ -270,6 +270,7 @@ def test_axe_finds_no_violations_on_the_desk(new_context, live_server: str, sche
     for url in (
         START + "&gender=male&maxAge=39&union=false&education=bachelor",
         "/audit?minAge=90",
+        "/audit?minAge=50&maritalStatus=single&date=1995-01-01",  # unsettled and silent
         "/audit?gender=male&minAge=abc&maxAge=40&race=martian&union=maybe&date=1066-10-14",
         "/law",
     ):

@@ -63,6 +63,15 @@ def _pages(app, client) -> dict[str, tuple[str, int]]:
         "declassified": ("/declassified", 200),
         "about": ("/about", 200),
         "graeber": ("/graeber", 200),
+        "audit-desk": ("/audit", 200),
+        "audit-verdicts": (
+            "/audit?gender=male&maxAge=39&union=false&education=bachelor&date=1966-06-01",
+            200,
+        ),
+        "audit-unsettled-silent": ("/audit?minAge=50&maritalStatus=single&date=1995-01-01", 200),
+        "audit-uk": ("/audit?gender=female&minAge=30&jurisdiction=uk&date=2012-01-01", 200),
+        "audit-bad-request": ("/audit?minAge=abc&race=martian&date=1066-10-14", 400),
+        "law": ("/law", 200),
         "not-found": ("/no/such/page", 404),
         "not-found-specimen": ("/specimens/no-such-specimen", 404),
         "bad-request": ("/specimens/?sort=bogus", 400),
@@ -102,6 +111,11 @@ def _play(app, client) -> dict[str, str]:
     custom_board = client.get(f"/play/custom?{query}")
     daily = client.get("/play/daily", follow_redirects=True)
     assert daily.status_code == 200
+    day_path = daily.request.path  # /play/daily/<day>
+    applied = client.post(f"{day_path}/apply", data={"posting": chosen[0]})
+    assert applied.status_code == 303, applied.status_code
+    daily_report = client.get(f"{day_path}/report")
+    assert daily_report.status_code == 200
     return {
         "board-with-verdicts": text,
         "board-later-era": later.get_data(as_text=True),
@@ -109,6 +123,7 @@ def _play(app, client) -> dict[str, str]:
         "report-shared": shared.get_data(as_text=True),
         "custom-sandbox": custom_board.get_data(as_text=True),
         "daily-board": daily.get_data(as_text=True),
+        "daily-report": daily_report.get_data(as_text=True),
     }
 
 
