@@ -94,6 +94,8 @@ def _play(app, client) -> dict[str, str]:
         assert response.status_code == 303, response.status_code
     board = client.get(f"/play/{SEED}")
     assert board.status_code == 200
+    again = client.post(f"/play/{SEED}/apply", data={"posting": chosen[0]})  # the page was behind
+    assert again.status_code == 409, again.status_code
     text = board.get_data(as_text=True)
     assert text.count('class="verdict ') == 1, "the board should show the verdict applied for"
     later = client.get(f"/play/{SEED}?era={library.eras[2].id}")  # an era of its own address
@@ -118,6 +120,7 @@ def _play(app, client) -> dict[str, str]:
     assert daily_report.status_code == 200
     return {
         "board-with-verdicts": text,
+        "board-behind-the-run": again.get_data(as_text=True),
         "board-later-era": later.get_data(as_text=True),
         "report": report_text,
         "report-shared": shared.get_data(as_text=True),
