@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.request import urlopen
 
-import pytest
+from helpers import static_host
 
 from otiose.web import create_app, state
 from otiose.web.export import export, file_for
@@ -101,24 +96,6 @@ class _Links(HTMLParser):
             self.urls.append(a["content"])
         if tag == "form" and "action" not in a:
             self.urls.append("")  # a form with no action posts to the page itself
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def _static_host(root: Path) -> Iterator[int]:
-    """``python -m http.server`` over ``root``, on a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -208,13 +185,21 @@ def crawl(out: Path, base: str) -> tuple[list[str], int]:
     return broken, checked
 
 
-@pytest.mark.parametrize("mount", ["", "/otiose"], ids=["at the root", "under a sub-path"])
-def test_every_link_in_the_export_resolves_on_a_static_host(tmp_path, mount):
-    """Served by a plain static server (at a host's root, or in a folder of it as a GitHub
-    Pages project site is), every href, src, srcset, action, og:url, og:image and canonical
-    link of every page, every url() in the CSS and every link in the JSON is a file there."""
+def test_every_link_in_the_export_resolves_at_a_hosts_root(served_export):
+    """Served by a plain static server at a host's root, every href, src, srcset, action,
+    og:url, og:image and canonical link of every page, every url() in the CSS and every link
+    in the JSON is a file there."""
+    out, base = served_export
+    broken, checked = crawl(out, base)
+    assert broken == [], "\n".join(broken[:40]) + f"\n({len(broken)} broken)"
+    assert checked > 5000
+
+
+def test_every_link_in_the_export_resolves_under_a_sub_path(tmp_path):
+    """The same in a folder of the host, as a GitHub Pages project site is served."""
+    mount = "/otiose"
     root = tmp_path / "www"
-    with _static_host(root) as port:
+    with static_host(root) as port:
         base = f"http://127.0.0.1:{port}{mount}"
         origin = f"http://127.0.0.1:{port}"
         app = create_app({"SECRET_KEY": "x", "LIVE_NUMBERS": False, "BASE_URL": origin})

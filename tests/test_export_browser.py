@@ -7,15 +7,11 @@ with other words and without htmx, the game and the desk, so it is opened on its
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from helpers import axe_violations
-from test_export import _static_host
-
-from otiose.web import create_app
-from otiose.web.export import export
 
 pytestmark = pytest.mark.browser
 
@@ -34,21 +30,11 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The export, written and served by a plain static server; its base URL."""
-    root = tmp_path_factory.mktemp("export")
-    with _static_host(root) as port:
-        base = f"http://127.0.0.1:{port}"
-        app = create_app({"SECRET_KEY": "x", "LIVE_NUMBERS": False, "BASE_URL": base})
-        assert export(app, root, base) == []
-        yield base
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_exported_page_fits_a_phone_and_passes_axe(
-    new_context: Any, exported: str, scheme: str
+    new_context: Any, served_export: tuple[Path, str], scheme: str
 ) -> None:
+    _, exported = served_export
     page = new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme).new_page()
     problems: list[str] = []
     for name, path in PAGES.items():
