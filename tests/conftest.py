@@ -82,14 +82,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def served_export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The static export, written once and served at the root of a plain static host:
-    (its folder, its base URL). Read it, do not change it: the session shares it."""
+    """The static export of an app with its defaults (live numbers on), written once and served
+    at the root of a plain static host: (its folder, its base URL). Read it, do not change it:
+    the session shares it."""
     from otiose.web.export import export
 
     root = tmp_path_factory.mktemp("export")
     with static_host(root) as port:
         base = f"http://127.0.0.1:{port}"
-        application = create_app({"SECRET_KEY": "x", "LIVE_NUMBERS": False, "BASE_URL": base})
+        application = create_app({"SECRET_KEY": "x", "TESTING": True, "BASE_URL": base})
         assert export(application, root, base) == []
         yield root, base
 
