@@ -7,6 +7,7 @@ markup or CSS that brings a defect back fails here.
 from __future__ import annotations
 
 import pytest
+from helpers import axe_violations
 from playwright.sync_api import Page
 
 from otiose.web import state
@@ -107,3 +108,30 @@ def test_a_postings_code_breaks_at_a_phones_edge(page: Page, live_server: str, a
         page.goto(f"{live_server}/postings/{posting_id}")
         over = page.evaluate("document.documentElement.scrollWidth - innerWidth")
         assert over <= 0, f"/postings/{posting_id} scrolls {over}px sideways"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_printed_page_is_dark_ink_on_white_paper(new_context, live_server: str, scheme: str):
+    """Printing from a browser in dark mode used the dark theme's pale reds and its pale
+    redaction bar on white paper; print is light, whatever the screen's scheme, and leaves out
+    the live numbers' links that have not loaded (a link in a box on paper)."""
+    page = new_context(viewport={"width": 800, "height": 1100}, color_scheme=scheme).new_page()
+    problems: list[str] = []
+    for path in (
+        "/",
+        "/specimens/junior-machine-learning-engineer",
+        "/postings/postwar-stewardess",
+        "/eras/postwar",
+    ):
+        page.goto(live_server + path)
+        page.emulate_media(media="print", color_scheme=scheme)
+        slots = page.locator(".live--slot")
+        for i in range(slots.count()):
+            if slots.nth(i).is_visible():
+                problems.append(f"{path}: a live slot prints as an empty box")
+        problems += [
+            line
+            for line in axe_violations(page, f"[print, {scheme}] {path}")
+            if "color-contrast" in line
+        ]
+    assert not problems, "\n".join(problems)
