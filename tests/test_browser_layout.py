@@ -135,3 +135,28 @@ def test_a_printed_page_is_dark_ink_on_white_paper(new_context, live_server: str
             if "color-contrast" in line
         ]
     assert not problems, "\n".join(problems)
+
+
+def test_in_forced_colours_the_current_page_and_era_still_stand_out(
+    new_context, live_server: str
+) -> None:
+    """Windows' contrast themes repaint every colour: the menu's transparent underlines all
+    showed, and the current era's tab lost its fill, so nothing said where the reader was."""
+    page = new_context(viewport={"width": 1280, "height": 900}, forced_colors="active").new_page()
+    page.goto(f"{live_server}/play/{SEED}?era=postwar")
+    looks = page.evaluate(
+        """() => {
+             const look = (el) => {
+               const s = getComputedStyle(el);
+               return [s.backgroundColor, s.color, s.borderBottomColor, s.borderBottomWidth].join();
+             };
+             const group = (sel) => [...document.querySelectorAll(sel)].map(
+               (a) => [a.hasAttribute('aria-current'), look(a)]);
+             return {nav: group('.nav a'), tabs: group('.era-tabs a')};
+           }"""
+    )
+    for name, links in looks.items():
+        current = {look for is_current, look in links if is_current}
+        others = {look for is_current, look in links if not is_current}
+        assert len(current) == 1 and others, (name, links)
+        assert not current & others, f"{name}: the current one looks like the rest: {links}"
