@@ -26,14 +26,6 @@ class Summary:
     unsettled_now: tuple[law.Ruling, ...] = ()
 
     @property
-    def lawful_then(self) -> bool:
-        return not self.unlawful_then and not self.unsettled_then
-
-    @property
-    def lawful_now(self) -> bool:
-        return not self.unlawful_now and not self.unsettled_now
-
-    @property
     def verdict_then(self) -> law.Verdict:
         """Unlawful if any clause was; else unsettled if any clause was; else lawful."""
         return _verdict(self.unlawful_then, self.unsettled_then)
@@ -71,8 +63,8 @@ def summarize(
         then=then,
         now=now,
         jurisdiction=jurisdiction,
-        unlawful_then=tuple(r for r in at_then if r.lawful is False),
-        unlawful_now=tuple(r for r in at_now if r.lawful is False),
+        unlawful_then=tuple(r for r in at_then if r.verdict == "unlawful"),
+        unlawful_now=tuple(r for r in at_now if r.verdict == "unlawful"),
         silent_now=tuple(r for r in at_now if r.verdict == "silent"),
         unsettled_then=tuple(r for r in at_then if r.verdict == "unsettled"),
         unsettled_now=tuple(r for r in at_now if r.verdict == "unsettled"),
