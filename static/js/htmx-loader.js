@@ -81,6 +81,43 @@
     if (notice) notice.textContent = "";
   });
 
+  // The answer to a POST (an Apply, an "I have worked with one") sets a cookie that holds the
+  // whole of something: every run of the session, or the day's sightings. Two tabs posting at
+  // once both sent the cookie as it was, and the answer that came back last overwrote the
+  // other's: an application or a sighting was lost. hx-sync orders one page's requests, not two
+  // tabs'. So a POST first takes a lock that every tab of the site shares (Web Locks) and holds
+  // it until its answer is in; the next tab's POST then carries the cookie that answer set.
+  // A browser without Web Locks posts at once, as before. A press whose form is gone by its turn
+  // (a double press: the first answer replaced the card) sends nothing and passes the turn on.
+  // A request that hx-sync queued behind one of the page's GETs (a live number loading) is
+  // confirmed again when it leaves the queue: it already holds the turn, and goes. The timer
+  // only guards against an answer htmx never reports, which would otherwise hold every tab's
+  // POSTs for good.
+  let release = null;
+  const holding = new WeakSet();
+  document.addEventListener("htmx:confirm", (event) => {
+    const { verb, elt, triggeringEvent } = event.detail;
+    if (verb === "get" || !navigator.locks || holding.has(triggeringEvent)) return;
+    event.preventDefault();
+    navigator.locks.request("otiose-post", () => new Promise((resolve) => {
+      if (!document.body.contains(elt)) {
+        resolve();
+        return;
+      }
+      if (triggeringEvent) holding.add(triggeringEvent);
+      const timer = setTimeout(() => release?.(), 15000);
+      release = () => {
+        clearTimeout(timer);
+        release = null;
+        resolve();
+      };
+      event.detail.issueRequest(true);
+    }));
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.requestConfig?.verb !== "get") release?.();
+  });
+
   function load() {
     const script = document.createElement("script");
     script.src = src;
