@@ -29,6 +29,7 @@ from .content.schema import (
     posting_schema,
     specimen_schema,
 )
+from .words import plural
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +83,7 @@ def check(paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
         _print(problem, fmt)
     if errors or found:
         click.echo(
-            _count(len(errors), "error") + ", " + _count(len(found), "warning") + ".", err=True
+            plural(len(errors), "error") + ", " + plural(len(found), "warning") + ".", err=True
         )
     if errors or (strict and found):
         sys.exit(1)
@@ -116,10 +117,6 @@ def _print(problem: Problem, fmt: str) -> None:
     else:
         label = "" if problem.severity == "error" else "warning: "
         click.echo(f"{problem.path}:{problem.line}: {label}{problem.message} [{problem.code}]")
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def slugify(title: str) -> str:

@@ -463,7 +463,7 @@ def test_two_offers_in_one_era_are_not_the_same_letter(seed, hires):
 
 
 def test_plural_counts_in_the_words_form_and_groups_thousands(app) -> None:
-    from otiose.game.share import plural
+    from otiose.words import plural
 
     assert plural(1, "offer") == "1 offer"
     assert plural(0, "offer") == "0 offers"
@@ -476,3 +476,12 @@ def test_plural_counts_in_the_words_form_and_groups_thousands(app) -> None:
             "{{ n|plural('run') }}, {{ m|plural('offer', number=False) }}"
         )
         assert render.render(n=12000, m=1) == "12,000 runs, offer"
+
+
+def test_join_and_reads_as_a_list_in_english() -> None:
+    from otiose.words import join_and
+
+    assert join_and(["a degree"]) == "a degree"
+    assert join_and(["a", "b"]) == "a and b"
+    assert join_and(("a", "b", "c")) == "a, b and c"
+    assert join_and([]) == ""

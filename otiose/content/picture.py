@@ -50,6 +50,7 @@ from ..drawing import (
     wrap,
     xy,
 )
+from ..words import plural
 from . import vocab
 from .models import Era, Posting, Specimen
 
@@ -226,7 +227,7 @@ def era_said(era: Era, postings: int) -> Said:
             Fact("YEARS", years),
             Fact(
                 "ON FILE",
-                f"{postings} posting{'' if postings == 1 else 's'}",
+                plural(postings, "posting"),
                 "their filters sealed until you apply",
             ),
         ),

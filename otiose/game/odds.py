@@ -13,6 +13,7 @@ from typing import Any
 
 from ..content import vocab
 from ..content.models import Filters
+from ..words import join_and, plural
 from .character import Character
 from .population import BANDED, Population, today
 from .rules import HAD_YOU_BEEN, ORDERED, allowed, is_active
@@ -76,11 +77,10 @@ class Fix:
             if key == "age":
                 n = abs(self.age_delta)
                 word = "younger" if self.age_delta < 0 else "older"
-                parts.append(f"{n} year{'s' if n != 1 else ''} {word}")
+                parts.append(f"{plural(n, 'year')} {word}")
             else:
                 parts.append(HAD_YOU_BEEN[key][value])
-        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return f"had you been {joined}"
+        return f"had you been {join_and(parts)}"
 
 
 def smallest_fix(filters: Filters, c: Character) -> Fix | None:

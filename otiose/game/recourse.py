@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content.models import Filters
+from ..words import join_and
 from .character import Character
 from .odds import Fix, smallest_fix
 from .rules import ORDERED, VALUE_TEXT
@@ -50,10 +51,6 @@ _MARITAL = {
 }
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 @dataclass(frozen=True)
 class Recourse:
     """What could be done about a rejection, and what could not."""
@@ -68,7 +65,7 @@ class Recourse:
             return ("No recourse: no applicant who could exist passes these filters.",)
         out = []
         if self.actions:
-            out.append(f"Recourse: {_join(list(self.actions))}.")
+            out.append(f"Recourse: {join_and(self.actions)}.")
         if self.born:
             born = self._born()
             if self.actions:
@@ -81,8 +78,8 @@ class Recourse:
         when = [b for b in self.born if b.endswith(("later", "earlier"))]
         traits = [b for b in self.born if b not in when]
         if traits and when:
-            return f"{_join(traits)}, {when[0]}"
-        return _join(traits or when)
+            return f"{join_and(traits)}, {when[0]}"
+        return join_and(traits or when)
 
 
 def _action(key: str, current: object, wanted: object) -> str:

@@ -9,17 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..content.models import Era
+from ..words import plural
 from .run import RunReport
 
 HIRED_MARK = "🟩"
 REJECTED_MARK = "🟥"
-
-
-def plural(n: int, word: str, number: bool = True) -> str:
-    """``1 offer``, ``3 offers``, ``1,204 runs``; with ``number=False`` the word alone, in the
-    form ``n`` takes (for a number shown apart, in bold, say)."""
-    form = word if n == 1 else f"{word}s"
-    return f"{n:,} {form}" if number else form
 
 
 def share_text(report: RunReport, eras: Sequence[Era], label: str, link: str) -> str:

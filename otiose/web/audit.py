@@ -19,6 +19,7 @@ from ..audit.summary import Summary, summarize
 from ..content import vocab
 from ..content.models import Filters, Posting
 from ..game import rules
+from ..words import join_and
 from . import state
 from .http import cacheable
 from .hx import htmx
@@ -268,12 +269,6 @@ def audit_params(posting: Posting) -> dict[str, Any]:
     """The desk's query for a posting: its filters, its date, US law, today's population."""
     day = posting.posted or date.today()
     return _multi(Query(posting.filters, day, "us", "today").params())
-
-
-def join_and(items: Any) -> str:
-    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
-    words = [str(x) for x in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @bp.record_once

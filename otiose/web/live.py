@@ -47,9 +47,9 @@ from ..content.models import Specimen
 from ..game.board import Verdict
 from ..game.daily import NoSuchDay, parse_day
 from ..game.daily import daily as daily_applicant
-from ..game.share import plural
 from ..settings import ConfigError
 from ..stats import Counts, Standing, Stats, Unavailable, db, run_digest
+from ..words import plural
 from . import state
 from .http import public
 from .hx import htmx

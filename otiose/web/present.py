@@ -12,7 +12,7 @@ from flask import Flask, current_app, request
 from ..content import vocab
 from ..content.vocab import money
 from ..game.rules import LABELS, VALUE_TEXT
-from ..game.share import plural
+from ..words import plural
 
 # Letters whose names begin with a vowel sound ("an SRE", "an HR", "an ML"; "a UX", "a VP").
 _SAID_WITH_A_VOWEL = frozenset("AEFHILMNORSX")

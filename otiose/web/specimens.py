@@ -18,7 +18,7 @@ from ..content.library import SORTS
 from ..content.models import Specimen
 from ..content.picture import alt_text
 from ..content.schema import specimen_schema
-from ..game.share import plural
+from ..words import plural
 from . import live, state
 from .http import cacheable, drawn_card
 from .hx import htmx
