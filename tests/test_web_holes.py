@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tracemalloc
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
+from flask import url_for
 from helpers import APPLICANT
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
@@ -28,8 +31,6 @@ def fresh_app():
 
 
 def _urls_in(body: str) -> list[str]:
-    import re
-
     return re.findall(r'(?:href|content|src|action)="(https?://[^"]*|//[^"]*)"', body)
 
 
@@ -310,6 +311,51 @@ def test_public_pages_say_so_in_standard_headers(fresh_app):
     assert {"HX-Request", "HX-Target", "Accept-Encoding"} <= set(search.vary)
     board = client.get(f"/play/{SEED}")
     assert board.headers["Cache-Control"] == "private, no-cache" and "Cookie" in board.vary
+
+
+# a value for each argument the app's URL rules take, so that every GET rule can be asked
+ROUTE_ARGS = {
+    "id": "sdet",
+    "specimen_id": "sdet",
+    "era_id": "industrial",
+    "posting_id": "new-deal-wing-riveter",
+    "seed": SEED,
+    "day": datetime.now(UTC).date().isoformat(),  # the daily game has no future days
+}
+
+
+def test_every_get_route_says_how_it_may_be_cached(fresh_app):
+    """Every GET rule of the app, asked with no query: a 200 says in Cache-Control who may keep
+    it. A public answer has a strong ETag and revalidates to 304; a personal one is private or
+    no-store. The custom applicant's empty form and the health check said nothing at all."""
+    client = fresh_app.test_client()
+    answered = []
+    for rule in fresh_app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        missing = set(rule.arguments) - set(ROUTE_ARGS)
+        assert not missing, f"{rule.rule}: add a sample value for {missing} to ROUTE_ARGS"
+        with fresh_app.test_request_context():
+            url = url_for(rule.endpoint, **{a: ROUTE_ARGS[a] for a in rule.arguments})
+        r = client.get(url)
+        if rule.rule.endswith("/run.png"):  # a run's picture needs its run: the report links it
+            assert r.status_code == 400, url
+            report = client.get(url.replace("/run.png", "/report")).get_data(as_text=True)
+            url = re.search(r'og:image" content="https?://[^/]+([^"]+)"', report)[1]
+            r = client.get(url.replace("&amp;", "&"))
+        if r.status_code != 200:
+            assert r.status_code in (302, 303), (url, r.status_code)
+            continue
+        answered.append(url)
+        policy = r.headers.get("Cache-Control", "")
+        if policy.startswith("public"):
+            assert "max-age=" in policy, url
+            etag = r.headers.get("ETag", "")
+            assert etag and not etag.startswith("W/"), url
+            assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
+        else:
+            assert "private" in policy or "no-store" in policy, (url, policy)
+    assert len(answered) >= 35, answered
 
 
 def _post_chunked(app, body: bytes) -> str:

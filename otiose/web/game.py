@@ -576,8 +576,10 @@ def _custom_url(character: Character, era_id: str | None = None, anchor: str | N
 def custom_board() -> Response | str:
     """The "what if" builder, or a hand-built applicant's board with every verdict shown, one
     era at a time (``?era=``, as on the game's board); htmx asks for the board alone."""
-    if not request.args:
-        return render_template("custom.html", character=None, nav="play")
+    if not request.args:  # the empty form, the same for everyone
+        return public(
+            current_app.make_response(render_template("custom.html", character=None, nav="play"))
+        )
     era = _chosen_era()
     refuse_repeats(request.args)
     try:

@@ -67,14 +67,16 @@ def card() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Liveness and content counts for load balancers."""
+    """Liveness and content counts for load balancers: always fresh, never kept by a cache."""
     library = state.library()
-    return jsonify(
+    response = jsonify(
         status="ok",
         specimens=len(library.specimens),
         postings=len(library.postings),
         eras=len(library.eras),
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/robots.txt")
