@@ -231,3 +231,51 @@ def png(img: Image.Image) -> bytes:
     out = io.BytesIO()
     img.reduce(S).save(out, "PNG", compress_level=1)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------- the site's icon
+
+ICON_SIZES = (16, 32, 48)  # what /favicon.ico holds, for clients that ask for it by name
+TOUCH_ICON = 180  # what iOS puts on a home screen (/apple-touch-icon.png)
+
+
+def icon(fonts: Path, size: int, *, corners: bool) -> Image.Image:
+    """static/img/favicon.svg at ``size`` pixels: a bold O on paper in a red frame. With
+    ``corners`` the paper is rounded (transparent outside); without, it fills the square, for
+    iOS, which rounds the corners itself and shows transparency as black."""
+    u = 8  # the SVG's 64-unit square, drawn eight times over and reduced
+    big = 64 * u
+    img = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    if corners:
+        draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=8 * u, fill=PAPER)
+    else:
+        draw.rectangle((0, 0, big, big), fill=PAPER)
+    # the SVG strokes 5 units centred on a frame from 6 to 58; Pillow draws a width inwards
+    edge = round(3.5 * u)
+    draw.rounded_rectangle(
+        (edge, edge, big - edge, big - edge), radius=round(6.5 * u), outline=RED, width=5 * u
+    )
+    face = ImageFont.truetype(str(fonts / TYPE), 40 * u)
+    # the typewriter face of the masthead, its thin ink thickened to hold at 16 pixels
+    draw.text(
+        (32 * u, 32 * u), "O", font=face, fill=INK, anchor="mm", stroke_width=u, stroke_fill=INK
+    )
+    return img.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def favicon_ico(fonts: Path) -> bytes:
+    """The icon as a Windows icon file holding each of :data:`ICON_SIZES`."""
+    out = io.BytesIO()
+    largest = max(ICON_SIZES)
+    icon(fonts, largest, corners=True).save(
+        out, "ICO", sizes=[(s, s) for s in ICON_SIZES], bitmap_format="png"
+    )
+    return out.getvalue()
+
+
+def touch_icon(fonts: Path) -> bytes:
+    """The icon as iOS wants it: :data:`TOUCH_ICON` pixels square, opaque, PNG."""
+    out = io.BytesIO()
+    icon(fonts, TOUCH_ICON, corners=False).convert("RGB").save(out, "PNG")
+    return out.getvalue()

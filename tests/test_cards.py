@@ -407,3 +407,33 @@ def test_a_posting_dated_in_the_future_says_so_on_its_card(client, app, library)
         if m.attrs.get("property") == "og:image:alt"
     )
     assert "speculation" not in alt and alt.startswith("Job posting: ")
+
+
+def _red(pixel: tuple[int, ...]) -> bool:
+    """The site's red, give or take what reducing the drawing does to it."""
+    r, g, b = pixel[:3]
+    return r > 120 and g < 70 and b < 70
+
+
+def test_the_icons_clients_ask_for_by_name(client) -> None:
+    """/favicon.ico (older browsers, feed readers, bookmarks) and /apple-touch-icon.png (an iOS
+    home screen, which reads no SVG icon) answered 404: the pages name only the SVG icon."""
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200 and r.mimetype == "image/vnd.microsoft.icon"
+    ico = Image.open(io.BytesIO(r.data))
+    assert ico.format == "ICO" and ico.info["sizes"] == {(16, 16), (32, 32), (48, 48)}
+    ico = ico.convert("RGBA")  # the largest, 48 px
+    assert ico.getpixel((0, 0))[3] < 16  # rounded paper: the corner is see-through
+    assert _red(ico.getpixel((24, 3)))  # the frame
+    assert ico.getpixel((24, 24))[:3] == drawing.PAPER  # inside the O
+    touch = client.get("/apple-touch-icon.png")
+    assert touch.status_code == 200 and touch.mimetype == "image/png"
+    img = Image.open(io.BytesIO(touch.data))
+    assert img.size == (180, 180) and img.mode == "RGB"  # iOS shows transparency as black
+    assert img.getpixel((0, 0)) == drawing.PAPER  # iOS rounds the corners itself
+    assert _red(img.getpixel((90, 17)))
+    assert img.getpixel((90, 90)) == drawing.PAPER  # inside the O
+    dark = sum(1 for p in img.get_flattened_data() if max(p) < 80)
+    assert 1000 < dark < 8000  # the O in ink, neither missing nor a blot
+    home = client.get("/").get_data(as_text=True)
+    assert '<link rel="apple-touch-icon" href="/apple-touch-icon.png">' in home

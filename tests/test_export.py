@@ -49,6 +49,11 @@ def test_export_builds_and_leaves_out_what_needs_the_app(served_export):
             html = (out / folder / f"{i}.html").read_text(encoding="utf-8")
             assert f'<meta property="og:image" content="{base}/{folder}/{i}.png">' in html
             assert (out / folder / f"{i}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the icons clients ask for by name, at the export's root, as the app draws them
+    for icon in ("favicon.ico", "apple-touch-icon.png"):
+        assert (out / icon).read_bytes() == client.get(f"/{icon}").data, icon
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<link rel="apple-touch-icon" href="apple-touch-icon.png">' in home  # relative
     fingerprinted: set[str] = set()
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")

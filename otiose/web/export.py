@@ -54,6 +54,8 @@ def file_for(url: str) -> str | None:
         "/sitemap.xml": "sitemap.xml",
         "/robots.txt": "robots.txt",
         "/card.png": "card.png",
+        "/favicon.ico": "favicon.ico",
+        "/apple-touch-icon.png": "apple-touch-icon.png",
         "/api/postings/": "api/postings/index.json",
         "/specimens/schema.json": "specimens/schema.json",
         "/postings/schema.json": "postings/schema.json",
@@ -153,7 +155,7 @@ def export(app: Flask, out: Path, base_url: str = "http://localhost") -> list[st
     client = app.test_client()
     queue: deque[str] = deque(
         ["/", "/specimens/", "/eras/", "/declassified", "/about", "/graeber", "/api/postings/"]
-        + ["/sitemap.xml", "/robots.txt"]
+        + ["/sitemap.xml", "/robots.txt", "/favicon.ico"]  # the icon a client asks for unlinked
         + [f"/specimens/{i}" for i in library.specimens]
         + [f"/eras/{e.id}" for e in library.eras]
         + [f"/postings/{p}" for p in library.postings]

@@ -1,16 +1,20 @@
-"""Home, about, health, and what crawlers read: robots.txt and the sitemap."""
+"""Home, about, health, the site's icons, and what crawlers read: robots.txt and the sitemap."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template, url_for
 from werkzeug.wrappers import Response
 
-from ..content.picture import Said, site_said
+from .. import drawing
+from ..content.picture import Said, drawn_by, site_said
 from ..game.run import BUDGET
 from . import state
-from .http import cacheable, drawn_card
+from .http import cacheable, drawn, drawn_card, fonts
 
 bp = Blueprint("pages", __name__)
 
@@ -63,6 +67,25 @@ def card() -> Response:
     before drawing, so a revalidation is a 304 that draws nothing.
     """
     return drawn_card(site_card())
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon for the clients that ask for /favicon.ico by name (16, 32, 48 px); pages
+    name the SVG one."""
+    return _icon("favicon.ico", drawing.favicon_ico, "image/vnd.microsoft.icon")
+
+
+@bp.get("/apple-touch-icon.png")
+def touch_icon() -> Response:
+    """The icon iOS puts on a home screen (180 px, opaque): it reads no SVG icon."""
+    return _icon("apple-touch-icon.png", drawing.touch_icon, "image/png")
+
+
+def _icon(name: str, draw: Callable[[Path], bytes], mimetype: str) -> Response:
+    faces = fonts()
+    etag = hashlib.sha256(f"{name} {drawn_by(faces)}".encode()).hexdigest()[:32]
+    return drawn(etag, lambda: draw(faces), mimetype=mimetype)
 
 
 @bp.get("/healthz")
