@@ -326,8 +326,10 @@ ROUTE_ARGS = {
 
 def test_every_get_route_says_how_it_may_be_cached(fresh_app):
     """Every GET rule of the app, asked with no query: a 200 says in Cache-Control who may keep
-    it. A public answer has a strong ETag and revalidates to 304; a personal one is private or
-    no-store. The custom applicant's empty form and the health check said nothing at all."""
+    it. A public answer has a strong ETag and revalidates to 304 that varies as the 200 did; a
+    personal one is private or no-store. The custom applicant's empty form and the health check
+    said nothing at all, and every picture said it varied by Accept-Encoding, which a cache in
+    front keys its copies on, though no picture is ever compressed."""
     client = fresh_app.test_client()
     answered = []
     for rule in fresh_app.url_map.iter_rules():
@@ -347,12 +349,16 @@ def test_every_get_route_says_how_it_may_be_cached(fresh_app):
             assert r.status_code in (302, 303), (url, r.status_code)
             continue
         answered.append(url)
+        # a minimal Vary: a picture is never compressed, so it does not vary by coding
+        coded = r.mimetype in fresh_app.config["COMPRESS_MIMETYPES"]
+        assert ("Accept-Encoding" in r.vary) == coded, (url, r.mimetype, r.vary)
         policy = r.headers.get("Cache-Control", "")
         if policy.startswith("public"):
             assert "max-age=" in policy, url
             etag = r.headers.get("ETag", "")
             assert etag and not etag.startswith("W/"), url
-            assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, url
+            again = client.get(url, headers={"If-None-Match": etag})
+            assert again.status_code == 304 and set(again.vary) == set(r.vary), url
         else:
             assert "private" in policy or "no-store" in policy, (url, policy)
     assert len(answered) >= 35, answered

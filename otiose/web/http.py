@@ -54,7 +54,7 @@ def drawn(
     """A public picture whose strong ETag is known before it is drawn (a digest of everything
     it is drawn from): a request that already holds it gets a 304 and nothing is drawn."""
     if request.if_none_match.contains(etag):
-        response = Response(status=304)
+        response = Response(status=304, mimetype=mimetype)  # the type goes on the way out
     else:
         response = Response(draw(), mimetype=mimetype)
     response.set_etag(etag)
