@@ -45,6 +45,7 @@ needs_brotli = pytest.mark.skipif(not serve.BROTLI_MODULE.is_file(), reason=serv
 SEED = "abcdefgh"
 RECORD = "junior-machine-learning-engineer"
 POSTING = sorted(ROOT.glob("eras/*/*.md"))[0].stem
+ERA = "postwar"
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,19 @@ def test_made_up_htmx_headers_do_not_have_a_picture_drawn_again(stack, path):
     for n in range(3):
         status, headers, _ = get(stack, path, {"HX-Request": "true", "HX-Target": f"t{n}"})
         assert (status, headers["x-cache-status"]) == (200, "HIT")
+
+
+def test_a_picture_is_kept_once_whatever_coding_is_asked_for(stack):
+    """A PNG is never compressed, so it is one copy in nginx's cache, not one per coding, and it
+    says it varies on nothing to caches further along."""
+    path = f"/eras/{ERA}.png"  # asked for by no other test here, so the first request is a MISS
+    first = get(stack, path, {"Accept-Encoding": "gzip, deflate, br"})
+    assert (first[0], first[1]["x-cache-status"]) == (200, "MISS")
+    for accept in ("gzip, deflate", "identity", "br;q=0, gzip"):
+        status, headers, body = get(stack, path, {"Accept-Encoding": accept})
+        assert (status, headers["x-cache-status"]) == (200, "HIT"), accept
+        assert "content-encoding" not in headers and "vary" not in headers, accept
+        assert body == first[2]
 
 
 def test_a_conditional_get_with_the_etag_gets_304(stack):
