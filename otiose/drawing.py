@@ -1,9 +1,10 @@
-"""The site's look for the pictures it draws with Pillow (Open Graph images, 1200×630 PNG).
+"""The site's look for the pictures it draws with Pillow: Open Graph images (1200×630 PNG) and
+the icon that /favicon.ico and /apple-touch-icon.png give clients that ask for it by name.
 
 The palette of static/css/site.css, the site's own vendored faces in static/fonts, letter-spaced
-labels, wrapped and fitted text, the rubber stamp, ruled paper and the masthead. A picture is
-drawn at twice its size and reduced at the end (smooth edges without anti-aliasing calls), and
-saved with no timestamp, so the same input always gives the same bytes.
+labels, wrapped and fitted text, the rubber stamp, ruled paper and the masthead. A card is
+drawn at twice its size and reduced at the end (smooth edges without anti-aliasing calls), the
+icon at eight times; both are saved with no timestamp, so the same input gives the same bytes.
 """
 
 from __future__ import annotations

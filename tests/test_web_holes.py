@@ -328,8 +328,8 @@ def test_every_get_route_says_how_it_may_be_cached(fresh_app):
     """Every GET rule of the app, asked with no query: a 200 says in Cache-Control who may keep
     it. A public answer has a strong ETag and revalidates to 304 that varies as the 200 did; a
     personal one is private or no-store. The custom applicant's empty form and the health check
-    said nothing at all, and every picture said it varied by Accept-Encoding, which a cache in
-    front keys its copies on, though no picture is ever compressed."""
+    said nothing at all, and every picture said it varied by Accept-Encoding, on which a cache
+    that honours Vary keys its copies, though no picture is ever compressed."""
     client = fresh_app.test_client()
     answered = []
     for rule in fresh_app.url_map.iter_rules():

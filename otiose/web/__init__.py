@@ -136,9 +136,9 @@ def _compress(app: Flask) -> None:
     """flask-compress for text responses to GET, HEAD and POST (an OPTIONS answer has no body).
 
     A type it never compresses (a PNG) is left alone: flask-compress would still add
-    ``Vary: Accept-Encoding``, and a cache in front would keep a copy of the same picture for
-    each Accept-Encoding it meets. A 304 carries its 200's type while the hooks run (it is
-    dropped on the way out), so it varies as its 200 did.
+    ``Vary: Accept-Encoding``, and a cache that honours Vary (a CDN, a browser) would keep a
+    copy of the same picture for each Accept-Encoding it meets. A 304 carries its 200's type
+    while the hooks run (it is dropped on the way out), so it varies as its 200 did.
     """
     compress = Compress(app)
     coded = frozenset(app.config["COMPRESS_MIMETYPES"])
