@@ -260,6 +260,9 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
     expect(behind.locator(".era-tabs a").last).to_have_attribute("aria-current", "page")
     unapplied = (behind.locator("article.posting").first.get_attribute("id") or "")[8:]
     assert unapplied
+    # a tab behind another gets no animation frames, and a click waits for frames to see that
+    # its button has stopped moving: each click in the tab behind waited about 2 s
+    ahead.bring_to_front()
     while spent(ahead) < BUDGET:
         buttons = ahead.locator("form.posting__apply button")
         if buttons.count() == 0:
@@ -273,6 +276,7 @@ def test_an_answer_to_apply_keeps_focus_and_a_stale_tab_catches_up(
         expect(ahead.locator("#tally .tally__spent strong")).to_have_text(str(before + 1))
         expect(ahead.locator(f"#posting-{pid} .verdict__stamp")).to_be_focused()
     # the second tab, behind again, learns that the budget is gone
+    behind.bring_to_front()
     behind.locator(f"#posting-{unapplied}").get_by_role("button", name=re.compile("^Apply")).click()
     expect(notice).to_contain_text(f"All {BUDGET} applications are spent")
     expect(behind.locator("form.posting__apply")).to_have_count(0)
