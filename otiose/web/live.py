@@ -16,6 +16,7 @@ import atexit
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -38,7 +39,7 @@ from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse_many
 from limits.errors import ConfigurationError as LimitsConfigurationError
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.wrappers import Response
 
@@ -166,6 +167,27 @@ def _one_rate(name: str, text: str) -> RateLimitItem:
             f"not {text!r}"
         )
     return rates[0]
+
+
+class LockedMemoryStorage(MemoryStorage):
+    """limits' in-memory counts (``memory://``), with the timer that expires them restarted under
+    a lock. limits 5.8 checks that its last timer thread has finished and starts another with no
+    lock, so two of a gunicorn worker's threads counting at that moment both started the same
+    timer, and one request failed with "threads can only be started once" (an error page for an
+    Apply or a sighting). Upstream has merged a fix (alisaifee/limits#352) that no release holds
+    yet. Naming the ``memory`` scheme registers this class for it, for Flask-Limiter and
+    :class:`CountCap` alike.
+    """
+
+    STORAGE_SCHEME = ["memory"]  # noqa: RUF012 - as limits declares it
+
+    def __init__(self, uri: str | None = None, **options: Any) -> None:
+        self._timer_lock = threading.Lock()
+        super().__init__(uri, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        with self._timer_lock:
+            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
 
 
 class CountCap:
