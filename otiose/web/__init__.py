@@ -141,11 +141,10 @@ def _compress(app: Flask) -> None:
     while the hooks run (it is dropped on the way out), so it varies as its 200 did.
     """
     compress = Compress(app)
-    coded = frozenset(app.config["COMPRESS_MIMETYPES"])
 
     @app.after_request
     def _compressed(response: Response) -> Response:
-        if request.method == "OPTIONS" or response.mimetype not in coded:
+        if request.method == "OPTIONS" or response.mimetype not in compress.compress_mimetypes_set:
             return response
         return compress.after_request(response)
 
