@@ -437,9 +437,9 @@ def card_image(card: Specimen | Said, fonts: Path) -> bytes:
 
 @cache
 def drawn_by(fonts: Path) -> str:
-    """A digest of what draws the cards: this module, the shared drawing one, the faces in
-    ``fonts`` and Pillow's version. A card's ETag holds it, so a new look is never answered
-    with a 304 for the old one."""
+    """A digest of what draws the pictures: this module, the shared drawing one, the faces in
+    ``fonts`` and Pillow's version. A card's ETag holds it, and so does the icon's, so a new
+    look is never answered with a 304 for the old one."""
     digest = hashlib.sha256(PIL.__version__.encode())
     for path in (Path(__file__), Path(drawing.__file__), *(fonts / n for n in (TYPE, MONO, SERIF))):
         digest.update(path.read_bytes())
