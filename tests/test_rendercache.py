@@ -18,6 +18,11 @@ def _boards(cache: RenderCache) -> int:
     return sum(1 for key in cache._items if not (isinstance(key, tuple) and key[0] == "audit-line"))
 
 
+def _answers(cache: RenderCache) -> int:
+    """How many Apply answers the cache keeps, as HTML or compressed."""
+    return sum(1 for key in cache._items if "apply" in (key[0], key[0][0]))
+
+
 def test_the_cache_never_holds_more_than_its_byte_budget():
     cache = RenderCache(max_bytes=10_000)
     for i in range(100):
@@ -103,3 +108,30 @@ def test_a_board_is_compressed_once_and_served_compressed_from_the_cache(
     assert again.status_code == 304
     refused = client.get(f"/play/{SEED}", headers={"Accept-Encoding": "gzip;q=0, br;q=0, identity"})
     assert "Content-Encoding" not in refused.headers and refused.get_data() == html
+
+
+def test_an_apply_answer_is_rendered_once_for_everyone_who_makes_the_same_choices():
+    """The answer to an Apply depends on the applicant (the URL) and the run's choices: a second
+    browser making the same first choice (the daily game's every player) is answered from the
+    cache, and still has its own run and its own cookie."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "cache"})
+    renders = state.site(app).renders
+    library = state.library(app)
+    era = library.eras[0].id
+    first_pid, second_pid = [p for p in library.postings if library.postings[p].era == era][:2]
+    hx = {"HX-Request": "true"}
+    one, two = app.test_client(), app.test_client()
+    answer = one.post(f"/play/{SEED}/apply", data={"posting": first_pid}, headers=hx)
+    assert answer.status_code == 200 and f'id="posting-{first_pid}"' in answer.text
+    assert _answers(renders) == 1
+    again = two.post(f"/play/{SEED}/apply", data={"posting": first_pid}, headers=hx)
+    assert again.get_data() == answer.get_data() and _answers(renders) == 1  # a hit
+    assert again.headers["Cache-Control"] == "no-store"
+    assert one.get_cookie("session").value != two.get_cookie("session").value
+    assert "posting--applied" in two.get(f"/play/{SEED}").text  # the second run is its own
+    # the next choice is a new key: the run (and so the tally) differs
+    later = one.post(f"/play/{SEED}/apply", data={"posting": second_pid}, headers=hx)
+    assert f'id="posting-{second_pid}"' in later.text and _answers(renders) == 2
+    # the same choice refused (the page was behind the run) is answered afresh, never kept
+    behind = one.post(f"/play/{SEED}/apply", data={"posting": second_pid}, headers=hx)
+    assert behind.status_code == 409 and _answers(renders) == 2

@@ -392,34 +392,45 @@ def _apply_answer(
     run: Run, applied: tuple[str, ...], era: Era, posting_id: str, notice: str | None = None
 ) -> Response:
     """htmx's answer to an Apply: the card, with the tally and tabs out of band; the whole board
-    once the budget is spent, or with a ``notice`` (a 409) when the page was behind the run."""
-    library = state.library()
-    report = _report(run, applied)
-    context = {
-        "character": run.character,
-        "run": run,
-        "report": report,
-        "verdicts": {v.posting.id: v for v in report.verdicts},
-        "era_counts": Counter(v.era.id for v in report.verdicts),
-        "oob": True,
-        "applied_now": None if notice else posting_id,  # its verdict takes the button's focus
-        "notice": notice,
-        # the era of the posting just applied to (the one on screen): its tabs' counts come out
-        # of band with a card; the whole board, when sent, shows that era
-        **_era_context(era, run.url("board")),
-        **_populations(),
-    }
+    once the budget is spent, or with a ``notice`` (a 409) when the page was behind the run.
+
+    Without a notice the answer depends only on the run's choices (the URL names the run's
+    applicant, and the era is the applied posting's), so it is kept in the render cache as a
+    board is: every player of a day's daily run who applies to the same posting first, or a
+    replayed seed, is answered from it.
+    """
+    whole = len(applied) >= BUDGET or notice is not None  # every card may have changed
+
+    def render() -> str:
+        report = _report(run, applied)
+        context = {
+            "character": run.character,
+            "run": run,
+            "report": report,
+            "verdicts": {v.posting.id: v for v in report.verdicts},
+            "era_counts": Counter(v.era.id for v in report.verdicts),
+            "oob": True,
+            "applied_now": None if notice else posting_id,  # its verdict takes the button's focus
+            "notice": notice,
+            # the era of the posting just applied to (the one on screen): its tabs' counts come
+            # out of band with a card; the whole board, when sent, shows that era
+            **_era_context(era, run.url("board")),
+            **_populations(),
+        }
+        if whole:
+            return render_template("_board.html", **context)
+        p = state.library().postings[posting_id]
+        return render_template("_posting.html", p=p, verdict=report.verdicts[-1], **context)
+
     response: Response
-    if report.finished or notice:  # every card may have changed: send the whole board
-        html = render_template("_board.html", **context)
-        response = current_app.make_response((html, 409 if notice else 200))
+    if notice is not None:
+        response = current_app.make_response((render(), 409))
+    else:
+        key = ("apply", request.path, era.id, posting_id, applied, date.today())
+        response = cached_page(state.site().renders, key, render)
+    if whole:
         response.headers["HX-Retarget"] = "#board"
         response.headers["HX-Reswap"] = "outerHTML"
-    else:
-        p = library.postings[posting_id]
-        verdict = report.verdicts[-1]
-        html = render_template("_posting.html", p=p, verdict=verdict, **context)
-        response = current_app.make_response(html)
     response.vary.add("HX-Request")
     response.headers["Cache-Control"] = "no-store"
     return response
