@@ -607,7 +607,8 @@ def test_two_threads_counting_at_once_never_fail(live_app: Flask) -> None:
     that moment each made a timer, and both started the one made second: "threads can only be
     started once", an error page for an Apply or a sighting (1 request in 706 under wrk, in
     gunicorn's threads). Here each thread waits, just after storing its timer, until the other
-    has stored its own: the moment the race needs."""
+    has stored its own: the moment the race needs. A count no longer starts a timer (the next
+    test); this one stays for the day one does again."""
     import contextlib
     import threading
 
@@ -654,3 +655,39 @@ def test_two_threads_counting_at_once_never_fail(live_app: Flask) -> None:
         storage.__class__ = kind
         stored.reset()
         assert failures == [], (kind, failures)
+
+
+def test_counting_starts_no_thread_and_ended_windows_are_still_swept(live_app, monkeypatch):
+    """limits' MemoryStorage started a 10 ms timer thread from a count whenever the last had
+    finished: under load a hundred thread starts a second in each worker, every one waited for
+    by a request's thread. Counts now start none:
+    the counting threads clear ended windows themselves, at most once a second."""
+    import threading
+    import time
+
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+
+    with live_app.app_context():
+        storages = [live_app.extensions["otiose_live_cap"]._window.storage, live.limiter.storage]
+    started: list[threading.Thread] = []
+    start = threading.Thread.start
+    for storage in storages:
+        storage.timer.join()  # the timer made when the storage was: it has run
+        monkeypatch.setattr(threading.Thread, "start", lambda t: started.append(t) or start(t))
+        window = FixedWindowRateLimiter(storage)
+        for who in range(50):
+            assert window.hit(parse("100/minute"), "sweep", str(who))
+        monkeypatch.setattr(threading.Thread, "start", start)
+        assert started == [], type(storage)
+        counted = [k for k in storage.storage if "sweep" in k]
+        assert len(counted) == 50
+        for key in counted:  # every window has ended
+            storage.expirations[key] = time.time() - 1
+        storage._next_sweep = time.monotonic() + 60  # a sweep is not due: nothing is cleared
+        window.hit(parse("100/minute"), "other", "x")
+        assert all(k in storage.storage for k in counted)
+        storage._next_sweep = 0  # due: the next count clears every ended window
+        window.hit(parse("100/minute"), "other", "x")
+        assert not any(k in storage.storage or k in storage.expirations for k in counted)
+        assert storage._next_sweep > time.monotonic()  # and the next is a second away

@@ -169,25 +169,53 @@ def _one_rate(name: str, text: str) -> RateLimitItem:
     return rates[0]
 
 
-class LockedMemoryStorage(MemoryStorage):
-    """limits' in-memory counts (``memory://``), with the timer that expires them restarted under
-    a lock. limits 5.8 checks that its last timer thread has finished and starts another with no
-    lock, so two of a gunicorn worker's threads counting at that moment both started the same
-    timer, and one request failed with "threads can only be started once" (an error page for an
-    Apply or a sighting). Upstream has merged a fix (alisaifee/limits#352) that no release holds
-    yet. Naming the ``memory`` scheme registers this class for it, for Flask-Limiter and
-    :class:`CountCap` alike.
+class SweptMemoryStorage(MemoryStorage):
+    """limits' in-memory counts (``memory://``), with old counts cleared by the counting threads
+    themselves, at most once a second, instead of by a timer thread started every 10 ms.
+
+    limits 5.8 starts a ``threading.Timer`` of 10 ms from every count once the last one has
+    finished. Under load that is a new thread a hundred times a second per worker, and starting
+    one waits for the new thread to be scheduled: with no lock, two threads starting the same
+    timer failed a request ("threads can only be started once"; fixed upstream with a lock in
+    alisaifee/limits#352, unreleased), and with one, every counting thread queued behind the
+    start. The clearing is housekeeping only: a count reads its own key's expiry before adding
+    (``get``), so a window is exact however late the sweep. Naming the ``memory`` scheme
+    registers this class for it, for Flask-Limiter and :class:`CountCap` alike.
     """
 
     STORAGE_SCHEME = ["memory"]  # noqa: RUF012 - as limits declares it
+    SWEEP_EVERY = 1.0  # seconds between two clearings of expired counts
 
     def __init__(self, uri: str | None = None, **options: Any) -> None:
-        self._timer_lock = threading.Lock()
+        self._sweeping = threading.Lock()
+        self._next_sweep = 0.0
         super().__init__(uri, **options)
 
     def _MemoryStorage__schedule_expiry(self) -> None:
-        with self._timer_lock:
-            super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+        """Called by limits before each count: clear expired counts if a sweep is due."""
+        now = time.monotonic()
+        if now < self._next_sweep or not self._sweeping.acquire(blocking=False):
+            return  # not due, or another thread is sweeping
+        try:
+            self._next_sweep = now + self.SWEEP_EVERY
+            self.sweep()
+        finally:
+            self._sweeping.release()
+
+    def sweep(self) -> None:
+        """Forget every count whose window has ended (``get`` drops a key once it expired) and
+        every moving-window entry past its expiry."""
+        for key, expires in list(self.expirations.items()):
+            if expires <= time.time():
+                self.get(key)
+        for key in list(self.events):
+            with self.locks[key]:
+                kept = [e for e in self.events.get(key, ()) if e.expiry > time.time()]
+                if kept:
+                    self.events[key] = kept
+                else:
+                    self.events.pop(key, None)
+                    self.locks.pop(key, None)
 
 
 class CountCap:
