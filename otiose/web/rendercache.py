@@ -14,9 +14,9 @@ whole board once the budget is spent) is kept the same way under ``("apply", URL
 run, day)``: every player of a day's daily run who makes the same first choice gets the same
 bytes. The only other HTML kept here is each posting's audit line (``audit.audit_line``), the
 same on every verdict of that posting, under ``("audit-line", posting, day, ...)``. Nothing else
-rendered is kept in process;
-a few computed values are remembered by entry count (``functools.lru_cache``: verdicts, dealt
-characters, audit lines, parsed Accept-Encoding headers), as SECURITY.md lists.
+rendered is kept in process; a few computed values are remembered by entry count
+(``functools.lru_cache``: verdicts, dealt characters, audit lines, parsed Accept-Encoding
+headers), as SECURITY.md lists.
 """
 
 from __future__ import annotations
