@@ -426,7 +426,8 @@ def _apply_answer(
     if notice is not None:
         response = current_app.make_response((render(), 409))
     else:
-        key = ("apply", request.path, era.id, posting_id, applied, date.today())
+        # the posting applied to is the last of the choices, and the era is that posting's
+        key = ("apply", request.path, applied, date.today())
         response = cached_page(state.site().renders, key, render)
     if whole:
         response.headers["HX-Retarget"] = "#board"

@@ -10,13 +10,13 @@ always asks for brotli or gzip, and compressing a board took three times as long
 from here, so the compressed bytes are kept beside the HTML, under the same key plus the coding
 (``"br"`` or ``"gzip"``), chosen as flask-compress chooses for every other response
 (``security.chosen_encoding``) and at its levels. The answer to an Apply (a card, or the
-whole board once the budget is spent) is kept the same way under ``("apply", URL, era, posting,
-run, day)``: every player of a day's daily run who makes the same first choice gets the same
-bytes. The only other HTML kept here is each posting's audit line (``audit.audit_line``), the
-same on every verdict of that posting, under ``("audit-line", posting, day, ...)``. Nothing else
-rendered is kept in process; a few computed values are remembered by entry count
-(``functools.lru_cache``: verdicts, dealt characters, audit lines, parsed Accept-Encoding
-headers), as SECURITY.md lists.
+whole board once the budget is spent) is kept the same way under ``("apply", URL, run, day)``,
+the run's choices ending with the posting just applied to: every player of a day's daily run
+who makes the same first choice gets the same bytes. The only other HTML kept here is each
+posting's audit line (``audit.audit_line``), the same on every verdict of that posting, under
+``("audit-line", posting, day, ...)``. Nothing else rendered is kept in process; a few computed
+values are remembered by entry count (``functools.lru_cache``: verdicts, dealt characters,
+audit lines, parsed Accept-Encoding headers), as SECURITY.md lists.
 """
 
 from __future__ import annotations
