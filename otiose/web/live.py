@@ -205,12 +205,13 @@ class SweptMemoryStorage(MemoryStorage):
     def sweep(self) -> None:
         """Forget every count whose window has ended (``get`` drops a key once it expired) and
         every moving-window entry past its expiry."""
+        now = time.time()
         for key, expires in list(self.expirations.items()):
-            if expires <= time.time():
+            if expires <= now:
                 self.get(key)
         for key in list(self.events):
             with self.locks[key]:
-                kept = [e for e in self.events.get(key, ()) if e.expiry > time.time()]
+                kept = [e for e in self.events.get(key, ()) if e.expiry > now]
                 if kept:
                     self.events[key] = kept
                 else:
