@@ -470,7 +470,7 @@ def _local(url: str) -> str:
 # ---------------------------------------------------------------- wrk helpers
 
 
-# Appended to a POST script: each request goes to /play/<a random seed>/apply. Each wrk thread
+# More for a POST script: each request goes to /play/<a random seed>/apply. Each wrk thread
 # seeds its own generator, so the two threads never send the same seeds.
 NEW_SEED_LUA = (
     f'\nlocal alphabet = "{SEED_ALPHABET}"\n'
@@ -494,11 +494,13 @@ end
 )
 
 
-def _post_script(tmp: Path, name: str, body: str, headers: dict) -> Path:
+def _post_script(tmp: Path, name: str, body: str, headers: dict, more: str = "") -> Path:
+    """A wrk script that POSTs ``body`` with ``headers``, and ``more`` Lua after it."""
     lines = ['wrk.method = "POST"', f"wrk.body = {benchlib.lua_string(body)}"]
     lines.append('wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"')
     for k, v in headers.items():
         lines.append(f"wrk.headers[{benchlib.lua_string(k)}] = {benchlib.lua_string(v)}")
+    lines.append(more)
     path = tmp / f"{name}.lua"
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -740,8 +742,9 @@ def bench_dynamic(report: Report, stack: serve.Stack, tmp: Path) -> None:
             r.p99_ms < 25,
         )
     # the same POST for a new applicant each time: nothing kept answers it
-    script = _post_script(tmp, "apply-new", f"posting={POSTING}", {**origin, **HX, **GZIP})
-    script.write_text(script.read_text() + NEW_SEED_LUA)
+    script = _post_script(
+        tmp, "apply-new", f"posting={POSTING}", {**origin, **HX, **GZIP}, more=NEW_SEED_LUA
+    )
     r, t = _palindrome(stack, [dict(url=stack.base + "/", script=script), base],
                        DYNAMIC_CONNECTIONS)  # fmt: skip
     bad = _errors(r, t)
