@@ -660,8 +660,8 @@ def test_two_threads_counting_at_once_never_fail(live_app: Flask) -> None:
 def test_counting_starts_no_thread_and_ended_windows_are_still_swept(live_app, monkeypatch):
     """limits' MemoryStorage started a 10 ms timer thread from a count whenever the last had
     finished: under load a hundred thread starts a second in each worker, every one waited for
-    by a request's thread. Counts now start none:
-    the counting threads clear ended windows themselves, at most once a second."""
+    by a request's thread. Counts now start none: the counting threads clear ended windows
+    themselves, at most once a second."""
     import threading
     import time
 
