@@ -514,3 +514,49 @@ def test_two_applies_sent_at_once_both_stay_in_the_run(new_context, live_server:
     page.reload()
     expect(page.locator("article.posting .verdict__stamp")).to_have_count(2)
     assert spent(page) == 2
+
+
+@pytest.mark.parametrize("first", ["tab", "apply"])
+def test_a_tab_pressed_while_the_board_is_still_answering_is_not_lost(
+    new_context, live_server: str, first: str
+) -> None:
+    """A tab pressed before the answer to an earlier press came back waited in htmx's queue, and
+    htmx drops a queued request whose link that answer replaced (a tab answer replaces the whole
+    board, an Apply answer the tabs): the second press did nothing and the board stayed where the
+    first one took it. The first answer is held back here, so the second press always comes
+    before it, as it does on a slow connection."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    board = live_server + "/play/uvwx2345"
+    page.goto(board)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__sameDocument = true")
+    tabs = page.locator(".era-tabs a")
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/play/uvwx2345**", hold_the_first)
+
+    if first == "tab":
+        tabs.nth(1).click()
+    else:
+        page.locator("article.posting form button").first.click()
+    page.wait_for_function("() => document.querySelector('#board .htmx-request') !== null")
+    tabs.nth(2).click()
+    page.wait_for_timeout(100)
+    assert len(held) == 1  # the second press waits its turn
+    held[0].continue_()
+
+    expect(tabs.nth(2)).to_have_attribute("aria-current", "page")
+    assert page.url == board + "?era=postwar#era-postwar"
+    expect(page.locator(".era-block__name")).to_be_focused()
+    assert page.evaluate("window.__sameDocument === true"), "the tab loaded a whole page"
+    if first == "apply":  # the application went in first, and the tab counts it
+        expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
+        expect(tabs.nth(0).locator(".era-tabs__count")).to_contain_text("1")

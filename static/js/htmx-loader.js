@@ -118,6 +118,38 @@
     if (event.detail.requestConfig?.verb !== "get") release?.();
   });
 
+  // An era tab (or Next era) pressed while the board is still answering an earlier press waited
+  // in htmx's queue (the board's hx-sync), and htmx drops a queued request whose link the earlier
+  // answer took off the page: a tab's answer replaces the whole board, an Apply's the tabs. On a
+  // slow connection the second press did nothing. So such a press waits here instead, by the
+  // address it goes to, and is made on the link of that address once the board has answered; a
+  // later press replaces an earlier waiting one, as a browser's own navigation would.
+  const busy = () => document.querySelector("#board .htmx-request") !== null;
+  let waiting = null;
+  document.addEventListener("htmx:confirm", (event) => {
+    const { verb, elt } = event.detail;
+    if (verb !== "get" || !(elt instanceof HTMLAnchorElement) || !elt.closest("#board")) return;
+    if (!busy()) return;
+    event.preventDefault();
+    waiting = elt.getAttribute("href");
+  });
+  document.addEventListener("htmx:afterRequest", () => {
+    if (waiting === null || busy()) return;
+    const href = waiting;
+    waiting = null;
+    const link = [...document.querySelectorAll("#board a[href]")].find(
+      (a) => a.getAttribute("href") === href,
+    );
+    if (!link) {
+      window.location.assign(href);
+      return;
+    }
+    // the answer was swapped in just now and htmx sets up its links when it settles, a moment
+    // later: until then a click would load the whole page
+    window.htmx.process(link);
+    link.click();
+  });
+
   function load() {
     const script = document.createElement("script");
     script.src = src;
