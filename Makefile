@@ -44,11 +44,15 @@ run: $(STAMP)  ## serve the app on the embedded dev server, reloading on code an
 serve: $(STAMP)  ## the production stack on 127.0.0.1:8080 (or PORT=…): nginx (deploy/nginx.conf) → gunicorn
 	$(BIN)/python scripts/serve.py
 
+# The suite runs on every core (pytest-xdist, at most four processes: each starts its own
+# browser, servers and PostgreSQL); XDIST= runs it in one process, as a failure's own run may want.
+XDIST ?= --numprocesses auto --maxprocesses 4
+
 test: $(STAMP) node_modules/.installed  ## lint, check the content, run every test (browser ones included)
 	$(BIN)/ruff check .
 	$(BIN)/mypy --strict otiose
 	$(BIN)/flask --app app check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 check: $(STAMP)  ## validate every specimen and posting
 	$(BIN)/flask --app app check
