@@ -3,6 +3,7 @@ the page and its htmx fragment, the posting download, the law page and the one-l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -417,6 +418,27 @@ def test_the_audit_line_calls_an_unsettled_year_unsettled(app):
         line = render_template("_audit_line.html", posting=older)
     assert "Unsettled in 1995, on its minimum age clause." in line
     assert "Lawful in 1995" not in line and "Lawful today" in line
+
+
+def test_the_audit_line_names_several_clauses_as_a_list(app, monkeypatch):
+    """Today's law data has one silent clause (marital status) and one unsettled one (a minimum
+    age): a second would have read "on its minimum age and sex and race clause"."""
+    library = state.library(app)
+    some = next(p for p in library.postings.values() if p.posted and p.posted.year < 2004)
+    fields = some.model_dump() | {"filters": {"minAge": 50}, "postedDate": "March 1, 1995"}
+    older = type(some).model_validate(fields)
+    real = app.jinja_env.globals["posting_audit"]
+    with app.test_request_context("/"):
+        (age,) = real(older).unsettled_then
+        three = (age, replace(age, label="Sex"), replace(age, label="Race"))
+        monkeypatch.setitem(
+            app.jinja_env.globals,
+            "posting_audit",
+            lambda p: replace(real(p), unsettled_then=three, silent_now=three[1:]),
+        )
+        line = render_template("_audit_line.html", posting=older)
+    assert "Unsettled in 1995, on its minimum age, sex and race clauses." in line
+    assert "federal law is silent on its sex and race clauses, worst" in line
 
 
 def test_the_law_table_and_the_api_say_unsettled(client):
