@@ -415,6 +415,19 @@ def _red(pixel: tuple[int, ...]) -> bool:
     return r > 120 and g < 70 and b < 70
 
 
+def test_the_icon_is_sent_as_it_is_whatever_coding_is_asked_for(client) -> None:
+    """favicon.ico holds PNGs, which do not compress: flask-compress's list of types has the
+    icon types, so it went out gzipped (11 bytes saved) or in brotli (2 bytes longer than
+    itself), varying on Accept-Encoding, and a cache kept a copy of it for each coding."""
+    plain = client.get("/favicon.ico", headers={"Accept-Encoding": "identity"})
+    for accept in ("gzip", "br", "gzip, deflate, br"):
+        r = client.get("/favicon.ico", headers={"Accept-Encoding": accept})
+        assert r.status_code == 200 and "Content-Encoding" not in r.headers, accept
+        assert "Vary" not in r.headers and r.data == plain.data, accept
+    page = client.get("/", headers={"Accept-Encoding": "br"})  # pages still compress
+    assert page.headers["Content-Encoding"] == "br"
+
+
 def test_the_icons_clients_ask_for_by_name(client) -> None:
     """/favicon.ico (older browsers, feed readers, bookmarks) and /apple-touch-icon.png (an iOS
     home screen, which reads no SVG icon) answered 404: the pages name only the SVG icon."""

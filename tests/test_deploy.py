@@ -106,10 +106,11 @@ def test_made_up_htmx_headers_do_not_have_a_picture_drawn_again(stack, path):
         assert (status, headers["x-cache-status"]) == (200, "HIT")
 
 
-def test_a_picture_is_kept_once_whatever_coding_is_asked_for(stack):
-    """A PNG is never compressed, so it is one copy in nginx's cache, not one per coding, and it
-    says it varies on nothing to caches further along."""
-    path = f"/eras/{ERA}.png"  # asked for by no other test here, so the first request is a MISS
+@pytest.mark.parametrize("path", [f"/eras/{ERA}.png", "/favicon.ico"])
+def test_a_picture_is_kept_once_whatever_coding_is_asked_for(stack, path):
+    """A PNG is never compressed (nor the icon, which holds PNGs), so it is one copy in nginx's
+    cache, not one per coding, and it says it varies on nothing to caches further along."""
+    # each path is asked for by no other test here, so its first request is a MISS
     first = get(stack, path, {"Accept-Encoding": "gzip, deflate, br"})
     assert (first[0], first[1]["x-cache-status"]) == (200, "MISS")
     for accept in ("gzip, deflate", "identity", "br;q=0, gzip"):

@@ -64,6 +64,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         COMPRESS_LEVEL=6,
         COMPRESS_BR_LEVEL=5,
         COMPRESS_MIN_SIZE=512,
+        # The text types the app sends. flask-compress's own list has the icon types too, but
+        # /favicon.ico holds PNGs, which do not compress (brotli made it 2 bytes longer) and
+        # would still vary on Accept-Encoding, a copy per coding in every cache.
+        COMPRESS_MIMETYPES=[
+            "text/html",
+            "text/plain",
+            "text/css",
+            "text/javascript",
+            "text/markdown",
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+        ],
         COMPRESS_REGISTER=False,
         RENDER_CACHE_BYTES=settings.integer("OTIOSE_RENDER_CACHE_MB", 16, minimum=0) * 1024 * 1024,
     )
