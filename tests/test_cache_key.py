@@ -88,9 +88,10 @@ def test_the_cache_key_holds_every_header_a_public_response_varies_on(app: Flask
 
 
 def test_pictures_vary_on_nothing_their_cache_key_leaves_out(app: Flask) -> None:
-    """A picture's key is its URL alone: it may vary on no htmx header and on no coding."""
+    """A picture's key is its URL alone: it may vary on no htmx header and on no coding. So is
+    the icon's, which holds PNGs."""
     conf = CONF.read_text()
-    assert re.search(r'map \$uri \$otiose_variant \{[^}]*"~\\\.png\$"\s+"";', conf)
+    assert re.search(r'map \$uri \$otiose_variant \{[^}]*"~\\\.\(png\|ico\)\$"\s+"";', conf)
     client = app.test_client()
     library = state.library(app)
     cards = [
@@ -99,10 +100,10 @@ def test_pictures_vary_on_nothing_their_cache_key_leaves_out(app: Flask) -> None
         *(f"/eras/{e.id}.png" for e in library.eras[:2]),
         *(f"/postings/{i}.png" for i in list(library.postings)[:2]),
     ]
-    for url in cards:
+    for url in [*cards, "/favicon.ico"]:
         for headers in HEADERS.values():
             r = client.get(url, headers=headers)
-            assert r.status_code == 200 and r.mimetype == "image/png", url
+            assert r.status_code == 200 and r.mimetype.startswith("image/"), url
             assert not {v.lower() for v in r.vary} & {"hx-request", "hx-target", "accept-encoding"}
 
 
