@@ -560,3 +560,48 @@ def test_a_tab_pressed_while_the_board_is_still_answering_is_not_lost(
     if first == "apply":  # the application went in first, and the tab counts it
         expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
         expect(tabs.nth(0).locator(".era-tabs__count")).to_contain_text("1")
+
+
+@pytest.mark.parametrize("tab", ["this era", "another era"])
+def test_an_apply_pressed_while_a_tab_is_answering_is_not_lost(
+    new_context, live_server: str, tab: str
+) -> None:
+    """An Apply pressed before a tab's answer came back was queued behind it, and dropped when
+    that answer replaced its card; its turn on the tabs' shared lock then stayed taken until a
+    15 s timer ran out. It is pressed again on the same card when the new board has it, and
+    sent as a plain form would send it when the tab opened another era."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    board = live_server + "/play/yzab2345"
+    page.goto(board)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__sameDocument = true")
+    tabs = page.locator(".era-tabs a")
+    card = page.locator("article.posting").first
+    card_id = card.get_attribute("id")
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/play/yzab2345**", hold_the_first)
+    tabs.nth(0 if tab == "this era" else 1).click()
+    page.wait_for_function("() => document.querySelector('#board .htmx-request') !== null")
+    card.get_by_role("button", name=re.compile("^Apply")).click()
+    page.wait_for_timeout(100)
+    assert len(held) == 1  # the Apply waits for the tab's answer
+    held[0].continue_()
+
+    applied = page.locator(f"#{card_id} .verdict__stamp")
+    expect(applied).to_have_count(1)
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("1")
+    same_page = page.evaluate("window.__sameDocument === true")
+    assert same_page == (tab == "this era")  # another era's card comes back on a page of its own
+    started = page.evaluate("Date.now()")  # and the next Apply is not kept waiting for a turn
+    page.locator("article.posting form button").first.click()
+    expect(page.locator("#tally .tally__spent strong")).to_have_text("2", timeout=3000)
+    assert page.evaluate("Date.now()") - started < 3000

@@ -81,50 +81,30 @@
     if (notice) notice.textContent = "";
   });
 
-  // The answer to a POST (an Apply, an "I have worked with one") sets a cookie that holds the
-  // whole of something: every run of the session, or the day's sightings. Two tabs posting at
-  // once both sent the cookie as it was, and the answer that came back last overwrote the
-  // other's: an application or a sighting was lost. hx-sync orders one page's requests, not two
-  // tabs'. So a POST first takes a lock that every tab of the site shares (Web Locks) and holds
-  // it until its answer is in; the next tab's POST then carries the cookie that answer set.
-  // A browser without Web Locks posts at once, as before. A press whose form is gone by its turn
-  // (a double press: the first answer replaced the card) sends nothing and passes the turn on.
-  // A request that hx-sync queued behind one of the page's GETs (a live number loading) is
-  // confirmed again when it leaves the queue: it already holds the turn, and goes. The timer
-  // only guards against an answer htmx never reports, which would otherwise hold every tab's
-  // POSTs for good.
-  let release = null;
-  const holding = new WeakSet();
-  document.addEventListener("htmx:confirm", (event) => {
-    const { verb, elt, triggeringEvent } = event.detail;
-    if (verb === "get" || !navigator.locks || holding.has(triggeringEvent)) return;
-    event.preventDefault();
-    navigator.locks.request("otiose-post", () => new Promise((resolve) => {
-      if (!document.body.contains(elt)) {
-        resolve();
-        return;
-      }
-      if (triggeringEvent) holding.add(triggeringEvent);
-      const timer = setTimeout(() => release?.(), 15000);
-      release = () => {
-        clearTimeout(timer);
-        release = null;
-        resolve();
-      };
-      event.detail.issueRequest(true);
-    }));
-  });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    if (event.detail.requestConfig?.verb !== "get") release?.();
-  });
-
-  // An era tab (or Next era) pressed while the board is still answering an earlier press waited
-  // in htmx's queue (the board's hx-sync), and htmx drops a queued request whose link the earlier
-  // answer took off the page: a tab's answer replaces the whole board, an Apply's the tabs. On a
-  // slow connection the second press did nothing. So such a press waits here instead, by the
-  // address it goes to, and is made on the link of that address once the board has answered; a
-  // later press replaces an earlier waiting one, as a browser's own navigation would.
+  // A press on the board while the board is still answering an earlier one waited in htmx's
+  // queue (the board's hx-sync), and htmx drops a queued request whose element the earlier
+  // answer took off the page: a tab's answer replaces the whole board, an Apply's its card and
+  // the tabs. On a slow connection the second press did nothing, and a dropped Apply also kept
+  // every tab's POSTs waiting on the lock below until its timer ran out. So a press made while
+  // the board is busy waits here, and is made again on the board that answer leaves: a tab by
+  // its address (a later tab press replaces an earlier waiting one, as a browser's own
+  // navigation would), an Apply by its card. htmx sets up what it swaps in when it settles, a
+  // moment after the answer, so the new link or form is set up first; clicked before that, it
+  // would load the whole page.
   const busy = () => document.querySelector("#board .htmx-request") !== null;
+  const idle = [];
+  function whenIdle(then) {
+    if (busy()) idle.push(then);
+    else then();
+  }
+  document.addEventListener("htmx:afterRequest", () => {
+    if (!busy()) for (const then of idle.splice(0)) then();
+  });
+  function press(element) {
+    window.htmx.process(element.closest("form") || element);
+    element.click();
+  }
+
   let waiting = null;
   document.addEventListener("htmx:confirm", (event) => {
     const { verb, elt } = event.detail;
@@ -132,22 +112,86 @@
     if (!busy()) return;
     event.preventDefault();
     waiting = elt.getAttribute("href");
+    whenIdle(() => {
+      const href = waiting;
+      waiting = null;
+      if (href === null) return; // a later press's turn took it
+      const link = [...document.querySelectorAll("#board a[href]")].find(
+        (a) => a.getAttribute("href") === href,
+      );
+      if (link) press(link);
+      else window.location.assign(href);
+    });
   });
-  document.addEventListener("htmx:afterRequest", () => {
-    if (waiting === null || busy()) return;
-    const href = waiting;
-    waiting = null;
-    const link = [...document.querySelectorAll("#board a[href]")].find(
-      (a) => a.getAttribute("href") === href,
-    );
-    if (!link) {
-      window.location.assign(href);
+
+  // An Apply whose form is gone by its turn was pressed on a card that an answer replaced.
+  // If that card is on the new board with its Apply still there, the press is made again on it.
+  // If the card now shows its verdict, the first of two presses already applied, and the second
+  // sends nothing. If the card is not on this board (a tab opened another era), the press is
+  // sent as a plain form would send it, and the page that comes back shows its verdict.
+  function pressAgain(elt, triggeringEvent) {
+    const button = triggeringEvent?.submitter;
+    const card = elt.closest("article[id]");
+    if (!button?.name || !card) return;
+    const now = document.getElementById(card.id);
+    if (now) {
+      const same = [...now.querySelectorAll("form button[name]")].find(
+        (b) => b.name === button.name && b.value === button.value,
+      );
+      if (same) press(same);
       return;
     }
-    // the answer was swapped in just now and htmx sets up its links when it settles, a moment
-    // later: until then a click would load the whole page
-    window.htmx.process(link);
-    link.click();
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = elt.getAttribute("action");
+    form.hidden = true;
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = button.name;
+    field.value = button.value;
+    form.append(field);
+    document.body.append(form);
+    form.submit();
+  }
+
+  // The answer to a POST (an Apply, an "I have worked with one") sets a cookie that holds the
+  // whole of something: every run of the session, or the day's sightings. Two tabs posting at
+  // once both sent the cookie as it was, and the answer that came back last overwrote the
+  // other's: an application or a sighting was lost. hx-sync orders one page's requests, not two
+  // tabs'. So a POST first takes a lock that every tab of the site shares (Web Locks) and holds
+  // it until its answer is in; the next tab's POST then carries the cookie that answer set.
+  // With the turn, it waits for the board to be idle (above), and a press whose form is gone by
+  // then passes the turn on and is pressed again where it belongs. A browser without Web Locks
+  // posts at once, as before. A request that hx-sync queued behind one of the page's GETs
+  // outside the board is confirmed again when it leaves the queue: it already holds the turn,
+  // and goes. The timer only guards against an answer htmx never reports, which would
+  // otherwise hold every tab's POSTs for good.
+  let release = null;
+  const holding = new WeakSet();
+  document.addEventListener("htmx:confirm", (event) => {
+    const { verb, elt, triggeringEvent } = event.detail;
+    if (verb === "get" || !navigator.locks || holding.has(triggeringEvent)) return;
+    event.preventDefault();
+    navigator.locks.request("otiose-post", () => new Promise((resolve) => {
+      whenIdle(() => {
+        if (!document.body.contains(elt)) {
+          resolve();
+          pressAgain(elt, triggeringEvent);
+          return;
+        }
+        if (triggeringEvent) holding.add(triggeringEvent);
+        const timer = setTimeout(() => release?.(), 15000);
+        release = () => {
+          clearTimeout(timer);
+          release = null;
+          resolve();
+        };
+        event.detail.issueRequest(true);
+      });
+    }));
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.requestConfig?.verb !== "get") release?.();
   });
 
   function load() {
