@@ -162,10 +162,10 @@
   // it until its answer is in; the next tab's POST then carries the cookie that answer set.
   // With the turn, it waits for the board to be idle (above), and a press whose form is gone by
   // then passes the turn on and is pressed again where it belongs. A browser without Web Locks
-  // posts at once, as before. A request that hx-sync queued behind one of the page's GETs
-  // outside the board is confirmed again when it leaves the queue: it already holds the turn,
-  // and goes. The timer only guards against an answer htmx never reports, which would
-  // otherwise hold every tab's POSTs for good.
+  // posts at once, as before. Should hx-sync still queue a request (behind one begun since),
+  // it is confirmed again when it leaves the queue: it already holds the turn, and goes. The
+  // timer only guards against an answer htmx never reports, which would otherwise hold every
+  // tab's POSTs for good.
   let release = null;
   const holding = new WeakSet();
   document.addEventListener("htmx:confirm", (event) => {
