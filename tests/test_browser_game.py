@@ -516,6 +516,29 @@ def test_two_applies_sent_at_once_both_stay_in_the_run(new_context, live_server:
     assert spent(page) == 2
 
 
+def board_answering_slowly(new_context, board: str) -> tuple[Page, list[Any]]:
+    """A phone-sized page on ``board`` whose next request to that board is held: its route lands
+    in the returned list, to be let through (``continue_()``) when the test chooses, as a slow
+    connection would. Later requests go through at once. The page is marked, so a test can tell
+    a swap from a whole page load (``window.__sameDocument``)."""
+    context = new_context(viewport=PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(board)
+    page.wait_for_function(HTMX_READY)
+    page.evaluate("window.__sameDocument = true")
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(board + "**", hold_the_first)
+    return page, held
+
+
 @pytest.mark.parametrize("first", ["tab", "apply"])
 def test_a_tab_pressed_while_the_board_is_still_answering_is_not_lost(
     new_context, live_server: str, first: str
@@ -525,24 +548,9 @@ def test_a_tab_pressed_while_the_board_is_still_answering_is_not_lost(
     board, an Apply answer the tabs): the second press did nothing and the board stayed where the
     first one took it. The first answer is held back here, so the second press always comes
     before it, as it does on a slow connection."""
-    context = new_context(viewport=PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
     board = live_server + "/play/uvwx2345"
-    page.goto(board)
-    page.wait_for_function(HTMX_READY)
-    page.evaluate("window.__sameDocument = true")
+    page, held = board_answering_slowly(new_context, board)
     tabs = page.locator(".era-tabs a")
-    held: list[Any] = []
-
-    def hold_the_first(route: Any) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/play/uvwx2345**", hold_the_first)
-
     if first == "tab":
         tabs.nth(1).click()
     else:
@@ -570,25 +578,10 @@ def test_an_apply_pressed_while_a_tab_is_answering_is_not_lost(
     that answer replaced its card; its turn on the tabs' shared lock then stayed taken until a
     15 s timer ran out. It is pressed again on the same card when the new board has it, and
     sent as a plain form would send it when the tab opened another era."""
-    context = new_context(viewport=PHONE)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    board = live_server + "/play/yzab2345"
-    page.goto(board)
-    page.wait_for_function(HTMX_READY)
-    page.evaluate("window.__sameDocument = true")
+    page, held = board_answering_slowly(new_context, live_server + "/play/yzab2345")
     tabs = page.locator(".era-tabs a")
     card = page.locator("article.posting").first
     card_id = card.get_attribute("id")
-    held: list[Any] = []
-
-    def hold_the_first(route: Any) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append(route)
-
-    page.route("**/play/yzab2345**", hold_the_first)
     tabs.nth(0 if tab == "this era" else 1).click()
     page.wait_for_function("() => document.querySelector('#board .htmx-request') !== null")
     card.get_by_role("button", name=re.compile("^Apply")).click()
